@@ -1,0 +1,82 @@
+using CounterQueue.Domain.Tickets;
+
+namespace CounterQueue.Domain.Counters;
+
+public enum CounterStatus { Closed, Open, Paused }
+
+/// <summary>The ticket a counter has in hand.</summary>
+public sealed class TicketInHand
+{
+    public required string TicketId { get; init; }
+    public required string Number { get; init; }
+    public required string ServiceId { get; init; }
+    /// <summary>The business day of the line that holds the ticket.</summary>
+    public required DateOnly Day { get; init; }
+    public TicketStatus Status { get; set; } = TicketStatus.Called;
+    public DateTimeOffset CalledAt { get; init; }
+}
+
+/// <summary>What a counter (窓口) keeps. A counter's day ends at midnight: it opens again each business day.</summary>
+public sealed class CounterState
+{
+    public CounterStatus Status { get; set; }
+    /// <summary>The services it serves today (the configured ones unless staff chose others on opening).</summary>
+    public List<string> ServiceIds { get; set; } = [];
+    /// <summary>The business day the counter was opened on.</summary>
+    public DateOnly? Day { get; set; }
+    public TicketInHand? Current { get; set; }
+    /// <summary>Assisted tickets called in a row while normal tickets waited (see <see cref="CallPolicy"/>).</summary>
+    public int PriorityStreak { get; set; }
+}
+
+/// <summary>State changes of a counter, checked.</summary>
+public static class CounterRules
+{
+    /// <summary>A counter left open from an earlier day counts as closed today; its ticket in hand is let go.</summary>
+    public static bool RollOver(CounterState state, DateOnly today)
+    {
+        if (state.Day == today || state.Day is null && state.Status == CounterStatus.Closed) return false;
+        state.Status = CounterStatus.Closed;
+        state.Current = null;
+        state.PriorityStreak = 0;
+        state.Day = null;
+        return true;
+    }
+
+    public static void Open(CounterState state, IReadOnlyList<string> serviceIds, DateOnly today)
+    {
+        if (serviceIds.Count == 0)
+            throw QueueRuleException.Invalid("no-services", "A counter must serve at least one service.");
+        state.Status = CounterStatus.Open;
+        state.ServiceIds = serviceIds.Distinct().ToList();
+        state.Day = today;
+    }
+
+    public static void Pause(CounterState state)
+    {
+        if (state.Status == CounterStatus.Closed)
+            throw QueueRuleException.Conflict("counter-closed", "The counter is closed; open it first.");
+        state.Status = CounterStatus.Paused;
+    }
+
+    public static void Close(CounterState state)
+    {
+        if (state.Current is not null)
+            throw QueueRuleException.Conflict("ticket-in-hand",
+                $"Finish ticket {state.Current.Number} first (complete, no-show or transfer).");
+        state.Status = CounterStatus.Closed;
+        state.PriorityStreak = 0;
+    }
+
+    public static void EnsureCanCall(CounterState state)
+    {
+        if (state.Status != CounterStatus.Open)
+            throw QueueRuleException.Conflict("counter-not-open", "The counter is not open.");
+        if (state.Current is not null)
+            throw QueueRuleException.Conflict("ticket-in-hand",
+                $"Finish ticket {state.Current.Number} first (complete, no-show or transfer).");
+    }
+
+    public static TicketInHand RequireCurrent(CounterState state) => state.Current
+        ?? throw QueueRuleException.Conflict("no-ticket-in-hand", "The counter has no ticket in hand.");
+}

@@ -1,0 +1,308 @@
+using CounterQueue.Domain.Offices;
+
+namespace CounterQueue.Domain.Tickets;
+
+/// <summary>What a ticket line keeps: one service's tickets for one business day.</summary>
+public sealed class TicketLineState
+{
+    /// <summary>The last number handed out today; never goes back, so numbers are never reused.</summary>
+    public int LastNumber { get; set; }
+    public long LastArrival { get; set; }
+    public List<TicketRecord> Tickets { get; set; } = [];
+    /// <summary>Recent measured service durations in seconds (see <see cref="WaitEstimator"/>).</summary>
+    public List<double> RecentServiceSeconds { get; set; } = [];
+    /// <summary>Counters open for this service today.</summary>
+    public List<string> OpenCounters { get; set; } = [];
+}
+
+/// <summary>
+/// The rules of one service's line for one day: numbering, call order, steps, moves between
+/// lines and wait estimates. It changes <see cref="TicketLineState"/> in place; the caller persists it.
+/// </summary>
+public sealed class TicketLine
+{
+    private readonly TicketLineState _state;
+    private readonly ServiceDefinition _service;
+    private readonly Dictionary<string, TicketRecord> _byId;
+
+    public TicketLine(TicketLineState state, ServiceDefinition service)
+    {
+        _state = state;
+        _service = service;
+        _byId = state.Tickets.ToDictionary(t => t.Id);
+    }
+
+    public ServiceDefinition Service => _service;
+    public IReadOnlyList<TicketRecord> Tickets => _state.Tickets;
+    public int OpenCounterCount => _state.OpenCounters.Count;
+
+    public TicketRecord? Find(string ticketId) => _byId.GetValueOrDefault(ticketId);
+
+    public TicketRecord Require(string ticketId) => Find(ticketId)
+        ?? throw QueueRuleException.NotFound("ticket-not-found", "No such ticket.");
+
+    /// <summary>Issues a new ticket. Issuing the same id again returns the first ticket (idempotent).</summary>
+    public TicketRecord Issue(string ticketId, Priority priority, string? language, DateTimeOffset now)
+    {
+        if (Find(ticketId) is { } existing) return existing;
+        var ticket = new TicketRecord
+        {
+            Id = ticketId,
+            Number = TicketNumbering.Format(_service.TicketPrefix, ++_state.LastNumber),
+            ServiceId = _service.Id,
+            IssuedAt = now,
+            EffectiveAt = now,
+            Arrival = ++_state.LastArrival,
+            Priority = priority,
+            Language = language,
+            Status = TicketStatus.Waiting,
+            WaitingSince = now,
+        };
+        Add(ticket);
+        return ticket;
+    }
+
+    /// <summary>
+    /// Takes in a ticket moved from another line (回付 or a guide's redirect). It keeps its number and
+    /// its effective time, so it does not go to the back; it starts at this service's first step.
+    /// Accepting the same ticket twice changes nothing.
+    /// </summary>
+    public TicketRecord Accept(TicketRecord moved, DateTimeOffset now)
+    {
+        if (Find(moved.Id) is { } existing)
+        {
+            if (existing.Status != TicketStatus.Moved) return existing;
+            _state.Tickets.Remove(existing); // it comes back to a line it left earlier
+            _byId.Remove(existing.Id);
+        }
+        var ticket = new TicketRecord
+        {
+            Id = moved.Id,
+            Number = moved.Number,
+            ServiceId = _service.Id,
+            IssuedAt = moved.IssuedAt,
+            EffectiveAt = moved.EffectiveAt,
+            Arrival = ++_state.LastArrival,
+            Priority = moved.Priority,
+            Language = moved.Language,
+            Status = TicketStatus.Waiting,
+            WaitingSince = now,
+            OriginServiceId = moved.OriginServiceId ?? moved.ServiceId,
+        };
+        Add(ticket);
+        return ticket;
+    }
+
+    private void Add(TicketRecord ticket)
+    {
+        _state.Tickets.Add(ticket);
+        _byId[ticket.Id] = ticket;
+    }
+
+    /// <summary>Waiting tickets a counter can call, optionally only at some steps.</summary>
+    public IEnumerable<TicketRecord> Callable(IReadOnlyCollection<string>? steps = null) =>
+        _state.Tickets.Where(t => t.Status == TicketStatus.Waiting && IsCallableStep(t.Step, steps));
+
+    private bool IsCallableStep(int step, IReadOnlyCollection<string>? steps) =>
+        step < _service.Steps.Count
+        && _service.Steps[step].Kind == StepKind.Counter
+        && (steps is null || steps.Contains(_service.Steps[step].Id));
+
+    /// <summary>The oldest waiting assisted ticket and the oldest waiting normal ticket.</summary>
+    public (TicketRecord? Assisted, TicketRecord? Normal) Heads(IReadOnlyCollection<string>? steps = null)
+    {
+        TicketRecord? assisted = null, normal = null;
+        foreach (var t in Callable(steps))
+        {
+            if (t.Priority == Priority.Assisted) assisted = Earlier(assisted, t);
+            else normal = Earlier(normal, t);
+        }
+        return (assisted, normal);
+    }
+
+    private static TicketRecord Earlier(TicketRecord? a, TicketRecord b) =>
+        a is null || OrderKey(b).CompareTo(OrderKey(a)) < 0 ? b : a;
+
+    private static (DateTimeOffset, long) OrderKey(TicketRecord t) => (t.EffectiveAt, t.Arrival);
+
+    /// <summary>
+    /// Calls a ticket to a counter: the preferred one if it still waits, otherwise the head of the
+    /// same priority class, otherwise the head of the other class. Null when nothing waits.
+    /// </summary>
+    public TicketRecord? Take(string? preferredTicketId, Priority preferredClass, string counterId,
+        DateTimeOffset now, IReadOnlyCollection<string>? steps = null)
+    {
+        var ticket = preferredTicketId is not null && Find(preferredTicketId) is { Status: TicketStatus.Waiting } p
+                     && IsCallableStep(p.Step, steps)
+            ? p
+            : null;
+        if (ticket is null)
+        {
+            var (assisted, normal) = Heads(steps);
+            ticket = preferredClass == Priority.Assisted ? assisted ?? normal : normal ?? assisted;
+        }
+        if (ticket is null) return null;
+        ticket.Status = TicketStatus.Called;
+        ticket.CounterId = counterId;
+        ticket.CalledAt = now;
+        ticket.StartedAt = null;
+        ticket.Recalls = 0;
+        return ticket;
+    }
+
+    private TicketRecord RequireAtCounter(string ticketId, string counterId, params TicketStatus[] allowed)
+    {
+        var ticket = Require(ticketId);
+        if (ticket.CounterId != counterId || !allowed.Contains(ticket.Status))
+            throw QueueRuleException.Conflict("ticket-not-at-counter",
+                $"Ticket {ticket.Number} is {ticket.Status.ToString().ToLowerInvariant()}, not {string.Join(" or ", allowed).ToLowerInvariant()} at this counter.");
+        return ticket;
+    }
+
+    public TicketRecord Recall(string ticketId, string counterId)
+    {
+        var ticket = RequireAtCounter(ticketId, counterId, TicketStatus.Called, TicketStatus.Serving);
+        ticket.Recalls++;
+        return ticket;
+    }
+
+    /// <summary>The visitor arrived at the counter (called → serving). Starting twice is harmless.</summary>
+    public TicketRecord Start(string ticketId, string counterId, DateTimeOffset now)
+    {
+        var ticket = RequireAtCounter(ticketId, counterId, TicketStatus.Called, TicketStatus.Serving);
+        if (ticket.Status == TicketStatus.Called)
+        {
+            ticket.Status = TicketStatus.Serving;
+            ticket.StartedAt = now;
+        }
+        return ticket;
+    }
+
+    /// <summary>
+    /// Finishes the current step: the ticket is done, or goes on to the service's next step
+    /// where it waits again with its number.
+    /// </summary>
+    public TicketRecord Complete(string ticketId, string counterId, DateTimeOffset now)
+    {
+        var ticket = RequireAtCounter(ticketId, counterId, TicketStatus.Called, TicketStatus.Serving);
+        WaitEstimator.Record(_state.RecentServiceSeconds, now - (ticket.StartedAt ?? ticket.CalledAt ?? now));
+        if (ticket.Step + 1 < _service.Steps.Count)
+        {
+            ticket.Step++;
+            ticket.Status = TicketStatus.Waiting;
+            ticket.CounterId = null;
+            ticket.CalledAt = null;
+            ticket.StartedAt = null;
+            ticket.WaitingSince = now;
+        }
+        else
+        {
+            ticket.Status = TicketStatus.Done;
+            ticket.FinishedAt = now;
+        }
+        return ticket;
+    }
+
+    /// <summary>The visitor did not come when called (不在).</summary>
+    public TicketRecord NoShow(string ticketId, string counterId, DateTimeOffset now)
+    {
+        var ticket = RequireAtCounter(ticketId, counterId, TicketStatus.Called);
+        ticket.Status = TicketStatus.NoShow;
+        ticket.FinishedAt = now;
+        return ticket;
+    }
+
+    /// <summary>The visitor gives up. A ticket already at the counter or finished cannot be cancelled.</summary>
+    public TicketRecord Cancel(string ticketId, DateTimeOffset now)
+    {
+        var ticket = Require(ticketId);
+        if (ticket.Status is not (TicketStatus.Waiting or TicketStatus.Called))
+            throw QueueRuleException.Conflict("ticket-finished", $"Ticket {ticket.Number} can no longer be cancelled.");
+        ticket.Status = TicketStatus.Cancelled;
+        ticket.FinishedAt = now;
+        return ticket;
+    }
+
+    /// <summary>Processing finished (審査済): the ticket goes on to its next step, e.g. pick-up (交付).</summary>
+    public TicketRecord Ready(string ticketId, DateTimeOffset now)
+    {
+        var ticket = Require(ticketId);
+        if (ticket.Status != TicketStatus.Waiting || _service.Steps[ticket.Step].Kind != StepKind.Processing)
+            throw QueueRuleException.Conflict("ticket-not-processing", $"Ticket {ticket.Number} is not being processed.");
+        ticket.ReadyAt = now;
+        ticket.WaitingSince = now;
+        if (ticket.Step + 1 < _service.Steps.Count) ticket.Step++;
+        else
+        {
+            ticket.Status = TicketStatus.Done;
+            ticket.FinishedAt = now;
+        }
+        return ticket;
+    }
+
+    /// <summary>
+    /// Marks a ticket as moved to another line and returns a copy to hand over. A counter moves the
+    /// ticket it has in hand (回付); a guide moves a waiting one (redirect). Moving it again to the
+    /// same line returns the same copy.
+    /// </summary>
+    public TicketRecord MoveOut(string ticketId, string toServiceId, string? counterId)
+    {
+        var ticket = Require(ticketId);
+        if (ticket.Status == TicketStatus.Moved && ticket.MovedToServiceId == toServiceId) return ticket.Clone();
+        if (toServiceId == _service.Id)
+            throw QueueRuleException.Invalid("same-service", "The ticket already belongs to that service.");
+        var allowed = counterId is null
+            ? ticket.Status == TicketStatus.Waiting
+            : ticket.CounterId == counterId && ticket.Status is TicketStatus.Called or TicketStatus.Serving;
+        if (!allowed)
+            throw QueueRuleException.Conflict(counterId is null ? "ticket-not-waiting" : "ticket-not-at-counter",
+                counterId is null
+                    ? $"Only a waiting ticket can be redirected; {ticket.Number} is {ticket.Status.ToString().ToLowerInvariant()}."
+                    : $"Ticket {ticket.Number} is not at this counter.");
+        var copy = ticket.Clone();
+        ticket.Status = TicketStatus.Moved;
+        ticket.MovedToServiceId = toServiceId;
+        ticket.CounterId = counterId ?? ticket.CounterId;
+        return copy;
+    }
+
+    /// <summary>Tickets before this one in the call order (0 = next), for a waiting ticket at a counter step.</summary>
+    public int Position(TicketRecord ticket)
+    {
+        if (ticket.Status != TicketStatus.Waiting || !IsCallableStep(ticket.Step, null)) return 0;
+        var key = OrderKey(ticket);
+        return _state.Tickets.Count(t =>
+            t.Status == TicketStatus.Waiting && t.Step == ticket.Step && !ReferenceEquals(t, ticket)
+            && (t.Priority > ticket.Priority
+                || t.Priority == ticket.Priority && OrderKey(t).CompareTo(key) < 0));
+    }
+
+    public int WaitingCount => Callable().Count();
+
+    public double AverageServiceMinutes => WaitEstimator.AverageServiceMinutes(_state.RecentServiceSeconds, _service.DefaultServiceMinutes);
+
+    /// <summary>Estimated minutes until the ticket is called; 0 once it has been.</summary>
+    public int EstimateWaitMinutes(TicketRecord ticket)
+    {
+        if (ticket.Status != TicketStatus.Waiting) return 0;
+        if (!IsCallableStep(ticket.Step, null)) return (int)Math.Ceiling(AverageServiceMinutes);
+        return WaitEstimator.EstimateMinutes(Position(ticket), AverageServiceMinutes, OpenCounterCount);
+    }
+
+    /// <summary>Estimated minutes for a ticket issued now.</summary>
+    public int EstimateWaitForNewTicket() =>
+        WaitEstimator.EstimateMinutes(WaitingCount, AverageServiceMinutes, OpenCounterCount);
+
+    /// <summary>Records that a counter opened or closed for this service. Returns whether anything changed.</summary>
+    public bool SetCounterOpen(string counterId, bool open)
+    {
+        var isOpen = _state.OpenCounters.Contains(counterId);
+        if (open == isOpen) return false;
+        if (open) _state.OpenCounters.Add(counterId);
+        else _state.OpenCounters.Remove(counterId);
+        return true;
+    }
+
+    public string StepId(TicketRecord ticket) =>
+        ticket.Step < _service.Steps.Count ? _service.Steps[ticket.Step].Id : _service.Steps[^1].Id;
+}

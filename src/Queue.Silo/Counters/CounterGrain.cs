@@ -1,0 +1,226 @@
+using CounterQueue.Domain;
+using CounterQueue.Domain.Calendar;
+using CounterQueue.Domain.Counters;
+using CounterQueue.Domain.Offices;
+using CounterQueue.Domain.Tickets;
+using CounterQueue.Silo.Offices;
+using CounterQueue.Silo.Tickets;
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+
+namespace CounterQueue.Silo.Counters;
+
+/// <summary>The key of a counter: "office/counter".</summary>
+public readonly record struct CounterKey(string OfficeId, string CounterId)
+{
+    public string ToGrainKey() => $"{OfficeId}/{CounterId}";
+
+    public static CounterKey Parse(string key)
+    {
+        var slash = key.IndexOf('/');
+        if (slash <= 0) throw new FormatException($"'{key}' is not a counter key.");
+        return new(key[..slash], key[(slash + 1)..]);
+    }
+}
+
+[GenerateSerializer, Immutable, Alias("cq.serving")]
+public sealed record ServingRef([property: Id(0)] string Number, [property: Id(1)] string ServiceId);
+
+/// <summary>A counter as the public API shows it.</summary>
+[GenerateSerializer, Immutable, Alias("cq.counterView")]
+public sealed record CounterView(
+    [property: Id(0)] string Id,
+    [property: Id(1)] LocalizedText Label,
+    [property: Id(2)] string Floor,
+    [property: Id(3)] IReadOnlyList<string> ServiceIds,
+    [property: Id(4)] CounterStatus State,
+    [property: Id(5)] bool Temporary,
+    [property: Id(6)] ServingRef? Serving);
+
+/// <summary>A counter (窓口): its state, the services it serves, and the ticket in hand.</summary>
+public interface ICounterGrain : IGrainWithStringKey
+{
+    [ReadOnly] Task<CounterView> GetAsync();
+    Task<CounterView> OpenAsync(IReadOnlyList<string>? serviceIds);
+    Task<CounterView> PauseAsync();
+    Task<CounterView> CloseAsync();
+    /// <summary>Calls the next ticket; null when nobody waits for the counter's services.</summary>
+    Task<TicketView?> CallNextAsync();
+    Task<TicketView> RecallAsync();
+    Task<TicketView> StartAsync();
+    Task<TicketView> CompleteAsync();
+    Task<TicketView> NoShowAsync();
+    /// <summary>回付: the ticket in hand goes to another service keeping its number and place.</summary>
+    Task<TicketView> TransferAsync(string toServiceId);
+}
+
+public sealed class CounterGrain(
+    [PersistentState("counter", StorageNames.Queue)] IPersistentState<CounterState> counter,
+    TimeProvider time,
+    ILogger<CounterGrain> logger) : Grain, ICounterGrain
+{
+    /// <summary>Rounds of peek-and-take before giving up when other counters keep taking the same heads.</summary>
+    private const int MaxCallAttempts = 8;
+    private CounterKey _key;
+    private OfficeDefinition _office = null!;
+    private CounterDefinition _definition = null!;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _key = CounterKey.Parse(this.GetPrimaryKeyString());
+        _office = await GrainFactory.GetGrain<IOfficeGrain>(_key.OfficeId).GetAsync()
+                  ?? throw QueueRuleException.NotFound("office-not-found", $"There is no office '{_key.OfficeId}'.");
+        _definition = _office.RequireCounter(_key.CounterId);
+    }
+
+    private DateOnly Today => Tokyo.DateOf(time.GetUtcNow());
+
+    private ITicketLineGrain Line(string serviceId, DateOnly day) =>
+        GrainFactory.GetGrain<ITicketLineGrain>(new TicketLineKey(_key.OfficeId, serviceId, day).ToGrainKey());
+
+    public Task<CounterView> GetAsync()
+    {
+        // A read never writes: a counter left open yesterday shows as closed without being changed.
+        var state = counter.State;
+        var stale = state.Day != Today;
+        return Task.FromResult(new CounterView(_definition.Id, _definition.Label, _definition.Floor,
+            state.Status == CounterStatus.Closed || stale || state.ServiceIds.Count == 0 ? _definition.ServiceIds : state.ServiceIds,
+            stale ? CounterStatus.Closed : state.Status, _definition.Temporary,
+            stale || state.Current is null ? null : new ServingRef(state.Current.Number, state.Current.ServiceId)));
+    }
+
+    public async Task<CounterView> OpenAsync(IReadOnlyList<string>? serviceIds)
+    {
+        CounterRules.RollOver(counter.State, Today);
+        var services = serviceIds is { Count: > 0 } ? serviceIds : _definition.ServiceIds;
+        foreach (var id in services) _office.RequireService(id);
+        var before = counter.State.Status == CounterStatus.Open ? counter.State.ServiceIds.ToList() : [];
+        CounterRules.Open(counter.State, services, Today);
+        await counter.WriteStateAsync();
+        await AnnounceAsync(before, counter.State.ServiceIds);
+        logger.LogInformation("Counter {CounterId} at {OfficeId} opened for {Services}", _key.CounterId, _key.OfficeId, counter.State.ServiceIds);
+        return await GetAsync();
+    }
+
+    public async Task<CounterView> PauseAsync()
+    {
+        CounterRules.RollOver(counter.State, Today);
+        var before = counter.State.Status == CounterStatus.Open ? counter.State.ServiceIds.ToList() : [];
+        CounterRules.Pause(counter.State);
+        await counter.WriteStateAsync();
+        await AnnounceAsync(before, []);
+        return await GetAsync();
+    }
+
+    public async Task<CounterView> CloseAsync()
+    {
+        CounterRules.RollOver(counter.State, Today);
+        var before = counter.State.Status == CounterStatus.Open ? counter.State.ServiceIds.ToList() : [];
+        CounterRules.Close(counter.State);
+        await counter.WriteStateAsync();
+        await AnnounceAsync(before, []);
+        logger.LogInformation("Counter {CounterId} at {OfficeId} closed", _key.CounterId, _key.OfficeId);
+        return await GetAsync();
+    }
+
+    /// <summary>Tells each affected line whether this counter now serves it (wait estimates, opening rule).</summary>
+    private Task AnnounceAsync(IReadOnlyCollection<string> before, IReadOnlyCollection<string> after) =>
+        Task.WhenAll(before.Union(after).Select(serviceId =>
+            Line(serviceId, Today).SetCounterOpenAsync(_key.CounterId, after.Contains(serviceId))));
+
+    public async Task<TicketView?> CallNextAsync()
+    {
+        if (CounterRules.RollOver(counter.State, Today)) await counter.WriteStateAsync();
+        await ReleaseCurrentIfGoneAsync();
+        CounterRules.EnsureCanCall(counter.State);
+        var today = Today;
+        var lines = counter.State.ServiceIds.Select(s => Line(s, today)).ToArray();
+        for (var attempt = 0; attempt < MaxCallAttempts; attempt++)
+        {
+            var peeks = await Task.WhenAll(lines.Select(l => l.PeekAsync(_key.CounterId, _definition.Steps)));
+            // A line that still has a ticket at this counter (a call whose answer was lost) gets it back.
+            if (peeks.FirstOrDefault(p => p.InHand is not null)?.InHand is { } orphan)
+                return await HoldAsync(orphan, counter.State.PriorityStreak);
+
+            var choice = CallPolicy.Choose(peeks.SelectMany(p => p.Candidates), counter.State.PriorityStreak, _office.Fairness);
+            if (choice is null) return null;
+            var chosen = choice.Candidate;
+            var ticket = await Line(chosen.ServiceId, today).TakeAsync(_key.CounterId, chosen.TicketId, chosen.Priority, _definition.Steps);
+            if (ticket is not null) return await HoldAsync(ticket, choice.PriorityStreak);
+        }
+        throw QueueRuleException.Conflict("call-contended", "Other counters kept taking the next ticket; try again.");
+    }
+
+    /// <summary>A ticket in hand that the visitor cancelled (or that moved away) no longer blocks the counter.</summary>
+    private async Task ReleaseCurrentIfGoneAsync()
+    {
+        if (counter.State.Current is not { } current) return;
+        var lookup = await Line(current.ServiceId, current.Day).GetAsync(current.TicketId);
+        if (lookup.Ticket is { Status: TicketStatus.Called or TicketStatus.Serving } t && t.Counter?.Id == _key.CounterId) return;
+        counter.State.Current = null;
+        await counter.WriteStateAsync();
+    }
+
+    private async Task<TicketView> HoldAsync(TicketView ticket, int priorityStreak)
+    {
+        counter.State.Current = new TicketInHand
+        {
+            TicketId = ticket.TicketId,
+            Number = ticket.Number,
+            ServiceId = ticket.ServiceId,
+            Day = Today,
+            Status = ticket.Status,
+            CalledAt = ticket.CalledAt ?? time.GetUtcNow(),
+        };
+        counter.State.PriorityStreak = priorityStreak;
+        await counter.WriteStateAsync();
+        return ticket;
+    }
+
+    public Task<TicketView> RecallAsync() => ActOnCurrentAsync((line, id) => line.RecallAsync(id, _key.CounterId), keep: true);
+
+    public Task<TicketView> StartAsync() => ActOnCurrentAsync((line, id) => line.StartAsync(id, _key.CounterId), keep: true);
+
+    public Task<TicketView> CompleteAsync() => ActOnCurrentAsync((line, id) => line.CompleteAsync(id, _key.CounterId), keep: false);
+
+    public Task<TicketView> NoShowAsync() => ActOnCurrentAsync((line, id) => line.NoShowAsync(id, _key.CounterId), keep: false);
+
+    public async Task<TicketView> TransferAsync(string toServiceId)
+    {
+        _office.RequireService(toServiceId);
+        var current = CounterRules.RequireCurrent(counter.State);
+        var copy = await Line(current.ServiceId, current.Day).MoveOutAsync(current.TicketId, toServiceId, _key.CounterId);
+        var moved = await Line(toServiceId, current.Day).AcceptAsync(copy);
+        counter.State.Current = null;
+        await counter.WriteStateAsync();
+        logger.LogInformation("Counter {CounterId} transferred {Number} to {ToServiceId}", _key.CounterId, current.Number, toServiceId);
+        return moved;
+    }
+
+    private async Task<TicketView> ActOnCurrentAsync(Func<ITicketLineGrain, string, Task<TicketView>> act, bool keep)
+    {
+        var current = CounterRules.RequireCurrent(counter.State);
+        TicketView ticket;
+        try
+        {
+            ticket = await act(Line(current.ServiceId, current.Day), current.TicketId);
+        }
+        catch (Infrastructure.QueueProblemException e) when (e.Code == "ticket-not-at-counter")
+        {
+            // The visitor cancelled, or the ticket was moved away: the counter lets go of it.
+            counter.State.Current = null;
+            await counter.WriteStateAsync();
+            throw;
+        }
+        if (keep)
+        {
+            current.Status = ticket.Status;
+        }
+        else
+        {
+            counter.State.Current = null;
+        }
+        await counter.WriteStateAsync();
+        return ticket;
+    }
+}

@@ -1,0 +1,18 @@
+namespace CounterQueue.Silo.Infrastructure;
+
+/// <summary>The "Queue" configuration section.</summary>
+public sealed class QueueOptions
+{
+    public const string Section = "Queue";
+
+    /// <summary>Where the embedded store, the signing key and other local files live (Queue__DataDirectory).</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>The demo offices loaded on first start; empty to start with none.</summary>
+    public string? DemoOfficesFile { get; set; } = "demo-offices.json";
+
+    /// <summary>Port for silo-to-silo traffic in the one-process default.</summary>
+    public int SiloPort { get; set; } = 11111;
+
+    public string ClusterId { get; set; } = "counterqueue";
+}

@@ -1,0 +1,45 @@
+using System.Collections.Concurrent;
+using CounterQueue.Domain;
+using CounterQueue.Domain.Offices;
+
+namespace CounterQueue.Silo.Offices;
+
+/// <summary>
+/// Facade over the office grains for the web host: validates ids from requests before any grain
+/// is touched (an unknown id must not activate anything) and keeps definitions for a few seconds,
+/// so reading an office does not make its grain hot.
+/// </summary>
+public sealed class OfficeCatalog(IGrainFactory grains, TimeProvider time)
+{
+    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
+    private readonly ConcurrentDictionary<string, (OfficeDefinition? Office, DateTimeOffset At)> _cache = new();
+
+    public async Task<OfficeDefinition?> FindAsync(string? officeId)
+    {
+        if (!OfficeDefinitionValidator.IsValidId(officeId)) return null;
+        var now = time.GetUtcNow();
+        if (_cache.TryGetValue(officeId!, out var cached) && now - cached.At < CacheFor) return cached.Office;
+        var office = await grains.GetGrain<IOfficeGrain>(officeId!).GetAsync();
+        _cache[officeId!] = (office, now);
+        return office;
+    }
+
+    public async Task<OfficeDefinition> RequireAsync(string? officeId) => await FindAsync(officeId)
+        ?? throw QueueRuleException.NotFound("office-not-found", $"There is no office '{officeId}'.");
+
+    public async Task<IReadOnlyList<OfficeDefinition>> ListAsync()
+    {
+        var ids = await grains.GetGrain<IOfficeRegistryGrain>(IOfficeRegistryGrain.Key).ListAsync();
+        var offices = await Task.WhenAll(ids.Select(FindAsync));
+        return offices.OfType<OfficeDefinition>().ToList();
+    }
+
+    public async Task<bool> DefineAsync(OfficeDefinition definition, bool onlyIfNew)
+    {
+        if (!OfficeDefinitionValidator.IsValidId(definition.Id))
+            throw QueueRuleException.Invalid("invalid-office", $"Office id '{definition.Id}' must be 1-40 lowercase letters, digits or '-'.");
+        var changed = await grains.GetGrain<IOfficeGrain>(definition.Id).DefineAsync(definition, onlyIfNew);
+        _cache.TryRemove(definition.Id, out _);
+        return changed;
+    }
+}

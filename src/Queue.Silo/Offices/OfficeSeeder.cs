@@ -1,0 +1,46 @@
+using System.Text.Json;
+using CounterQueue.Domain.Offices;
+using CounterQueue.Silo.Identity;
+using CounterQueue.Silo.Infrastructure;
+using CounterQueue.Silo.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CounterQueue.Silo.Offices;
+
+/// <summary>
+/// On start (after the silo): defines the demo offices that are not defined yet, and the
+/// <c>admin</c> account when QUEUE_ADMIN_PASSWORD is set.
+/// </summary>
+internal sealed class OfficeSeeder(
+    OfficeCatalog catalog,
+    IGrainFactory grains,
+    IOptions<QueueOptions> options,
+    IConfiguration configuration,
+    ILogger<OfficeSeeder> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.DemoOfficesFile is { Length: > 0 } file)
+        {
+            var path = Path.IsPathRooted(file) ? file : Path.Combine(AppContext.BaseDirectory, file);
+            await using var stream = File.OpenRead(path);
+            var demo = await JsonSerializer.DeserializeAsync<DemoData>(stream, StateJsonSerializer.Options, cancellationToken)
+                       ?? throw new InvalidDataException($"{path} is empty.");
+            var added = await Task.WhenAll(demo.Offices.Select(o => catalog.DefineAsync(o, onlyIfNew: true)));
+            logger.LogInformation("Demo offices: {Added} added, {Kept} already defined", added.Count(a => a), added.Count(a => !a));
+        }
+
+        if (configuration["QUEUE_ADMIN_PASSWORD"] is { Length: > 0 } password)
+        {
+            await grains.GetGrain<IUserGrain>("admin").SetAsync(password, [Roles.Admin]);
+            logger.LogInformation("User {User} set from QUEUE_ADMIN_PASSWORD", "admin");
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private sealed record DemoData(IReadOnlyList<OfficeDefinition> Offices);
+}

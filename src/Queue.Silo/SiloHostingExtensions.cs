@@ -1,0 +1,67 @@
+using CounterQueue.Silo.Counters;
+using CounterQueue.Silo.Infrastructure;
+using CounterQueue.Silo.Offices;
+using CounterQueue.Silo.Storage;
+using CounterQueue.Silo.Telemetry;
+using CounterQueue.Silo.Tickets;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using Orleans.Runtime.Hosting;
+using Orleans.Serialization;
+using Orleans.Storage;
+
+namespace CounterQueue.Silo;
+
+public static class SiloHostingExtensions
+{
+    /// <summary>
+    /// Hosts a CounterQueue silo in this process: localhost clustering and the embedded SQLite store
+    /// under Queue:DataDirectory, the demo offices on first start, and the facades the web host uses.
+    /// </summary>
+    public static IHostApplicationBuilder AddQueueSilo(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.Section)
+            .Validate(o => !string.IsNullOrWhiteSpace(o.DataDirectory), "Queue:DataDirectory must be set.")
+            .Validate(o => o.SiloPort is > 0 and < 65536, "Queue:SiloPort must be a port number.")
+            .ValidateOnStart();
+        var options = builder.Configuration.GetSection(QueueOptions.Section).Get<QueueOptions>() ?? new QueueOptions();
+        var dataDirectory = Path.GetFullPath(options.DataDirectory);
+
+        builder.UseOrleans(silo => silo
+            .UseLocalhostClustering(siloPort: options.SiloPort, gatewayPort: 0, serviceId: "counterqueue", clusterId: options.ClusterId)
+            .Configure<EndpointOptions>(e => e.GatewayPort = 0) // co-hosted: no external clients
+            .AddQueueGrains(dataDirectory));
+
+        builder.Services.AddSingleton<OfficeCatalog>();
+        builder.Services.AddSingleton<TicketService>();
+        builder.Services.AddSingleton<CounterService>();
+        builder.Services.AddHostedService<OfficeSeeder>();
+        return builder;
+    }
+
+    /// <summary>
+    /// What every CounterQueue silo has, whatever its clustering: the grains' storage (the embedded
+    /// SQLite store in <paramref name="dataDirectory"/>), the rule-violation filter, the serializer
+    /// for domain types, the clock and the metrics. Tests use it on Orleans' in-process test cluster.
+    /// </summary>
+    public static ISiloBuilder AddQueueGrains(this ISiloBuilder silo, string dataDirectory)
+    {
+        silo.Services.AddSingleton(sp => new SqliteStore(Path.Combine(dataDirectory, "queue.db"),
+            sp.GetRequiredService<ILogger<SqliteStore>>()));
+        silo.Services.AddGrainStorage(StorageNames.Queue, (sp, name) =>
+            new SqliteGrainStorage(name, sp.GetRequiredService<SqliteStore>(), new StateJsonSerializer()));
+        silo.AddIncomingGrainCallFilter<QueueRuleCallFilter>();
+        // Domain types (plain C#, no Orleans attributes) cross grain calls as JSON.
+        silo.Services.AddSerializer(s => s.AddJsonSerializer(
+            type => type.Namespace?.StartsWith("CounterQueue.Domain", StringComparison.Ordinal) == true,
+            StateJsonSerializer.Options));
+        silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.AddMetrics();
+        silo.Services.TryAddSingleton<QueueMetrics>();
+        return silo;
+    }
+}

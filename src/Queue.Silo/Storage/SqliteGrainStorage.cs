@@ -1,0 +1,68 @@
+using System.Globalization;
+using Orleans.Runtime;
+using Orleans.Storage;
+
+namespace CounterQueue.Silo.Storage;
+
+/// <summary>
+/// Orleans grain storage on the embedded <see cref="SqliteStore"/>, with optimistic concurrency:
+/// the ETag is the row's version, and a write from a stale ETag fails with
+/// <see cref="InconsistentStateException"/>. Clearing leaves a tombstone that keeps the version
+/// counting, so an old ETag can never match again.
+/// </summary>
+public sealed class SqliteGrainStorage(string name, SqliteStore store, IGrainStorageSerializer serializer) : IGrainStorage
+{
+    public string Name { get; } = name;
+
+    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var stored = await store.ReadAsync(stateName, grainId.ToString());
+        if (stored is { Data: { } data } row)
+        {
+            grainState.State = serializer.Deserialize<T>(new BinaryData(data));
+            grainState.ETag = Format(row.Version);
+            grainState.RecordExists = true;
+        }
+        else
+        {
+            grainState.State = Activator.CreateInstance<T>();
+            grainState.ETag = stored is { } tombstone ? Format(tombstone.Version) : null;
+            grainState.RecordExists = false;
+        }
+    }
+
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var data = serializer.Serialize(grainState.State).ToArray();
+        grainState.ETag = Format(await WriteAsync(stateName, grainId, data, grainState.ETag));
+        grainState.RecordExists = true;
+    }
+
+    public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        if (grainState.ETag is null)
+        {
+            grainState.State = Activator.CreateInstance<T>();
+            grainState.RecordExists = false;
+            return; // nothing was ever stored
+        }
+        grainState.ETag = Format(await WriteAsync(stateName, grainId, null, grainState.ETag));
+        grainState.State = Activator.CreateInstance<T>();
+        grainState.RecordExists = false;
+    }
+
+    private async Task<long> WriteAsync(string stateName, GrainId grainId, byte[]? data, string? etag)
+    {
+        long? expected = etag is null ? null : long.Parse(etag, CultureInfo.InvariantCulture);
+        try
+        {
+            return await store.WriteAsync(stateName, grainId.ToString(), data, expected);
+        }
+        catch (VersionConflictException conflict)
+        {
+            throw new InconsistentStateException(conflict.Message, Format(conflict.Stored), etag);
+        }
+    }
+
+    private static string? Format(long? version) => version?.ToString(CultureInfo.InvariantCulture);
+}

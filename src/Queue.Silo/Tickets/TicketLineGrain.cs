@@ -1,0 +1,209 @@
+using System.Globalization;
+using CounterQueue.Domain;
+using CounterQueue.Domain.Calendar;
+using CounterQueue.Domain.Counters;
+using CounterQueue.Domain.Offices;
+using CounterQueue.Domain.Tickets;
+using CounterQueue.Silo.Offices;
+using CounterQueue.Silo.Telemetry;
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+
+namespace CounterQueue.Silo.Tickets;
+
+/// <summary>
+/// One service's line (ticket stream) for one business day, keyed by <see cref="TicketLineKey"/>.
+/// It numbers tickets, holds who waits, and answers where a ticket stands. The rules are in
+/// <see cref="TicketLine"/>; this grain loads, calls them, persists and reports.
+/// </summary>
+public interface ITicketLineGrain : IGrainWithStringKey
+{
+    Task<TicketView> IssueAsync(IssueTicket command);
+    [ReadOnly] Task<TicketLookup> GetAsync(string ticketId);
+    [ReadOnly] Task<LineSummary> GetSummaryAsync();
+    [ReadOnly] Task<IReadOnlyList<TicketView>> ListWaitingAsync();
+    [ReadOnly] Task<LinePeek> PeekAsync(string counterId, IReadOnlyList<string>? steps);
+    Task<TicketView?> TakeAsync(string counterId, string? preferredTicketId, Priority preferredClass, IReadOnlyList<string>? steps);
+    Task<TicketView> RecallAsync(string ticketId, string counterId);
+    Task<TicketView> StartAsync(string ticketId, string counterId);
+    Task<TicketView> CompleteAsync(string ticketId, string counterId);
+    Task<TicketView> NoShowAsync(string ticketId, string counterId);
+    Task<TicketView> CancelAsync(string ticketId);
+    Task<TicketView> ReadyAsync(string ticketId);
+    /// <summary>Hands a ticket over to another line (回付 from a counter, or a guide's redirect).</summary>
+    Task<TicketRecord> MoveOutAsync(string ticketId, string toServiceId, string? counterId);
+    /// <summary>Takes in a ticket handed over from another line; idempotent.</summary>
+    Task<TicketView> AcceptAsync(TicketRecord ticket);
+    Task SetCounterOpenAsync(string counterId, bool open);
+}
+
+public sealed class TicketLineGrain(
+    [PersistentState("ticketLine", StorageNames.Queue)] IPersistentState<TicketLineState> line,
+    TimeProvider time,
+    QueueMetrics metrics,
+    ILogger<TicketLineGrain> logger) : Grain, ITicketLineGrain
+{
+    private static readonly TimeSpan RefreshOfficeAfter = TimeSpan.FromMinutes(1);
+    private TicketLineKey _key;
+    private OfficeDefinition _office = null!;
+    private TicketLine _rules = null!;
+    private DateTimeOffset _officeLoadedAt;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _key = TicketLineKey.Parse(this.GetPrimaryKeyString());
+        await LoadOfficeAsync();
+    }
+
+    private async Task LoadOfficeAsync()
+    {
+        _office = await GrainFactory.GetGrain<IOfficeGrain>(_key.OfficeId).GetAsync()
+                  ?? throw QueueRuleException.NotFound("office-not-found", $"There is no office '{_key.OfficeId}'.");
+        var service = _office.RequireService(_key.ServiceId);
+        _rules = new TicketLine(line.State, service);
+        _officeLoadedAt = time.GetUtcNow();
+    }
+
+    private async Task RefreshOfficeIfStaleAsync()
+    {
+        if (time.GetUtcNow() - _officeLoadedAt > RefreshOfficeAfter) await LoadOfficeAsync();
+    }
+
+    public async Task<TicketView> IssueAsync(IssueTicket command)
+    {
+        if (TicketId.IssuingLine(command.TicketId) != _key)
+            throw QueueRuleException.Invalid("ticket-id-mismatch", "The ticket id does not belong to this line.");
+        if (_rules.Find(command.TicketId) is { } existing) return View(existing); // a retry of the same issue
+        await RefreshOfficeIfStaleAsync();
+        var now = time.GetUtcNow();
+        EnsureAccepting(now);
+        var ticket = _rules.Issue(command.TicketId, command.Priority, command.Language, now);
+        await line.WriteStateAsync();
+        metrics.TicketIssued(_key.OfficeId, _key.ServiceId, command.Priority);
+        logger.LogInformation("Issued {Number} for {OfficeId}/{ServiceId} ({Priority})", ticket.Number, _key.OfficeId, _key.ServiceId, command.Priority);
+        return View(ticket);
+    }
+
+    /// <summary>
+    /// A service takes tickets inside its office's hours and whenever one of its counters is open
+    /// (staff may open outside hours). A temporary service only while one of its counters is open.
+    /// </summary>
+    private bool IsAccepting(DateTimeOffset now) =>
+        _rules.OpenCounterCount > 0
+        || !_rules.Service.Temporary && Tokyo.DateOf(now) == _key.Day && _office.Hours.IsOpen(now);
+
+    private void EnsureAccepting(DateTimeOffset now)
+    {
+        if (Tokyo.DateOf(now) != _key.Day)
+            throw QueueRuleException.Conflict("line-closed", "This day's line no longer takes tickets.");
+        if (IsAccepting(now)) return;
+        var next = _rules.Service.Temporary ? null : _office.Hours.NextOpening(now);
+        var details = new Dictionary<string, string>();
+        if (next is { } opens) details["nextOpening"] = Tokyo.ToLocal(opens).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+        throw QueueRuleException.Conflict("service-closed",
+            next is { } at
+                ? $"This service is not taking tickets now. It next opens at {Tokyo.ToLocal(at):yyyy-MM-dd HH:mm} (Japan time)."
+                : "This service is not taking tickets now.",
+            details);
+    }
+
+    public Task<TicketLookup> GetAsync(string ticketId)
+    {
+        var ticket = _rules.Find(ticketId);
+        return Task.FromResult(ticket switch
+        {
+            null => new TicketLookup(null, null),
+            { Status: TicketStatus.Moved } => new TicketLookup(null, ticket.MovedToServiceId),
+            _ => new TicketLookup(View(ticket), null),
+        });
+    }
+
+    public Task<LineSummary> GetSummaryAsync() => Task.FromResult(new LineSummary(
+        _key.ServiceId, _rules.WaitingCount, _rules.EstimateWaitForNewTicket(), _rules.OpenCounterCount,
+        IsAccepting(time.GetUtcNow())));
+
+    public Task<IReadOnlyList<TicketView>> ListWaitingAsync() => Task.FromResult<IReadOnlyList<TicketView>>(
+        _rules.Tickets.Where(t => t.Status == TicketStatus.Waiting).Select(View).ToList());
+
+    public Task<LinePeek> PeekAsync(string counterId, IReadOnlyList<string>? steps)
+    {
+        var inHand = _rules.Tickets.FirstOrDefault(t =>
+            t.CounterId == counterId && t.Status is TicketStatus.Called or TicketStatus.Serving);
+        var (assisted, normal) = _rules.Heads(steps);
+        var candidates = new[] { assisted, normal }.OfType<TicketRecord>()
+            .Select(t => new CallCandidate(_key.ServiceId, t.Id, t.Priority, t.EffectiveAt, t.Arrival))
+            .ToList();
+        return Task.FromResult(new LinePeek(candidates, inHand is null ? null : View(inHand)));
+    }
+
+    public async Task<TicketView?> TakeAsync(string counterId, string? preferredTicketId, Priority preferredClass,
+        IReadOnlyList<string>? steps)
+    {
+        var now = time.GetUtcNow();
+        var ticket = _rules.Take(preferredTicketId, preferredClass, counterId, now, steps);
+        if (ticket is null) return null;
+        await line.WriteStateAsync();
+        metrics.TicketCalled(_key.OfficeId, _key.ServiceId, now - ticket.WaitingSince);
+        logger.LogInformation("Called {Number} to counter {CounterId} at {OfficeId}", ticket.Number, counterId, _key.OfficeId);
+        return View(ticket);
+    }
+
+    public Task<TicketView> RecallAsync(string ticketId, string counterId) =>
+        ChangeAsync(() => _rules.Recall(ticketId, counterId));
+
+    public Task<TicketView> StartAsync(string ticketId, string counterId) =>
+        ChangeAsync(() => _rules.Start(ticketId, counterId, time.GetUtcNow()));
+
+    public Task<TicketView> CompleteAsync(string ticketId, string counterId) =>
+        ChangeAsync(() => _rules.Complete(ticketId, counterId, time.GetUtcNow()));
+
+    public Task<TicketView> NoShowAsync(string ticketId, string counterId) =>
+        ChangeAsync(() => _rules.NoShow(ticketId, counterId, time.GetUtcNow()));
+
+    public Task<TicketView> CancelAsync(string ticketId) =>
+        ChangeAsync(() => _rules.Cancel(ticketId, time.GetUtcNow()));
+
+    public Task<TicketView> ReadyAsync(string ticketId) =>
+        ChangeAsync(() => _rules.Ready(ticketId, time.GetUtcNow()));
+
+    public async Task<TicketRecord> MoveOutAsync(string ticketId, string toServiceId, string? counterId)
+    {
+        _office.RequireService(toServiceId);
+        var copy = _rules.MoveOut(ticketId, toServiceId, counterId);
+        await line.WriteStateAsync();
+        logger.LogInformation("Ticket {Number} moved from {ServiceId} to {ToServiceId} at {OfficeId}", copy.Number, _key.ServiceId, toServiceId, _key.OfficeId);
+        return copy;
+    }
+
+    public async Task<TicketView> AcceptAsync(TicketRecord ticket)
+    {
+        var existing = _rules.Find(ticket.Id);
+        var accepted = _rules.Accept(ticket, time.GetUtcNow());
+        if (!ReferenceEquals(existing, accepted)) await line.WriteStateAsync();
+        return View(accepted);
+    }
+
+    public async Task SetCounterOpenAsync(string counterId, bool open)
+    {
+        if (_rules.SetCounterOpen(counterId, open)) await line.WriteStateAsync();
+    }
+
+    private async Task<TicketView> ChangeAsync(Func<TicketRecord> change)
+    {
+        var ticket = change();
+        await line.WriteStateAsync();
+        return View(ticket);
+    }
+
+    private TicketView View(TicketRecord t)
+    {
+        CounterRef? counter = null;
+        if (t.CounterId is { } counterId && t.Status is TicketStatus.Called or TicketStatus.Serving
+            && _office.FindCounter(counterId) is { } c)
+            counter = new CounterRef(c.Id, c.Label, c.Floor);
+        return new TicketView(t.Id, t.Number, _key.OfficeId, _key.ServiceId, t.Status, _rules.Position(t),
+            _rules.EstimateWaitMinutes(t), _office.FloorOf(_rules.Service), t.IssuedAt, counter,
+            t.Status is TicketStatus.Called or TicketStatus.Serving ? t.CalledAt : null,
+            _rules.StepId(t), t.Priority, t.Language, t.Recalls, _rules.Service.Name);
+    }
+}

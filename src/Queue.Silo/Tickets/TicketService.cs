@@ -1,0 +1,103 @@
+using CounterQueue.Domain;
+using CounterQueue.Domain.Calendar;
+using CounterQueue.Domain.Offices;
+using CounterQueue.Domain.Tickets;
+using CounterQueue.Silo.Offices;
+
+namespace CounterQueue.Silo.Tickets;
+
+/// <summary>
+/// Facade over the ticket lines for the web host (the Orleans TodoListService pattern): builds
+/// line keys, follows a ticket that moved between lines, and fans out one call per line in parallel.
+/// </summary>
+public sealed class TicketService(IGrainFactory grains, OfficeCatalog catalog, TimeProvider time)
+{
+    /// <summary>A ticket can move a few times (回付 then redirect…); more hops than this is a loop.</summary>
+    private const int MaxHops = 8;
+    /// <summary>Tickets older than this are not looked up.</summary>
+    private const int DaysKept = 31;
+
+    public DateOnly Today => Tokyo.DateOf(time.GetUtcNow());
+
+    public ITicketLineGrain Line(TicketLineKey key) => grains.GetGrain<ITicketLineGrain>(key.ToGrainKey());
+
+    public ITicketLineGrain Line(string officeId, string serviceId) => Line(new TicketLineKey(officeId, serviceId, Today));
+
+    /// <summary>A fresh ticket id in today's line of the service.</summary>
+    public string NewTicketId(string officeId, string serviceId) => TicketId.New(new TicketLineKey(officeId, serviceId, Today));
+
+    public Task<TicketView> IssueAsync(string ticketId, Priority priority, string? language)
+    {
+        var key = TicketId.IssuingLine(ticketId) ?? throw new ArgumentException("Not a ticket id.", nameof(ticketId));
+        return Line(key).IssueAsync(new IssueTicket(ticketId, priority, language));
+    }
+
+    /// <summary>Finds a ticket wherever it waits now, or null. Repairs a move that was cut short.</summary>
+    public async Task<(TicketLineKey Line, TicketView Ticket)?> FindAsync(string? ticketId)
+    {
+        if (TicketId.IssuingLine(ticketId) is not { } key) return null;
+        if (key.Day > Today || key.Day < Today.AddDays(-DaysKept)) return null;
+        if (await catalog.FindAsync(key.OfficeId) is not { } office || office.FindService(key.ServiceId) is null) return null;
+
+        TicketLineKey? previous = null;
+        for (var hop = 0; hop < MaxHops; hop++)
+        {
+            var lookup = await Line(key).GetAsync(ticketId!);
+            if (lookup.Ticket is { } ticket) return (key, ticket);
+            if (lookup.MovedToServiceId is { } movedTo)
+            {
+                previous = key;
+                key = key with { ServiceId = movedTo };
+                continue;
+            }
+            if (previous is { } from)
+            {
+                // The source line handed the ticket over but the target never took it in (a crash
+                // between the two writes): finish the move now.
+                var copy = await Line(from).MoveOutAsync(ticketId!, key.ServiceId, null);
+                return (key, await Line(key).AcceptAsync(copy));
+            }
+            return null;
+        }
+        return null;
+    }
+
+    public async Task<(TicketLineKey Line, TicketView Ticket)> RequireAsync(string? ticketId) =>
+        await FindAsync(ticketId) ?? throw QueueRuleException.NotFound("ticket-not-found", "No such ticket.");
+
+    public async Task<TicketView> CancelAsync(string? ticketId)
+    {
+        var (line, _) = await RequireAsync(ticketId);
+        return await Line(line).CancelAsync(ticketId!);
+    }
+
+    public async Task<TicketView> ReadyAsync(string? ticketId)
+    {
+        var (line, _) = await RequireAsync(ticketId);
+        return await Line(line).ReadyAsync(ticketId!);
+    }
+
+    /// <summary>A guide moves a waiting ticket taken for the wrong place to the right service, keeping its time.</summary>
+    public async Task<TicketView> RedirectAsync(string? ticketId, string toServiceId)
+    {
+        var (line, _) = await RequireAsync(ticketId);
+        var office = await catalog.RequireAsync(line.OfficeId);
+        office.RequireService(toServiceId);
+        var copy = await Line(line).MoveOutAsync(ticketId!, toServiceId, null);
+        return await Line(line with { ServiceId = toServiceId }).AcceptAsync(copy);
+    }
+
+    /// <summary>Today's summary of every service of an office, one call per line in parallel.</summary>
+    public async Task<IReadOnlyDictionary<string, LineSummary>> SummariesAsync(OfficeDefinition office)
+    {
+        var summaries = await Task.WhenAll(office.Services.Select(s => Line(office.Id, s.Id).GetSummaryAsync()));
+        return summaries.ToDictionary(s => s.ServiceId);
+    }
+
+    /// <summary>Every waiting ticket of an office today, oldest (by effective time) first.</summary>
+    public async Task<IReadOnlyList<TicketView>> ListWaitingAsync(OfficeDefinition office)
+    {
+        var lists = await Task.WhenAll(office.Services.Select(s => Line(office.Id, s.Id).ListWaitingAsync()));
+        return lists.SelectMany(l => l).OrderBy(t => t.IssuedAt).ThenBy(t => t.Number, StringComparer.Ordinal).ToList();
+    }
+}

@@ -1,0 +1,81 @@
+using System.Text.RegularExpressions;
+using CounterQueue.Silo.Identity;
+using CounterQueue.Web.Infrastructure;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace CounterQueue.Web.Identity;
+
+public sealed record TokenRequest(string? Username, string? Password);
+public sealed record TokenResponse(string AccessToken, DateTimeOffset ExpiresAt);
+public sealed record CreateUserRequest(string? Username, string? Password, IReadOnlyList<string>? Roles);
+public sealed record UserResponse(string Username, IReadOnlyList<string> Roles);
+
+public static partial class IdentityApi
+{
+    public const string StaffPolicy = "staff";
+    public const string GuidePolicy = "guide";
+    public const string AdminPolicy = "admin";
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")] private static partial Regex UsernamePattern();
+
+    /// <summary>Bearer tokens signed by this office, roles staff / guide / admin (admin implies the others).</summary>
+    public static WebApplicationBuilder AddQueueAuth(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AuthOptions>().BindConfiguration("Queue:Auth")
+            .Validate(o => o.TokenLifetime > TimeSpan.Zero && o.TokenLifetime <= TimeSpan.FromDays(7), "Queue:Auth:TokenLifetime must be between 0 and 7 days.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<TokenIssuer>();
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<TokenIssuer>((o, issuer) =>
+            {
+                o.MapInboundClaims = false;
+                o.TokenValidationParameters = issuer.ValidationParameters;
+            });
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(StaffPolicy, p => p.RequireRole(Roles.Staff, Roles.Admin))
+            .AddPolicy(GuidePolicy, p => p.RequireRole(Roles.Guide, Roles.Admin))
+            .AddPolicy(AdminPolicy, p => p.RequireRole(Roles.Admin));
+        return builder;
+    }
+
+    public static WebApplication MapIdentityApi(this WebApplication app)
+    {
+        app.MapPost("/api/auth/token", IssueTokenAsync).WithTags("Identity").AllowAnonymous();
+        app.MapPost("/api/admin/users", CreateUserAsync).WithTags("Identity").RequireAuthorization(AdminPolicy);
+        return app;
+    }
+
+    private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> IssueTokenAsync(
+        TokenRequest request, IGrainFactory grains, TokenIssuer issuer, HttpContext context, ILogger<TokenIssuer> logger)
+    {
+        var username = Validate.Required(request.Username, "username", 64);
+        var password = Validate.Required(request.Password, "password", 256);
+        var roles = UsernamePattern().IsMatch(username) ? await grains.GetGrain<IUserGrain>(username).VerifyAsync(password) : null;
+        if (roles is null)
+        {
+            logger.LogWarning("Failed sign-in for {User}", username);
+            return Problems.Result(context, StatusCodes.Status401Unauthorized, "invalid-credentials", null);
+        }
+        var (token, expires) = issuer.Issue(username, roles);
+        logger.LogInformation("{User} signed in", username);
+        return TypedResults.Ok(new TokenResponse(token, expires));
+    }
+
+    private static async Task<Results<Created<UserResponse>, ProblemHttpResult>> CreateUserAsync(
+        CreateUserRequest request, IGrainFactory grains, HttpContext context, ILogger<TokenIssuer> logger)
+    {
+        var username = Validate.Required(request.Username, "username", 64);
+        if (!UsernamePattern().IsMatch(username)) throw Validate.Invalid("'username' may use letters, digits, '.', '_' and '-' (up to 64).");
+        var password = Validate.Required(request.Password, "password", 256);
+        if (password.Length < 8) throw Validate.Invalid("'password' must be at least 8 characters.");
+        if (request.Roles is not { Count: > 0 } roles || roles.Any(r => !Roles.All.Contains(r)))
+            throw Validate.Invalid($"'roles' must list one or more of: {string.Join(", ", Roles.All)}.");
+        if (!await grains.GetGrain<IUserGrain>(username).CreateAsync(password, roles))
+            return Problems.Result(context, StatusCodes.Status409Conflict, "user-exists", $"User '{username}' already exists.");
+        logger.LogInformation("User {User} created with roles {Roles}", username, roles);
+        return TypedResults.Created($"/api/admin/users/{username}", new UserResponse(username, roles.Distinct().ToList()));
+    }
+}

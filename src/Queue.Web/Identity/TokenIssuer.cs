@@ -1,0 +1,83 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using CounterQueue.Silo.Infrastructure;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace CounterQueue.Web.Identity;
+
+/// <summary>The "Queue:Auth" configuration section.</summary>
+public sealed class AuthOptions
+{
+    /// <summary>Base64 HMAC key (at least 32 bytes). When empty, one is generated and kept in the data folder.</summary>
+    public string? SigningKey { get; set; }
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(12);
+}
+
+/// <summary>Issues and validates bearer tokens signed with the office's own key.</summary>
+public sealed class TokenIssuer
+{
+    public const string Issuer = "counterqueue";
+    public const string RoleClaim = "role";
+    public const string NameClaim = "sub";
+    private readonly SymmetricSecurityKey _key;
+    private readonly AuthOptions _options;
+    private readonly TimeProvider _time;
+
+    public TokenIssuer(IOptions<AuthOptions> options, IOptions<QueueOptions> queue, TimeProvider time, ILogger<TokenIssuer> logger)
+    {
+        _options = options.Value;
+        _time = time;
+        _key = new SymmetricSecurityKey(LoadKey(_options.SigningKey, queue.Value.DataDirectory, logger));
+    }
+
+    private static byte[] LoadKey(string? configured, string dataDirectory, ILogger logger)
+    {
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            var bytes = Convert.FromBase64String(configured);
+            if (bytes.Length < 32) throw new InvalidOperationException("Queue:Auth:SigningKey must be at least 32 bytes (base64).");
+            return bytes;
+        }
+        var path = Path.Combine(Path.GetFullPath(dataDirectory), "signing.key");
+        if (File.Exists(path)) return Convert.FromBase64String(File.ReadAllText(path).Trim());
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var key = RandomNumberGenerator.GetBytes(64);
+        var temp = path + ".tmp";
+        File.WriteAllText(temp, Convert.ToBase64String(key));
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.Move(temp, path, overwrite: false);
+        logger.LogInformation("Generated a token signing key at {Path}", path);
+        return key;
+    }
+
+    public TokenValidationParameters ValidationParameters => new()
+    {
+        ValidIssuer = Issuer,
+        ValidAudience = Issuer,
+        IssuerSigningKey = _key,
+        NameClaimType = NameClaim,
+        RoleClaimType = RoleClaim,
+        ClockSkew = TimeSpan.FromMinutes(1),
+    };
+
+    public (string Token, DateTimeOffset ExpiresAt) Issue(string username, IEnumerable<string> roles)
+    {
+        var now = _time.GetUtcNow();
+        var expires = now + _options.TokenLifetime;
+        var claims = new List<Claim> { new(NameClaim, username) };
+        claims.AddRange(roles.Select(r => new Claim(RoleClaim, r)));
+        var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Issuer,
+            Audience = Issuer,
+            Subject = new ClaimsIdentity(claims),
+            IssuedAt = now.UtcDateTime,
+            NotBefore = now.UtcDateTime,
+            Expires = expires.UtcDateTime,
+            SigningCredentials = new SigningCredentials(_key, SecurityAlgorithms.HmacSha256),
+        });
+        return (token, expires);
+    }
+}

@@ -1,0 +1,84 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CounterQueue.Silo.Telemetry;
+using CounterQueue.Web.Operations;
+using Microsoft.AspNetCore.Http.Json;
+using OpenTelemetry.Metrics;
+
+namespace CounterQueue.Web.Infrastructure;
+
+public static class ApiHostingExtensions
+{
+    /// <summary>The largest request body the API reads; a ticket request is a few hundred bytes.</summary>
+    public const long MaxRequestBodyBytes = 64 * 1024;
+
+    /// <summary>JSON, problem details for every error, OpenAPI, health checks and metrics.</summary>
+    public static WebApplicationBuilder AddQueueApi(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true); // so bad bodies reach the problem handler
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = FillStatusProblem);
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.AddOpenApi();
+        services.AddQueueHealthChecks();
+
+        var telemetry = services.AddOpenTelemetry().WithMetrics(m =>
+        {
+            m.AddMeter(QueueMetrics.MeterName).AddAspNetCoreInstrumentation();
+            if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])) m.AddOtlpExporter();
+        });
+        return builder;
+    }
+
+    public static void ConfigureJson(JsonSerializerOptions options)
+    {
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        options.Converters.Add(new TokyoTimeJsonConverter());
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+    }
+
+    /// <summary>Problems the framework raises itself (404 for an unknown route, 401, 403, 405…) get a code and a localized title too.</summary>
+    private static void FillStatusProblem(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        if (problem.Extensions.ContainsKey("code")) return;
+        var code = problem.Status switch
+        {
+            401 => "unauthorized",
+            403 => "forbidden",
+            404 => "not-found",
+            405 => "method-not-allowed",
+            413 => "body-too-large",
+            415 => "unsupported-media-type",
+            >= 500 => "internal",
+            _ => "bad-request",
+        };
+        problem.Extensions["code"] = code;
+        problem.Title = ProblemText.Title(code, context.HttpContext);
+    }
+
+    public static WebApplication UseQueueApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.Use(RejectOversizedBodies);
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+
+    /// <summary>Refuses a declared body over the limit before anything reads it (Kestrel also caps chunked bodies).</summary>
+    private static async Task RejectOversizedBodies(HttpContext context, RequestDelegate next)
+    {
+        if (context.Request.ContentLength > MaxRequestBodyBytes)
+        {
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            await Results.Problem(Problems.Create(context, 413, "body-too-large",
+                $"The API accepts bodies up to {MaxRequestBodyBytes / 1024} KiB.")).ExecuteAsync(context);
+            return;
+        }
+        await next(context);
+    }
+}

@@ -1,0 +1,76 @@
+using System.Text.Json;
+using CounterQueue.Domain;
+using CounterQueue.Silo.Infrastructure;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CounterQueue.Web.Infrastructure;
+
+/// <summary>
+/// Every error leaves as RFC 9457 problem details with a 4xx status, a readable title (Japanese or
+/// English by Accept-Language) and a stable <c>code</c>. A 5xx means a bug and is logged as one.
+/// </summary>
+internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, code, detail, extensions) = Classify(exception);
+        if (status >= 500) logger.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
+        else logger.LogDebug("Refused {Method} {Path}: {Code} {Detail}", context.Request.Method, context.Request.Path, code, detail);
+        context.Response.StatusCode = status;
+        var problem = Problems.Create(context, status, code, detail);
+        foreach (var (key, value) in extensions) problem.Extensions[key] = value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
+    }
+
+    private static (int Status, string Code, string? Detail, IReadOnlyDictionary<string, string> Extensions) Classify(Exception exception)
+    {
+        var none = new Dictionary<string, string>();
+        return exception switch
+        {
+            QueueProblemException p => (StatusOf(p.Kind), p.Code, p.Message, p.Details),
+            QueueRuleException r => (StatusOf(r.Kind), r.Code, r.Message, r.Details),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (413, "body-too-large", "The request body is larger than the API accepts.", none),
+            BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } => (415, "unsupported-media-type", "Send the body as application/json.", none),
+            BadHttpRequestException b when b.InnerException is JsonException json => (400, "malformed-request", JsonProblem(json), none),
+            BadHttpRequestException b => (b.StatusCode is >= 400 and < 500 ? b.StatusCode : 400, "malformed-request", b.Message, none),
+            JsonException json => (400, "malformed-request", JsonProblem(json), none),
+            OperationCanceledException => (400, "bad-request", "The request was cancelled.", none),
+            Orleans.Runtime.SiloUnavailableException or TimeoutException => (503, "unavailable", "The queue service did not answer in time.", none),
+            _ => (500, "internal", null, none),
+        };
+    }
+
+    private static string JsonProblem(JsonException json) =>
+        json.Path is { Length: > 1 } path
+            ? $"The JSON body is not valid at '{path.TrimStart('$', '.')}'; check its type and allowed values."
+            : "The body is not valid JSON.";
+
+    private static int StatusOf(QueueErrorKind kind) => kind switch
+    {
+        QueueErrorKind.NotFound => StatusCodes.Status404NotFound,
+        QueueErrorKind.Conflict => StatusCodes.Status409Conflict,
+        _ => StatusCodes.Status400BadRequest,
+    };
+}
+
+public static class Problems
+{
+    public static ProblemDetails Create(HttpContext context, int status, string code, string? detail)
+    {
+        var problem = new ProblemDetails
+        {
+            Status = status,
+            Title = ProblemText.Title(code, context),
+            Detail = detail,
+            Type = $"https://counterqueue.example/problems/{code}",
+        };
+        problem.Extensions["code"] = code;
+        return problem;
+    }
+
+    /// <summary>A problem result for handlers that refuse a request themselves.</summary>
+    public static ProblemHttpResult Result(HttpContext context, int status, string code, string? detail) =>
+        TypedResults.Problem(Create(context, status, code, detail));
+}

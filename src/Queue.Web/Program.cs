@@ -1,0 +1,25 @@
+using CounterQueue.Silo;
+using CounterQueue.Web.Counters;
+using CounterQueue.Web.Identity;
+using CounterQueue.Web.Infrastructure;
+using CounterQueue.Web.Offices;
+using CounterQueue.Web.Operations;
+using CounterQueue.Web.Tickets;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddQueueSilo();
+builder.AddQueueApi();
+builder.AddQueueAuth();
+builder.AddTicketing();
+
+var app = builder.Build();
+app.UseQueueApi();
+app.MapOperations();
+app.MapIdentityApi();
+app.MapOfficeApi();
+app.MapTicketApi();
+app.MapCounterApi();
+app.Run();
+
+/// <summary>The web host; public so tests can start the real app.</summary>
+public partial class Program;

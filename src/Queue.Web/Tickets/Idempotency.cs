@@ -1,0 +1,62 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using CounterQueue.Domain.Idempotency;
+using CounterQueue.Silo.Idempotency;
+using CounterQueue.Silo.Infrastructure;
+using CounterQueue.Web.Infrastructure;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+
+namespace CounterQueue.Web.Tickets;
+
+/// <summary>
+/// The Idempotency-Key header on requests that create something: a retry with the same key within
+/// 24 h gets the first response and creates nothing new. The id of what is created is fixed before
+/// the request runs, so even a retry after a crash half-way creates the same thing.
+/// </summary>
+public sealed class Idempotency(IGrainFactory grains, IOptions<JsonOptions> json)
+{
+    public const string Header = "Idempotency-Key";
+    private const int MaxKeyLength = 200;
+
+    public async Task<IResult> RunAsync<T>(HttpContext context, string scope, string fingerprint, string proposedId,
+        Func<string, Task<(T Body, string Location)>> create)
+    {
+        var key = context.Request.Headers[Header].ToString();
+        if (string.IsNullOrEmpty(key))
+        {
+            var (body, location) = await create(proposedId);
+            return TypedResults.Created(location, body);
+        }
+        if (key.Length > MaxKeyLength || key.Any(c => c is < '!' or > '~'))
+            throw Validate.Invalid($"'{Header}' must be 1-{MaxKeyLength} visible ASCII characters.");
+
+        var grain = grains.GetGrain<IIdempotencyGrain>($"{scope}|{key}");
+        var decision = await grain.BeginAsync(Hash(fingerprint), proposedId);
+        switch (decision.Outcome)
+        {
+            case IdempotencyOutcome.Mismatch:
+                return Problems.Result(context, StatusCodes.Status422UnprocessableEntity, "idempotency-mismatch",
+                    $"This {Header} was already used for a different request.");
+            case IdempotencyOutcome.Replay:
+                context.Response.Headers["Idempotent-Replayed"] = "true";
+                if (decision.Location is { } replayLocation) context.Response.Headers.Location = replayLocation;
+                return Results.Content(decision.Body, "application/json", Encoding.UTF8, decision.Status);
+        }
+        try
+        {
+            var (body, location) = await create(decision.OperationId);
+            await grain.CompleteAsync(StatusCodes.Status201Created, JsonSerializer.Serialize(body, json.Value.SerializerOptions), location);
+            return TypedResults.Created(location, body);
+        }
+        catch (QueueProblemException)
+        {
+            await grain.AbandonAsync(); // refused: a retry is judged afresh
+            throw;
+        }
+    }
+
+    private static string Hash(string fingerprint) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(fingerprint)));
+}
