@@ -1,0 +1,195 @@
+using Orleans.Runtime;
+using Orleans.Storage;
+
+namespace CounterQueue.Tests.Storage;
+
+/// <summary>
+/// What any CounterQueue grain storage must do, whatever the database behind it: the embedded
+/// SQLite provider passes it now, and a PostgreSQL provider must pass the same suite by deriving
+/// from this class.
+/// </summary>
+public abstract class GrainStorageContract : IAsyncLifetime
+{
+    protected IGrainStorage Storage { get; private set; } = null!;
+
+    /// <summary>Opens the provider on a fresh, empty database.</summary>
+    protected abstract Task<IGrainStorage> OpenAsync();
+
+    /// <summary>Closes the provider and opens a new one on the same data (as after a restart).</summary>
+    protected abstract Task<IGrainStorage> ReopenAsync();
+
+    public async Task InitializeAsync() => Storage = await OpenAsync();
+
+    public virtual Task DisposeAsync() => Task.CompletedTask;
+
+    public sealed class Sample
+    {
+        public string Name { get; set; } = "";
+        public int Count { get; set; }
+        public List<string> Items { get; set; } = [];
+    }
+
+    private static GrainId NewGrain() => GrainId.Create("contract", Guid.NewGuid().ToString("N"));
+
+    private static GrainState<Sample> State(string name = "a", int count = 1) => new(new Sample { Name = name, Count = count, Items = ["x", "y"] });
+
+    [Fact]
+    public async Task Reading_a_state_never_written_gives_the_default_without_an_etag()
+    {
+        var state = new GrainState<Sample>(new Sample { Name = "not from storage" });
+        await Storage.ReadStateAsync("s", NewGrain(), state);
+        Assert.False(state.RecordExists);
+        Assert.Null(state.ETag);
+        Assert.Equal("", state.State!.Name);
+    }
+
+    [Fact]
+    public async Task A_written_state_reads_back_after_a_restart()
+    {
+        var grain = NewGrain();
+        var written = State("kept", 7);
+        await Storage.WriteStateAsync("s", grain, written);
+        Assert.True(written.RecordExists);
+        Assert.NotNull(written.ETag);
+
+        var storage = await ReopenAsync();
+        var read = new GrainState<Sample>(new Sample());
+        await storage.ReadStateAsync("s", grain, read);
+        Assert.True(read.RecordExists);
+        Assert.Equal(written.ETag, read.ETag);
+        Assert.Equal(("kept", 7), (read.State!.Name, read.State!.Count));
+        Assert.Equal(["x", "y"], read.State!.Items);
+    }
+
+    [Fact]
+    public async Task Each_write_changes_the_etag()
+    {
+        var grain = NewGrain();
+        var state = State();
+        await Storage.WriteStateAsync("s", grain, state);
+        var first = state.ETag;
+        state.State!.Count++;
+        await Storage.WriteStateAsync("s", grain, state);
+        Assert.NotEqual(first, state.ETag);
+    }
+
+    [Fact]
+    public async Task A_write_from_a_stale_etag_is_refused_and_changes_nothing()
+    {
+        var grain = NewGrain();
+        var holder = State("first");
+        await Storage.WriteStateAsync("s", grain, holder);
+        var stale = new GrainState<Sample>(new Sample { Name = "stale" }, holder.ETag);
+        holder.State!.Name = "second";
+        await Storage.WriteStateAsync("s", grain, holder);
+
+        await Assert.ThrowsAsync<InconsistentStateException>(() => Storage.WriteStateAsync("s", grain, stale));
+        var read = new GrainState<Sample>(new Sample());
+        await Storage.ReadStateAsync("s", grain, read);
+        Assert.Equal("second", read.State!.Name);
+    }
+
+    [Fact]
+    public async Task Of_two_writers_with_the_same_etag_exactly_one_wins()
+    {
+        var grain = NewGrain();
+        var original = State();
+        await Storage.WriteStateAsync("s", grain, original);
+        var a = new GrainState<Sample>(new Sample { Name = "a" }, original.ETag) { RecordExists = true };
+        var b = new GrainState<Sample>(new Sample { Name = "b" }, original.ETag) { RecordExists = true };
+
+        var results = await Task.WhenAll(Attempt(a), Attempt(b));
+        Assert.Single(results, ok => ok);
+
+        async Task<bool> Attempt(GrainState<Sample> s)
+        {
+            try
+            {
+                await Storage.WriteStateAsync("s", grain, s);
+                return true;
+            }
+            catch (InconsistentStateException)
+            {
+                return false;
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Creating_a_record_that_already_exists_is_refused()
+    {
+        var grain = NewGrain();
+        await Storage.WriteStateAsync("s", grain, State());
+        await Assert.ThrowsAsync<InconsistentStateException>(() => Storage.WriteStateAsync("s", grain, State("again")));
+    }
+
+    [Fact]
+    public async Task A_cleared_state_reads_as_absent_and_can_be_written_again_but_not_from_an_old_etag()
+    {
+        var grain = NewGrain();
+        var state = State();
+        await Storage.WriteStateAsync("s", grain, state);
+        var beforeClear = state.ETag;
+        await Storage.ClearStateAsync("s", grain, state);
+        Assert.False(state.RecordExists);
+
+        var read = new GrainState<Sample>(new Sample());
+        await Storage.ReadStateAsync("s", grain, read);
+        Assert.False(read.RecordExists);
+        Assert.Equal("", read.State!.Name);
+
+        var old = new GrainState<Sample>(new Sample { Name = "old" }, beforeClear) { RecordExists = true };
+        await Assert.ThrowsAsync<InconsistentStateException>(() => Storage.WriteStateAsync("s", grain, old));
+
+        read.State!.Name = "new life";
+        await Storage.WriteStateAsync("s", grain, read);
+        var again = new GrainState<Sample>(new Sample());
+        await Storage.ReadStateAsync("s", grain, again);
+        Assert.Equal("new life", again.State!.Name);
+    }
+
+    [Fact]
+    public async Task States_are_kept_apart_by_name_and_grain()
+    {
+        var grain = NewGrain();
+        var other = NewGrain();
+        await Storage.WriteStateAsync("one", grain, State("one"));
+        await Storage.WriteStateAsync("two", grain, State("two"));
+        await Storage.WriteStateAsync("one", other, State("other"));
+
+        foreach (var (name, id, expected) in new[] { ("one", grain, "one"), ("two", grain, "two"), ("one", other, "other") })
+        {
+            var read = new GrainState<Sample>(new Sample());
+            await Storage.ReadStateAsync(name, id, read);
+            Assert.Equal(expected, read.State!.Name);
+        }
+    }
+
+    [Fact]
+    public async Task Many_concurrent_writes_from_different_grains_are_all_durable()
+    {
+        var grains = Enumerable.Range(0, 300).Select(_ => NewGrain()).ToList();
+        await Task.WhenAll(grains.Select((g, i) => Storage.WriteStateAsync("s", g, State($"g{i}", i))));
+
+        var storage = await ReopenAsync();
+        var reads = await Task.WhenAll(grains.Select(async (g, i) =>
+        {
+            var read = new GrainState<Sample>(new Sample());
+            await storage.ReadStateAsync("s", g, read);
+            return read.State!.Count == i && read.State!.Name == $"g{i}";
+        }));
+        Assert.All(reads, Assert.True);
+    }
+
+    [Fact]
+    public async Task A_large_state_round_trips()
+    {
+        var grain = NewGrain();
+        var state = new GrainState<Sample>(new Sample { Name = "大きい状態", Items = Enumerable.Range(0, 5000).Select(i => $"番号札-{i:0000}").ToList() });
+        await Storage.WriteStateAsync("s", grain, state);
+        var read = new GrainState<Sample>(new Sample());
+        await Storage.ReadStateAsync("s", grain, read);
+        Assert.Equal(state.State!.Items, read.State!.Items);
+        Assert.Equal("大きい状態", read.State!.Name);
+    }
+}
