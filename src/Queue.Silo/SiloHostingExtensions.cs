@@ -55,13 +55,16 @@ public static class SiloHostingExtensions
         silo.Services.AddGrainStorage(StorageNames.Queue, (sp, name) =>
             new SqliteGrainStorage(name, sp.GetRequiredService<SqliteStore>(), new StateJsonSerializer()));
         silo.AddIncomingGrainCallFilter<QueueRuleCallFilter>();
-        // Domain types (plain C#, no Orleans attributes) cross grain calls as JSON.
-        silo.Services.AddSerializer(s => s.AddJsonSerializer(
-            type => type.Namespace?.StartsWith("CounterQueue.Domain", StringComparison.Ordinal) == true,
-            StateJsonSerializer.Options));
+        silo.Services.AddQueueSerialization();
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddMetrics();
         silo.Services.TryAddSingleton<QueueMetrics>();
         return silo;
     }
+
+    /// <summary>Domain types (plain C#, no Orleans attributes) cross grain calls as JSON. Clients need it too.</summary>
+    public static IServiceCollection AddQueueSerialization(this IServiceCollection services) =>
+        services.AddSerializer(s => s.AddJsonSerializer(
+            type => type.Namespace?.StartsWith("CounterQueue.Domain", StringComparison.Ordinal) == true,
+            StateJsonSerializer.Options));
 }

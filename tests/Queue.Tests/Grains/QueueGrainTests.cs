@@ -1,0 +1,234 @@
+using CounterQueue.Domain.Calendar;
+using CounterQueue.Domain.Offices;
+using CounterQueue.Domain.Tickets;
+using CounterQueue.Silo.Counters;
+using CounterQueue.Silo.Infrastructure;
+using CounterQueue.Silo.Offices;
+using CounterQueue.Silo.Tickets;
+using CounterQueue.Tests.Support;
+
+namespace CounterQueue.Tests.Grains;
+
+[Collection(ClusterCollection.Name)]
+public sealed class QueueGrainTests(ClusterFixture fixture)
+{
+    private IGrainFactory Grains => fixture.Grains;
+
+    private async Task<OfficeDefinition> NewOfficeAsync(OfficeSchedule? hours = null, int maxConsecutiveAssisted = 3)
+    {
+        var office = TestOffices.Create(hours: hours, maxConsecutiveAssisted: maxConsecutiveAssisted);
+        Assert.True(await Grains.GetGrain<IOfficeGrain>(office.Id).DefineAsync(office, onlyIfNew: true));
+        return office;
+    }
+
+    private ICounterGrain Counter(OfficeDefinition office, string id) =>
+        Grains.GetGrain<ICounterGrain>(new CounterKey(office.Id, id).ToGrainKey());
+
+    private static DateOnly Today => Tokyo.DateOf(DateTimeOffset.UtcNow);
+
+    private Task<TicketView> IssueAsync(OfficeDefinition office, string serviceId, Priority priority = Priority.Normal)
+    {
+        var key = new TicketLineKey(office.Id, serviceId, Today);
+        return Grains.GetGrain<ITicketLineGrain>(key.ToGrainKey()).IssueAsync(new IssueTicket(TicketId.New(key), priority, "ja"));
+    }
+
+    [Fact]
+    public async Task CallNext_calls_tickets_in_the_order_they_were_issued()
+    {
+        var office = await NewOfficeAsync();
+        var counter = Counter(office, "c1");
+        await counter.OpenAsync(null);
+        var issued = new List<string>();
+        for (var i = 0; i < 3; i++) issued.Add((await IssueAsync(office, "a")).Number);
+        Assert.Equal(["A-001", "A-002", "A-003"], issued);
+
+        var called = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var ticket = await counter.CallNextAsync();
+            called.Add(ticket!.Number);
+            Assert.Equal(TicketStatus.Called, ticket.Status);
+            Assert.Equal("c1", ticket.Counter!.Id);
+            await counter.CompleteAsync();
+        }
+        Assert.Equal(issued, called);
+        Assert.Null(await counter.CallNextAsync());
+    }
+
+    [Fact]
+    public async Task CallNext_gives_assisted_ticket_before_older_normal_one()
+    {
+        var office = await NewOfficeAsync();
+        var counter = Counter(office, "c1");
+        await counter.OpenAsync(null);
+        await IssueAsync(office, "a");
+        var assisted = await IssueAsync(office, "a", Priority.Assisted);
+        Assert.Equal(assisted.Number, (await counter.CallNextAsync())!.Number);
+    }
+
+    [Fact]
+    public async Task A_counter_serving_two_services_takes_the_earliest_across_them()
+    {
+        var office = await NewOfficeAsync();
+        var counter = Counter(office, "c2");
+        await counter.OpenAsync(null);
+        var b = await IssueAsync(office, "b");
+        var a = await IssueAsync(office, "a");
+        Assert.Equal(b.Number, (await counter.CallNextAsync())!.Number);
+        await counter.CompleteAsync();
+        Assert.Equal(a.Number, (await counter.CallNextAsync())!.Number);
+    }
+
+    [Fact]
+    public async Task Counters_calling_at_once_never_share_a_ticket_and_together_get_all_of_them()
+    {
+        var office = await NewOfficeAsync();
+        var counters = Enumerable.Range(1, 8).Select(i => Counter(office, $"p{i}")).ToList();
+        await Task.WhenAll(counters.Select(c => c.OpenAsync(null)));
+        var issued = await Task.WhenAll(Enumerable.Range(0, 60).Select(_ => IssueAsync(office, "a")));
+        Assert.Equal(60, issued.Select(t => t.Number).Distinct().Count());
+
+        var perCounter = await Task.WhenAll(counters.Select(async counter =>
+        {
+            var mine = new List<string>();
+            while (await counter.CallNextAsync() is { } ticket)
+            {
+                mine.Add(ticket.TicketId);
+                await counter.CompleteAsync();
+            }
+            return mine;
+        }));
+
+        var called = perCounter.SelectMany(t => t).ToList();
+        Assert.Equal(called.Count, called.Distinct().Count());
+        Assert.Equal(issued.Select(t => t.TicketId).Order(), called.Order());
+    }
+
+    [Fact]
+    public async Task A_transferred_ticket_keeps_its_number_and_goes_ahead_of_later_tickets()
+    {
+        var office = await NewOfficeAsync();
+        var c1 = Counter(office, "c1");
+        var c3 = Counter(office, "c3");
+        await c1.OpenAsync(null);
+        await c3.OpenAsync(null);
+        var first = await IssueAsync(office, "a");
+        var laterB = await IssueAsync(office, "b");
+
+        await c1.CallNextAsync();
+        var moved = await c1.TransferAsync("b");
+        Assert.Equal((first.Number, "b", TicketStatus.Waiting, 0), (moved.Number, moved.ServiceId, moved.Status, moved.Position));
+        Assert.Null((await c1.GetAsync()).Serving);
+
+        Assert.Equal(first.Number, (await c3.CallNextAsync())!.Number);
+        await c3.CompleteAsync();
+        Assert.Equal(laterB.Number, (await c3.CallNextAsync())!.Number);
+    }
+
+    [Fact]
+    public async Task A_closed_counter_cannot_call()
+    {
+        var office = await NewOfficeAsync();
+        var e = await Assert.ThrowsAsync<QueueProblemException>(() => Counter(office, "c1").CallNextAsync());
+        Assert.Equal("counter-not-open", e.Code);
+    }
+
+    [Fact]
+    public async Task The_ticket_in_hand_must_be_finished_before_the_next_call_or_closing()
+    {
+        var office = await NewOfficeAsync();
+        var counter = Counter(office, "c1");
+        await counter.OpenAsync(null);
+        await IssueAsync(office, "a");
+        await IssueAsync(office, "a");
+        await counter.CallNextAsync();
+        Assert.Equal("ticket-in-hand", (await Assert.ThrowsAsync<QueueProblemException>(() => counter.CallNextAsync())).Code);
+        Assert.Equal("ticket-in-hand", (await Assert.ThrowsAsync<QueueProblemException>(() => counter.CloseAsync())).Code);
+        await counter.NoShowAsync();
+        Assert.Equal("A-002", (await counter.CallNextAsync())!.Number);
+    }
+
+    [Fact]
+    public async Task A_service_outside_hours_takes_tickets_only_while_a_counter_is_open()
+    {
+        var office = await NewOfficeAsync(hours: new OfficeSchedule()); // never open by the clock
+        var e = await Assert.ThrowsAsync<QueueProblemException>(() => IssueAsync(office, "a"));
+        Assert.Equal("service-closed", e.Code);
+
+        await Counter(office, "c1").OpenAsync(null); // staff open outside hours
+        Assert.Equal("A-001", (await IssueAsync(office, "a")).Number);
+
+        await Counter(office, "c1").CloseAsync();
+        Assert.Equal("service-closed", (await Assert.ThrowsAsync<QueueProblemException>(() => IssueAsync(office, "a"))).Code);
+    }
+
+    [Fact]
+    public async Task A_closed_service_says_when_it_next_opens()
+    {
+        var tomorrow = Today.AddDays(1);
+        var hours = new OfficeSchedule
+        {
+            ClosedOnHolidays = false,
+            YearEndClosure = false,
+            Weekdays = tomorrow.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday ? null : DailyHours.Parse("09:00", "10:00"),
+            Saturdays = tomorrow.DayOfWeek == DayOfWeek.Saturday ? new SaturdayHours { Hours = DailyHours.Parse("09:00", "10:00") } : null,
+            Sundays = tomorrow.DayOfWeek == DayOfWeek.Sunday ? DailyHours.Parse("09:00", "10:00") : null,
+            ClosedDates = [Today],
+        };
+        var office = await NewOfficeAsync(hours);
+        var e = await Assert.ThrowsAsync<QueueProblemException>(() => IssueAsync(office, "a"));
+        Assert.Equal($"{tomorrow:yyyy-MM-dd}T09:00:00+09:00", e.Details["nextOpening"]);
+    }
+
+    [Fact]
+    public async Task A_multi_step_ticket_goes_from_reception_to_processing_to_pickup_keeping_its_number()
+    {
+        var office = await NewOfficeAsync();
+        var reception = Counter(office, "mr");
+        var pickup = Counter(office, "mp");
+        await reception.OpenAsync(null);
+        await pickup.OpenAsync(null);
+        var ticket = await IssueAsync(office, "m");
+
+        await reception.CallNextAsync();
+        var processing = await reception.CompleteAsync();
+        Assert.Equal(("processing", TicketStatus.Waiting), (processing.Step, processing.Status));
+        Assert.Null(await pickup.CallNextAsync());
+
+        var line = Grains.GetGrain<ITicketLineGrain>(new TicketLineKey(office.Id, "m", Today).ToGrainKey());
+        var ready = await line.ReadyAsync(ticket.TicketId);
+        Assert.Equal("pickup", ready.Step);
+        var called = await pickup.CallNextAsync();
+        Assert.Equal((ticket.Number, "pickup"), (called!.Number, called.Step));
+        Assert.Equal(TicketStatus.Done, (await pickup.CompleteAsync()).Status);
+    }
+
+    [Fact]
+    public async Task A_ticket_the_visitor_cancelled_no_longer_blocks_the_counter()
+    {
+        var office = await NewOfficeAsync();
+        var counter = Counter(office, "c1");
+        await counter.OpenAsync(null);
+        var gone = await IssueAsync(office, "a");
+        var next = await IssueAsync(office, "a");
+        await counter.CallNextAsync();
+        var line = Grains.GetGrain<ITicketLineGrain>(new TicketLineKey(office.Id, "a", Today).ToGrainKey());
+        await line.CancelAsync(gone.TicketId);
+        Assert.Equal(next.Number, (await counter.CallNextAsync())!.Number);
+    }
+
+    [Fact]
+    public async Task Opening_a_counter_counts_it_for_wait_estimates()
+    {
+        var office = await NewOfficeAsync();
+        for (var i = 0; i < 4; i++) await IssueAsync(office, "a");
+        var line = Grains.GetGrain<ITicketLineGrain>(new TicketLineKey(office.Id, "a", Today).ToGrainKey());
+        Assert.Equal(25, (await line.GetSummaryAsync()).EstimatedWaitMinutes); // (4 + 1) × 5 min, as if one counter
+        await Counter(office, "p1").OpenAsync(null);
+        await Counter(office, "p2").OpenAsync(null);
+        var summary = await line.GetSummaryAsync();
+        Assert.Equal((2, 13), (summary.OpenCounters, summary.EstimatedWaitMinutes));
+        await Counter(office, "p2").PauseAsync();
+        Assert.Equal(1, (await line.GetSummaryAsync()).OpenCounters);
+    }
+}
