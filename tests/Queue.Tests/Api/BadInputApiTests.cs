@@ -1,0 +1,106 @@
+using System.Net;
+using System.Text;
+using CounterQueue.Tests.Support;
+
+namespace CounterQueue.Tests.Api;
+
+/// <summary>Whatever a careless or hostile client sends, the answer is a 4xx problem, never a 5xx.</summary>
+[Collection(AppCollection.Name)]
+public sealed class BadInputApiTests(AppFixture app)
+{
+    public static TheoryData<string, string, string?, string?, int> Requests => new()
+    {
+        // method, url, body, content type, expected status
+        { "POST", "/api/offices/{office}/tickets", "{\"serviceId\":\"nope\"}", "application/json", 404 },
+        { "POST", "/api/offices/no-such-office/tickets", "{\"serviceId\":\"a\"}", "application/json", 404 },
+        { "POST", "/api/offices/%2e%2e%2f%2e%2e/tickets", "{\"serviceId\":\"a\"}", "application/json", 404 },
+        { "POST", "/api/offices/{office}/tickets", "{}", "application/json", 400 },
+        { "POST", "/api/offices/{office}/tickets", "{\"serviceId\":\"\"}", "application/json", 400 },
+        { "POST", "/api/offices/{office}/tickets", "{\"serviceId\":42}", "application/json", 400 },
+        { "POST", "/api/offices/{office}/tickets", "{\"serviceId\":\"a\",\"priority\":\"vip\"}", "application/json", 400 },
+        { "POST", "/api/offices/{office}/tickets", "{\"serviceId\":\"a\",\"priority\":1}", "application/json", 400 },
+        { "POST", "/api/offices/{office}/tickets", "{\"serviceId\":\"a\",\"language\":\"<script>\"}", "application/json", 400 },
+        { "POST", "/api/offices/{office}/tickets", "{\"serviceId\":", "application/json", 400 },
+        { "POST", "/api/offices/{office}/tickets", "[1,2,3]", "application/json", 400 },
+        { "POST", "/api/offices/{office}/tickets", "null", "application/json", 400 },
+        { "POST", "/api/offices/{office}/tickets", "", "application/json", 400 },
+        { "POST", "/api/offices/{office}/tickets", "serviceId=a", "application/x-www-form-urlencoded", 415 },
+        { "POST", "/api/offices/{office}/tickets", "{\"serviceId\":\"" + new string('a', 70_000) + "\"}", "application/json", 413 },
+        { "POST", "/api/offices/{office}/tickets", "{\"serviceId\":\"" + new string('a', 5_000) + "\"}", "application/json", 400 },
+        { "GET", "/api/tickets/nope", null, null, 404 },
+        { "GET", "/api/tickets/kawasaki.a.20261124.AAAAAAAAAAAAAAAAAAAAAA", null, null, 404 },
+        { "GET", "/api/tickets/{office}.a.20261124.AAAAAAAAAAAAAAAAAAAAAA", null, null, 404 },
+        { "GET", "/api/tickets/{office}.a.99991231.AAAAAAAAAAAAAAAAAAAAAA", null, null, 404 },
+        { "GET", "/api/tickets/{office}.a.20261399.AAAAAAAAAAAAAAAAAAAAAA", null, null, 404 },
+        { "DELETE", "/api/tickets/" + new string('x', 2000), null, null, 404 },
+        { "GET", "/api/offices/{office}/directory?date=tomorrow", null, null, 400 },
+        { "GET", "/api/offices/nope/services", null, null, 404 },
+        { "GET", "/api/offices/{office}/counters", null, null, 200 },
+        { "GET", "/api/no-such-route", null, null, 404 },
+        { "PUT", "/api/offices/{office}/tickets", "{}", "application/json", 405 },
+        { "POST", "/api/auth/token", "{\"username\":\"admin\",\"password\":\"wrong\"}", "application/json", 401 },
+        { "POST", "/api/auth/token", "{\"username\":\"nobody\",\"password\":\"x\"}", "application/json", 401 },
+        { "POST", "/api/auth/token", "{\"username\":\"../../etc\",\"password\":\"x\"}", "application/json", 401 },
+        { "POST", "/api/auth/token", "{}", "application/json", 400 },
+        { "POST", "/api/offices/{office}/counters/c1/open", null, null, 401 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Requests))]
+    public async Task Bad_requests_get_a_clear_4xx_problem(string method, string url, string? body, string? contentType, int expected)
+    {
+        var office = await app.CreateOfficeAsync();
+        using var client = app.CreateClient();
+        using var request = new HttpRequestMessage(new HttpMethod(method), url.Replace("{office}", office.Id));
+        if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, contentType ?? "application/json");
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(expected, (int)response.StatusCode);
+        if (expected >= 400)
+        {
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            var problem = await response.ReadJsonAsync();
+            Assert.False(string.IsNullOrWhiteSpace(problem["title"]?.GetValue<string>()));
+            Assert.Equal(expected, problem["status"]!.GetValue<int>());
+            Assert.NotNull(problem["code"]);
+        }
+    }
+
+    [Fact]
+    public async Task Staff_actions_on_unknown_counters_or_in_the_wrong_state_are_refused()
+    {
+        var office = await app.CreateOfficeAsync();
+        using var staff = app.AdminClient();
+        Assert.Equal(HttpStatusCode.NotFound, (await staff.PostAsync($"/api/offices/{office.Id}/counters/nope/open", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await staff.PostAsync($"/api/offices/{office.Id}/counters/c1/call-next", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await staff.PostAsync($"/api/offices/{office.Id}/counters/c1/complete", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await staff.PostJsonAsync($"/api/offices/{office.Id}/counters/c1/open", new { serviceIds = new[] { "zzz" } })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await staff.PostJsonAsync($"/api/offices/{office.Id}/counters/c1/open", new { serviceIds = "a" })).StatusCode);
+        await staff.PostAsync($"/api/offices/{office.Id}/counters/c1/open", null);
+        Assert.Equal(HttpStatusCode.BadRequest, (await staff.PostJsonAsync($"/api/offices/{office.Id}/counters/c1/transfer", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await staff.PostJsonAsync($"/api/offices/{office.Id}/counters/c1/transfer", new { toServiceId = "b" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task Problem_titles_follow_the_language_asked_for()
+    {
+        using var client = app.CreateClient();
+        var japanese = await (await client.GetAsync("/api/offices/nope/services")).ReadJsonAsync();
+        Assert.Equal("その庁舎は見つかりません", japanese["title"]!.GetValue<string>());
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/offices/nope/services");
+        request.Headers.AcceptLanguage.ParseAdd("en-US,en;q=0.9");
+        var english = await (await client.SendAsync(request)).ReadJsonAsync();
+        Assert.Equal("Office not found", english["title"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_malformed_office_definition_is_refused_and_changes_nothing()
+    {
+        using var admin = app.AdminClient();
+        var response = await admin.PutAsync("/api/admin/offices/broken",
+            new StringContent("{\"id\":\"broken\",\"kind\":\"ward\",\"name\":{\"ja\":\"x\",\"en\":\"x\"},\"hours\":{},\"services\":[{\"id\":\"s\",\"sectionId\":\"missing\",\"name\":{\"ja\":\"x\",\"en\":\"x\"},\"ticketPrefix\":\"a1\"}]}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/admin/offices/broken")).StatusCode);
+    }
+}

@@ -1,0 +1,40 @@
+using System.Net;
+using CounterQueue.Tests.Support;
+
+namespace CounterQueue.Tests.Api;
+
+[Collection(AppCollection.Name)]
+public sealed class OperationsApiTests(AppFixture app)
+{
+    [Theory]
+    [InlineData("/health/live")]
+    [InlineData("/health/ready")]
+    public async Task Health_checks_answer(string url)
+    {
+        using var client = app.CreateClient();
+        var response = await client.GetAsync(url);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task The_OpenAPI_document_describes_the_ticket_routes()
+    {
+        using var client = app.CreateClient();
+        var document = await (await client.GetAsync("/openapi/v1.json")).ReadJsonAsync();
+        var paths = document["paths"]!.AsObject();
+        Assert.True(paths.ContainsKey("/api/offices/{officeId}/tickets"));
+        Assert.True(paths.ContainsKey("/api/tickets/{ticketId}"));
+        Assert.True(paths.ContainsKey("/api/offices/{officeId}/counters/{counterId}/call-next"));
+    }
+
+    [Fact]
+    public async Task The_API_reference_page_is_served_without_a_CDN()
+    {
+        using var client = app.CreateClient();
+        var html = await client.GetStringAsync("/docs");
+        Assert.Contains("<html", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("cdn.jsdelivr", html);
+        Assert.DoesNotContain("fonts.scalar.com", html);
+    }
+}

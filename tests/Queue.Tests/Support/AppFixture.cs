@@ -1,0 +1,66 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using CounterQueue.Domain.Offices;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace CounterQueue.Tests.Support;
+
+/// <summary>The real web app (co-hosted silo, embedded store in a temp folder, demo offices) for API tests.</summary>
+public sealed class AppFixture : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public const string AdminPassword = "test-admin-password";
+    private readonly TempDirectory _data = new("app");
+    private string? _adminToken;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Queue:DataDirectory", _data.Path);
+        builder.UseSetting("Queue:SiloPort", FreePort.Next().ToString());
+        builder.UseSetting("QUEUE_ADMIN_PASSWORD", AdminPassword);
+        builder.UseEnvironment("Testing");
+    }
+
+    public async Task InitializeAsync()
+    {
+        using var client = CreateClient();
+        _adminToken = await TokenAsync(client, "admin", AdminPassword);
+    }
+
+    public new async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        _data.Dispose();
+    }
+
+    public static async Task<string> TokenAsync(HttpClient client, string username, string password)
+    {
+        var response = await client.PostJsonAsync("/api/auth/token", new { username, password });
+        response.EnsureSuccessStatusCode();
+        return (await response.ReadJsonAsync())["accessToken"]!.GetValue<string>();
+    }
+
+    /// <summary>A client signed in as the admin (who has every role).</summary>
+    public HttpClient AdminClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _adminToken);
+        return client;
+    }
+
+    /// <summary>Creates a fresh office for one test (see <see cref="TestOffices"/>).</summary>
+    public async Task<OfficeDefinition> CreateOfficeAsync(OfficeDefinition? office = null)
+    {
+        office ??= TestOffices.Create();
+        using var admin = AdminClient();
+        var response = await admin.PutAsJsonAsync($"/api/admin/offices/{office.Id}", office, ApiJson.Options);
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        return office;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class AppCollection : ICollectionFixture<AppFixture>
+{
+    public const string Name = "app";
+}
