@@ -1,0 +1,116 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using CounterQueue.Tests.Support;
+
+namespace CounterQueue.Tests.Api;
+
+/// <summary>kill -9 the real process and start it again on the same data: nothing acknowledged is lost.</summary>
+public sealed class RestartTests : IDisposable
+{
+    private const string Password = "restart-test-password";
+    private readonly TempDirectory _data = new("restart");
+
+    public void Dispose() => _data.Dispose();
+
+    private static async Task<string> AdminTokenAsync(AppProcess app)
+    {
+        using var client = app.CreateClient();
+        return await AppFixture.TokenAsync(client, "admin", Password);
+    }
+
+    private static async Task<(string Id, string Number)?> TryIssueAsync(HttpClient client, string officeId)
+    {
+        try
+        {
+            var response = await client.PostJsonAsync($"/api/offices/{officeId}/tickets", new { serviceId = "a" });
+            if (response.StatusCode != HttpStatusCode.Created) return null;
+            var ticket = await response.ReadJsonAsync();
+            return (ticket["ticketId"]!.GetValue<string>(), ticket["number"]!.GetValue<string>());
+        }
+        catch (HttpRequestException)
+        {
+            return null; // the process died before answering: not acknowledged
+        }
+        catch (TaskCanceledException)
+        {
+            return null;
+        }
+    }
+
+    [Fact]
+    public async Task Tickets_survive_kill_9_and_numbering_continues_without_reuse()
+    {
+        var office = TestOffices.Create();
+        List<(string Id, string Number)> acknowledged;
+        await using (var first = await AppProcess.StartAsync(_data.Path, Password))
+        {
+            using var admin = first.CreateClient(await AdminTokenAsync(first));
+            Assert.Equal(HttpStatusCode.Created, (await admin.PutAsJsonAsync($"/api/admin/offices/{office.Id}", office, ApiJson.Options)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/offices/{office.Id}/counters/c1/open", null)).StatusCode);
+
+            using var visitors = first.CreateClient();
+            var issued = await Task.WhenAll(Enumerable.Range(0, 60).Select(_ => TryIssueAsync(visitors, office.Id)));
+            acknowledged = issued.OfType<(string, string)>().ToList();
+            Assert.Equal(60, acknowledged.Count);
+            var called = await (await admin.PostAsync($"/api/offices/{office.Id}/counters/c1/call-next", null)).ReadJsonAsync();
+            Assert.Equal("A-001", called["ticket"]!["number"]!.GetValue<string>());
+            await first.KillAsync(); // right after the last acknowledgement
+        }
+
+        await using var second = await AppProcess.StartAsync(_data.Path, Password);
+        using var staff = second.CreateClient(await AdminTokenAsync(second));
+        using var visitor = second.CreateClient();
+        foreach (var (id, number) in acknowledged)
+        {
+            var ticket = await (await visitor.GetAsync($"/api/tickets/{id}")).ReadJsonAsync();
+            Assert.Equal(number, ticket["number"]!.GetValue<string>());
+        }
+        Assert.Equal(60, acknowledged.Select(t => t.Number).Distinct().Count());
+
+        var next = await TryIssueAsync(visitor, office.Id);
+        Assert.Equal("A-061", next!.Value.Number);
+
+        // The counter still has A-001 in hand after the restart; finishing it, the line goes on in order.
+        Assert.Equal(HttpStatusCode.OK, (await staff.PostAsync($"/api/offices/{office.Id}/counters/c1/complete", null)).StatusCode);
+        var call = await (await staff.PostAsync($"/api/offices/{office.Id}/counters/c1/call-next", null)).ReadJsonAsync();
+        Assert.Equal("A-002", call["ticket"]!["number"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_kill_in_the_middle_of_a_burst_loses_no_acknowledged_ticket()
+    {
+        var office = TestOffices.Create();
+        var acknowledged = new ConcurrentBag<(string Id, string Number)>();
+        await using (var first = await AppProcess.StartAsync(_data.Path, Password))
+        {
+            using var admin = first.CreateClient(await AdminTokenAsync(first));
+            await admin.PutAsJsonAsync($"/api/admin/offices/{office.Id}", office, ApiJson.Options);
+            using var visitors = first.CreateClient();
+            var killed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var burst = Enumerable.Range(0, 300).Select(async _ =>
+            {
+                if (await TryIssueAsync(visitors, office.Id) is { } ticket)
+                {
+                    acknowledged.Add(ticket);
+                    if (acknowledged.Count == 40) killed.TrySetResult();
+                }
+            }).ToList();
+            await killed.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            await first.KillAsync();
+            await Task.WhenAll(burst);
+        }
+        Assert.InRange(acknowledged.Count, 40, 299);
+
+        await using var second = await AppProcess.StartAsync(_data.Path, Password);
+        using var visitor = second.CreateClient();
+        foreach (var (id, number) in acknowledged)
+        {
+            var response = await visitor.GetAsync($"/api/tickets/{id}");
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"acknowledged ticket {number} was lost");
+            Assert.Equal(number, (await response.ReadJsonAsync())["number"]!.GetValue<string>());
+        }
+        var fresh = await TryIssueAsync(visitor, office.Id);
+        Assert.DoesNotContain(fresh!.Value.Number, acknowledged.Select(t => t.Number));
+    }
+}
