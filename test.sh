@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs every CounterQueue test (unit, grain, storage contract, API, restart) and prints the totals.
+# Usage: ./test.sh [extra dotnet test arguments]
+set -uo pipefail
+cd "$(dirname "$0")"
+
+bash deploy/install-test-deps.sh
+
+results="TestResults"
+rm -rf "$results"
+dotnet build CounterQueue.sln -c Release -nologo -v quiet -warnaserror || exit 1
+dotnet test CounterQueue.sln -c Release --no-build -nologo \
+  --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" \
+  --blame-hang-timeout 10m "$@"
+status=$?
+
+# Totals from the TRX files, alone on the last line: "N passed, N failed".
+passed=0; failed=0; found=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  found=1
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+done
+if [ "$found" -eq 0 ]; then
+  echo "No test results were written."
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+echo "$passed passed, $failed failed"
+if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ]; then exit 1; fi
