@@ -7,6 +7,7 @@ using CounterQueue.Domain.Tickets;
 using CounterQueue.Silo.Offices;
 using CounterQueue.Silo.Telemetry;
 using Microsoft.Extensions.Logging;
+using CounterQueue.Silo.Infrastructure;
 using Orleans.Concurrency;
 
 namespace CounterQueue.Silo.Tickets;
@@ -37,6 +38,11 @@ public interface ITicketLineGrain : IGrainWithStringKey
     Task SetCounterOpenAsync(string counterId, bool open);
 }
 
+/// <remarks>
+/// Reentrant so that concurrent requests share one durable write (<see cref="WriteBatcher"/>):
+/// every rule runs synchronously between awaits, so interleaving never splits a change.
+/// </remarks>
+[Reentrant]
 public sealed class TicketLineGrain(
     [PersistentState("ticketLine", StorageNames.Queue)] IPersistentState<TicketLineState> line,
     TimeProvider time,
@@ -48,11 +54,28 @@ public sealed class TicketLineGrain(
     private OfficeDefinition _office = null!;
     private TicketLine _rules = null!;
     private DateTimeOffset _officeLoadedAt;
+    private WriteBatcher? _writer;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _key = TicketLineKey.Parse(this.GetPrimaryKeyString());
+        _writer = new WriteBatcher(line.WriteStateAsync);
         await LoadOfficeAsync();
+    }
+
+    /// <summary>Persists the line (shared with concurrent changes). If a write fails, the in-memory state may be
+    /// ahead of storage, so the activation goes away and the next one reloads what is durable.</summary>
+    private async Task PersistAsync()
+    {
+        try
+        {
+            await _writer!.WriteAsync();
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
     }
 
     private async Task LoadOfficeAsync()
@@ -78,7 +101,7 @@ public sealed class TicketLineGrain(
         var now = time.GetUtcNow();
         EnsureAccepting(now);
         var ticket = _rules.Issue(command.TicketId, command.Priority, command.Language, now);
-        await line.WriteStateAsync();
+        await PersistAsync();
         metrics.TicketIssued(_key.OfficeId, _key.ServiceId, command.Priority);
         logger.LogInformation("Issued {Number} for {OfficeId}/{ServiceId} ({Priority})", ticket.Number, _key.OfficeId, _key.ServiceId, command.Priority);
         return View(ticket);
@@ -142,7 +165,7 @@ public sealed class TicketLineGrain(
         var now = time.GetUtcNow();
         var ticket = _rules.Take(preferredTicketId, preferredClass, counterId, now, steps);
         if (ticket is null) return null;
-        await line.WriteStateAsync();
+        await PersistAsync();
         metrics.TicketCalled(_key.OfficeId, _key.ServiceId, now - ticket.WaitingSince);
         logger.LogInformation("Called {Number} to counter {CounterId} at {OfficeId}", ticket.Number, counterId, _key.OfficeId);
         return View(ticket);
@@ -170,7 +193,7 @@ public sealed class TicketLineGrain(
     {
         _office.RequireService(toServiceId);
         var copy = _rules.MoveOut(ticketId, toServiceId, counterId);
-        await line.WriteStateAsync();
+        await PersistAsync();
         logger.LogInformation("Ticket {Number} moved from {ServiceId} to {ToServiceId} at {OfficeId}", copy.Number, _key.ServiceId, toServiceId, _key.OfficeId);
         return copy;
     }
@@ -179,19 +202,19 @@ public sealed class TicketLineGrain(
     {
         var existing = _rules.Find(ticket.Id);
         var accepted = _rules.Accept(ticket, time.GetUtcNow());
-        if (!ReferenceEquals(existing, accepted)) await line.WriteStateAsync();
+        if (!ReferenceEquals(existing, accepted)) await PersistAsync();
         return View(accepted);
     }
 
     public async Task SetCounterOpenAsync(string counterId, bool open)
     {
-        if (_rules.SetCounterOpen(counterId, open)) await line.WriteStateAsync();
+        if (_rules.SetCounterOpen(counterId, open)) await PersistAsync();
     }
 
     private async Task<TicketView> ChangeAsync(Func<TicketRecord> change)
     {
         var ticket = change();
-        await line.WriteStateAsync();
+        await PersistAsync();
         return View(ticket);
     }
 
