@@ -155,8 +155,15 @@ public sealed class CounterGrain(
     private async Task ReleaseCurrentIfGoneAsync()
     {
         if (counter.State.Current is not { } current) return;
-        var lookup = await Line(current.ServiceId, current.Day).GetAsync(current.TicketId);
+        var line = Line(current.ServiceId, current.Day);
+        var lookup = await line.GetAsync(current.TicketId);
         if (lookup.Ticket is { Status: TicketStatus.Called or TicketStatus.Serving } t && t.Counter?.Id == _key.CounterId) return;
+        if (lookup.MovedToServiceId is { } movedTo)
+        {
+            // A transfer that stopped half-way (a crash between the two lines' writes): finish it.
+            var copy = await line.MoveOutAsync(current.TicketId, movedTo, _key.CounterId);
+            await Line(movedTo, current.Day).AcceptAsync(copy);
+        }
         counter.State.Current = null;
         await counter.WriteStateAsync();
     }

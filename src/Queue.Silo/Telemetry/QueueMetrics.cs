@@ -1,16 +1,20 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using CounterQueue.Domain.Tickets;
 
 namespace CounterQueue.Silo.Telemetry;
 
-/// <summary>OpenTelemetry metrics of the queue (meter "CounterQueue").</summary>
+/// <summary>
+/// OpenTelemetry metrics of the queue (meter "CounterQueue"): tickets issued and called, the time
+/// each waited, and — as gauges — how many wait now and the estimated wait, per office and service.
+/// </summary>
 public sealed class QueueMetrics
 {
     public const string MeterName = "CounterQueue";
     private readonly Counter<long> _issued;
     private readonly Counter<long> _called;
     private readonly Histogram<double> _wait;
-    private readonly UpDownCounter<long> _waiting;
+    private readonly ConcurrentDictionary<(string Office, string Service), (DateOnly Day, int Waiting, int EstimatedMinutes)> _lines = new();
 
     public QueueMetrics(IMeterFactory meters)
     {
@@ -18,22 +22,33 @@ public sealed class QueueMetrics
         _issued = meter.CreateCounter<long>("queue.tickets.issued", "{ticket}", "Tickets issued");
         _called = meter.CreateCounter<long>("queue.tickets.called", "{ticket}", "Tickets called to a counter");
         _wait = meter.CreateHistogram<double>("queue.wait.duration", "min", "Time from joining the line to being called");
-        _waiting = meter.CreateUpDownCounter<long>("queue.waiting", "{ticket}", "Tickets waiting in lines");
+        meter.CreateObservableGauge("queue.waiting", () => Observe(l => l.Waiting), "{ticket}", "Tickets waiting now");
+        meter.CreateObservableGauge("queue.wait.estimated", () => Observe(l => l.EstimatedMinutes), "min", "Estimated wait for a ticket issued now");
     }
 
-    public void TicketIssued(string officeId, string serviceId, Priority priority)
-    {
-        var tags = Tags(officeId, serviceId);
-        _issued.Add(1, [.. tags, new("priority", priority == Priority.Assisted ? "assisted" : "normal")]);
-        _waiting.Add(1, tags);
-    }
+    private IEnumerable<Measurement<int>> Observe(Func<(DateOnly Day, int Waiting, int EstimatedMinutes), int> value) =>
+        _lines.Select(l => new Measurement<int>(value(l.Value), Tags(l.Key.Office, l.Key.Service)));
+
+    public void TicketIssued(string officeId, string serviceId, Priority priority) =>
+        _issued.Add(1, [.. Tags(officeId, serviceId), new("priority", priority == Priority.Assisted ? "assisted" : "normal")]);
 
     public void TicketCalled(string officeId, string serviceId, TimeSpan waited)
     {
         var tags = Tags(officeId, serviceId);
         _called.Add(1, tags);
-        _waiting.Add(-1, tags);
         _wait.Record(waited.TotalMinutes, tags);
+    }
+
+    /// <summary>A line reports its length after each change (today's lines only).</summary>
+    public void LineChanged(string officeId, string serviceId, DateOnly day, int waiting, int estimatedMinutes) =>
+        _lines.AddOrUpdate((officeId, serviceId), (day, waiting, estimatedMinutes),
+            (_, old) => day >= old.Day ? (day, waiting, estimatedMinutes) : old);
+
+    /// <summary>A line went away: forget it, unless a newer day's line has reported since.</summary>
+    public void LineClosed(string officeId, string serviceId, DateOnly day)
+    {
+        if (_lines.TryGetValue((officeId, serviceId), out var current) && current.Day == day)
+            _lines.TryRemove(new KeyValuePair<(string, string), (DateOnly, int, int)>((officeId, serviceId), current));
     }
 
     private static KeyValuePair<string, object?>[] Tags(string officeId, string serviceId) =>

@@ -76,6 +76,13 @@ public sealed class TicketLineGrain(
             DeactivateOnIdle();
             throw;
         }
+        metrics.LineChanged(_key.OfficeId, _key.ServiceId, _key.Day, _rules.WaitingCount, _rules.EstimateWaitForNewTicket());
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        metrics.LineClosed(_key.OfficeId, _key.ServiceId, _key.Day);
+        return Task.CompletedTask;
     }
 
     private async Task LoadOfficeAsync()

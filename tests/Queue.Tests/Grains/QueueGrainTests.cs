@@ -231,4 +231,22 @@ public sealed class QueueGrainTests(ClusterFixture fixture)
         await Counter(office, "p2").PauseAsync();
         Assert.Equal(1, (await line.GetSummaryAsync()).OpenCounters);
     }
+
+    [Fact]
+    public async Task A_transfer_cut_short_by_a_crash_is_finished_by_the_counter()
+    {
+        var office = await NewOfficeAsync();
+        var counter = Counter(office, "c1");
+        await counter.OpenAsync(null);
+        var ticket = await IssueAsync(office, "a");
+        await counter.CallNextAsync();
+        var source = Grains.GetGrain<ITicketLineGrain>(new TicketLineKey(office.Id, "a", Today).ToGrainKey());
+        var target = Grains.GetGrain<ITicketLineGrain>(new TicketLineKey(office.Id, "b", Today).ToGrainKey());
+        await source.MoveOutAsync(ticket.TicketId, "b", "c1"); // the source wrote; the target never heard
+        Assert.Null((await target.GetAsync(ticket.TicketId)).Ticket);
+
+        Assert.Null(await counter.CallNextAsync()); // nothing else waits in "a"; the counter lets go and finishes the move
+        var moved = (await target.GetAsync(ticket.TicketId)).Ticket;
+        Assert.Equal((ticket.Number, TicketStatus.Waiting), (moved!.Number, moved.Status));
+    }
 }
