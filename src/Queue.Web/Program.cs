@@ -2,6 +2,7 @@ using CounterQueue.Silo;
 using CounterQueue.Web.Counters;
 using CounterQueue.Web.Identity;
 using CounterQueue.Web.Infrastructure;
+using CounterQueue.Web.Lobby;
 using CounterQueue.Web.Offices;
 using CounterQueue.Web.Operations;
 using CounterQueue.Web.Tickets;
@@ -11,6 +12,7 @@ builder.AddQueueSilo();
 builder.AddQueueApi();
 builder.AddQueueAuth();
 builder.AddTicketing();
+builder.AddRealtime();
 
 var app = builder.Build();
 app.UseQueueApi();
@@ -19,6 +21,7 @@ app.MapIdentityApi();
 app.MapOfficeApi();
 app.MapTicketApi();
 app.MapCounterApi();
+app.MapLobby();
 app.Run();
 
 /// <summary>The web host; public so tests can start the real app.</summary>

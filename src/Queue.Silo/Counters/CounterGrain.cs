@@ -3,6 +3,7 @@ using CounterQueue.Domain.Calendar;
 using CounterQueue.Domain.Counters;
 using CounterQueue.Domain.Offices;
 using CounterQueue.Domain.Tickets;
+using CounterQueue.Silo.Lobby;
 using CounterQueue.Silo.Offices;
 using CounterQueue.Silo.Tickets;
 using Microsoft.Extensions.Logging;
@@ -123,10 +124,14 @@ public sealed class CounterGrain(
         return await GetAsync();
     }
 
-    /// <summary>Tells each affected line whether this counter now serves it (wait estimates, opening rule).</summary>
-    private Task AnnounceAsync(IReadOnlyCollection<string> before, IReadOnlyCollection<string> after) =>
-        Task.WhenAll(before.Union(after).Select(serviceId =>
+    /// <summary>Tells each affected line whether this counter now serves it (wait estimates, opening rule), and the lobby.</summary>
+    private async Task AnnounceAsync(IReadOnlyCollection<string> before, IReadOnlyCollection<string> after)
+    {
+        await Task.WhenAll(before.Union(after).Select(serviceId =>
             Line(serviceId, Today).SetCounterOpenAsync(_key.CounterId, after.Contains(serviceId))));
+        await GrainFactory.PublishAsync(LobbyMessage.ToOffice(_key.OfficeId, _definition.Floor,
+            new CounterChanged(_key.OfficeId, _key.CounterId, counter.State.Status)));
+    }
 
     public async Task<TicketView?> CallNextAsync()
     {

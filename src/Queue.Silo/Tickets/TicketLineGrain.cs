@@ -8,6 +8,7 @@ using CounterQueue.Silo.Offices;
 using CounterQueue.Silo.Telemetry;
 using Microsoft.Extensions.Logging;
 using CounterQueue.Silo.Infrastructure;
+using CounterQueue.Silo.Lobby;
 using Orleans.Concurrency;
 
 namespace CounterQueue.Silo.Tickets;
@@ -111,7 +112,9 @@ public sealed class TicketLineGrain(
         await PersistAsync();
         metrics.TicketIssued(_key.OfficeId, _key.ServiceId, command.Priority);
         logger.LogInformation("Issued {Number} for {OfficeId}/{ServiceId} ({Priority})", ticket.Number, _key.OfficeId, _key.ServiceId, command.Priority);
-        return View(ticket);
+        var view = View(ticket);
+        await GrainFactory.PublishAsync(QueueMessage(), LobbyMessage.ToFollowers(view));
+        return view;
     }
 
     /// <summary>
@@ -175,11 +178,13 @@ public sealed class TicketLineGrain(
         await PersistAsync();
         metrics.TicketCalled(_key.OfficeId, _key.ServiceId, now - ticket.WaitingSince);
         logger.LogInformation("Called {Number} to counter {CounterId} at {OfficeId}", ticket.Number, counterId, _key.OfficeId);
-        return View(ticket);
+        var view = View(ticket);
+        await GrainFactory.PublishAsync(CalledMessage(ticket, recall: false), QueueMessage(), LobbyMessage.ToFollowers(view));
+        return view;
     }
 
     public Task<TicketView> RecallAsync(string ticketId, string counterId) =>
-        ChangeAsync(() => _rules.Recall(ticketId, counterId));
+        ChangeAsync(() => _rules.Recall(ticketId, counterId), (t, view) => [CalledMessage(t, recall: true), LobbyMessage.ToFollowers(view)]);
 
     public Task<TicketView> StartAsync(string ticketId, string counterId) =>
         ChangeAsync(() => _rules.Start(ticketId, counterId, time.GetUtcNow()));
@@ -194,13 +199,19 @@ public sealed class TicketLineGrain(
         ChangeAsync(() => _rules.Cancel(ticketId, time.GetUtcNow()));
 
     public Task<TicketView> ReadyAsync(string ticketId) =>
-        ChangeAsync(() => _rules.Ready(ticketId, time.GetUtcNow()));
+        ChangeAsync(() => _rules.Ready(ticketId, time.GetUtcNow()), (t, view) =>
+        [
+            LobbyMessage.ToOffice(_key.OfficeId, _office.FloorOf(_rules.Service), new PickupReady(_key.OfficeId, t.Number, _key.ServiceId, t.ReadyAt ?? time.GetUtcNow())),
+            QueueMessage(),
+            LobbyMessage.ToFollowers(view),
+        ]);
 
     public async Task<TicketRecord> MoveOutAsync(string ticketId, string toServiceId, string? counterId)
     {
         _office.RequireService(toServiceId);
         var copy = _rules.MoveOut(ticketId, toServiceId, counterId);
         await PersistAsync();
+        await GrainFactory.PublishAsync(QueueMessage());
         logger.LogInformation("Ticket {Number} moved from {ServiceId} to {ToServiceId} at {OfficeId}", copy.Number, _key.ServiceId, toServiceId, _key.OfficeId);
         return copy;
     }
@@ -209,20 +220,43 @@ public sealed class TicketLineGrain(
     {
         var existing = _rules.Find(ticket.Id);
         var accepted = _rules.Accept(ticket, time.GetUtcNow());
-        if (!ReferenceEquals(existing, accepted)) await PersistAsync();
-        return View(accepted);
+        var view = View(accepted);
+        if (!ReferenceEquals(existing, accepted))
+        {
+            await PersistAsync();
+            await GrainFactory.PublishAsync(QueueMessage(), LobbyMessage.ToFollowers(view));
+        }
+        return view;
     }
 
     public async Task SetCounterOpenAsync(string counterId, bool open)
     {
-        if (_rules.SetCounterOpen(counterId, open)) await PersistAsync();
+        if (!_rules.SetCounterOpen(counterId, open)) return;
+        await PersistAsync();
+        await GrainFactory.PublishAsync(QueueMessage()); // the estimate changed
     }
 
-    private async Task<TicketView> ChangeAsync(Func<TicketRecord> change)
+    /// <summary>Applies a rule, persists, and tells the lobby (by default: the ticket's followers and the line's length).</summary>
+    private async Task<TicketView> ChangeAsync(Func<TicketRecord> change,
+        Func<TicketRecord, TicketView, LobbyMessage[]>? messages = null)
     {
         var ticket = change();
         await PersistAsync();
-        return View(ticket);
+        var view = View(ticket);
+        await GrainFactory.PublishAsync(messages?.Invoke(ticket, view) ?? [LobbyMessage.ToFollowers(view), QueueMessage()]);
+        return view;
+    }
+
+    private LobbyMessage QueueMessage() => LobbyMessage.ToOffice(_key.OfficeId, _office.FloorOf(_rules.Service),
+        new QueueUpdated(_key.OfficeId, _key.ServiceId, _rules.WaitingCount, _rules.EstimateWaitForNewTicket()));
+
+    private LobbyMessage CalledMessage(TicketRecord ticket, bool recall)
+    {
+        var counter = _office.FindCounter(ticket.CounterId ?? "");
+        var floor = counter?.Floor ?? _office.FloorOf(_rules.Service);
+        return LobbyMessage.ToOffice(_key.OfficeId, floor, new TicketCalled(_key.OfficeId, ticket.Number, _key.ServiceId,
+            ticket.CounterId ?? "", counter?.Label ?? new LocalizedText(ticket.CounterId ?? "", ticket.CounterId ?? ""), floor,
+            ticket.CalledAt ?? time.GetUtcNow(), recall, _rules.StepId(ticket)));
     }
 
     private TicketView View(TicketRecord t)

@@ -21,7 +21,7 @@ public static class TestOffices
 
     /// <summary>
     /// Services "a" (A-), "b" (B-) and the three-step "m" (M-: reception, processing, pickup).
-    /// Counters: c1 serves a; c2 serves a and b; c3 serves b; p1..p8 serve a (for races);
+    /// Counters (2F but c3 on 3F): c1 serves a; c2 serves a and b; c3 serves b; p1..p8 serve a (for races);
     /// mr takes m's reception, mp its pick-up.
     /// </summary>
     public static OfficeDefinition Create(string? id = null, OfficeSchedule? hours = null, int maxConsecutiveAssisted = 3) => new()
@@ -48,7 +48,7 @@ public static class TestOffices
         ],
         Counters =
         [
-            Counter("c1", "a"), Counter("c2", "a", "b"), Counter("c3", "b"),
+            Counter("c1", "a"), Counter("c2", "a", "b"), Counter("c3", "b") with { Floor = "3F" },
             .. Enumerable.Range(1, 8).Select(i => Counter($"p{i}", "a")),
             Counter("mr", "m") with { Steps = ["reception"] },
             Counter("mp", "m") with { Steps = ["pickup"] },

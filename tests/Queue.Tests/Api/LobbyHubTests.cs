@@ -1,0 +1,136 @@
+using System.Net;
+using CounterQueue.Silo.Lobby;
+using CounterQueue.Tests.Support;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace CounterQueue.Tests.Api;
+
+[Collection(AppCollection.Name)]
+public sealed class LobbyHubTests(AppFixture app)
+{
+    private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(500);
+
+    private async Task<string> IssueAsync(string officeId, string serviceId)
+    {
+        using var visitor = app.CreateClient();
+        var response = await visitor.PostJsonAsync($"/api/offices/{officeId}/tickets", new { serviceId });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.ReadJsonAsync())["ticketId"]!.GetValue<string>();
+    }
+
+    [Fact]
+    public async Task TicketCalled_reaches_the_office_and_floor_it_is_for_and_no_other()
+    {
+        var office = await app.CreateOfficeAsync();
+        var other = await app.CreateOfficeAsync();
+        await using var wholeOffice = await LobbyClient.ConnectAsync(app.Server);
+        await using var thirdFloor = await LobbyClient.ConnectAsync(app.Server);
+        await using var secondFloor = await LobbyClient.ConnectAsync(app.Server);
+        await using var otherOffice = await LobbyClient.ConnectAsync(app.Server);
+        await wholeOffice.Connection.InvokeAsync("Subscribe", office.Id, (string?)null);
+        await thirdFloor.Connection.InvokeAsync("Subscribe", office.Id, "3F");
+        await secondFloor.Connection.InvokeAsync("Subscribe", office.Id, "2F");
+        await otherOffice.Connection.InvokeAsync("Subscribe", other.Id, (string?)null);
+
+        using var staff = app.AdminClient();
+        await staff.PostAsync($"/api/offices/{office.Id}/counters/c3/open", null); // c3 is on 3F
+        await IssueAsync(office.Id, "b");
+        await staff.PostAsync($"/api/offices/{office.Id}/counters/c3/call-next", null);
+
+        foreach (var display in new[] { wholeOffice, thirdFloor })
+        {
+            var called = await display.NextAsync(LobbyMethods.TicketCalled);
+            Assert.Equal("B-001", called.GetProperty("number").GetString());
+            Assert.Equal("c3", called.GetProperty("counterId").GetString());
+            Assert.Equal("3F", called.GetProperty("floor").GetString());
+            Assert.Equal("3番窓口".Replace("3", "c3"), called.GetProperty("counterLabel").GetProperty("ja").GetString());
+            Assert.False(called.GetProperty("recall").GetBoolean());
+            Assert.EndsWith("+09:00", called.GetProperty("calledAt").GetString());
+            Assert.False(called.TryGetProperty("ticketId", out _)); // nothing private in the lobby
+        }
+
+        // The other office, and the 2nd floor of this one, hear nothing of it.
+        await staff.PostAsync($"/api/offices/{other.Id}/counters/c1/open", null);
+        await IssueAsync(other.Id, "a");
+        await staff.PostAsync($"/api/offices/{other.Id}/counters/c1/call-next", null);
+        var own = await otherOffice.NextAsync(LobbyMethods.TicketCalled);
+        Assert.Equal("A-001", own.GetProperty("number").GetString());
+        await Task.Delay(Settle); // absence can only be observed by waiting
+        Assert.DoesNotContain(otherOffice.Drain(), e => e.Method == LobbyMethods.TicketCalled);
+        Assert.DoesNotContain(secondFloor.Drain(), e => e.Method == LobbyMethods.TicketCalled);
+    }
+
+    [Fact]
+    public async Task A_recall_is_announced_again()
+    {
+        var office = await app.CreateOfficeAsync();
+        await using var display = await LobbyClient.ConnectAsync(app.Server);
+        await display.Connection.InvokeAsync("Subscribe", office.Id, (string?)null);
+        using var staff = app.AdminClient();
+        await staff.PostAsync($"/api/offices/{office.Id}/counters/c1/open", null);
+        await IssueAsync(office.Id, "a");
+        await staff.PostAsync($"/api/offices/{office.Id}/counters/c1/call-next", null);
+        Assert.False((await display.NextAsync(LobbyMethods.TicketCalled)).GetProperty("recall").GetBoolean());
+        await staff.PostAsync($"/api/offices/{office.Id}/counters/c1/recall", null);
+        var recall = await display.NextAsync(LobbyMethods.TicketCalled);
+        Assert.True(recall.GetProperty("recall").GetBoolean());
+        Assert.Equal("A-001", recall.GetProperty("number").GetString());
+    }
+
+    [Fact]
+    public async Task TicketUpdated_goes_only_to_the_tickets_follower()
+    {
+        var office = await app.CreateOfficeAsync();
+        var mine = await IssueAsync(office.Id, "a");
+        var theirs = await IssueAsync(office.Id, "a");
+        await using var myPhone = await LobbyClient.ConnectAsync(app.Server);
+        await using var theirPhone = await LobbyClient.ConnectAsync(app.Server);
+        await using var display = await LobbyClient.ConnectAsync(app.Server);
+        var current = await myPhone.Connection.InvokeAsync<System.Text.Json.JsonElement>("FollowTicket", mine);
+        Assert.Equal("waiting", current.GetProperty("status").GetString());
+        await theirPhone.Connection.InvokeAsync<System.Text.Json.JsonElement>("FollowTicket", theirs);
+        await display.Connection.InvokeAsync("Subscribe", office.Id, (string?)null);
+
+        using var staff = app.AdminClient();
+        await staff.PostAsync($"/api/offices/{office.Id}/counters/c1/open", null);
+        await staff.PostAsync($"/api/offices/{office.Id}/counters/c1/call-next", null); // calls mine
+
+        var update = await myPhone.NextAsync(LobbyMethods.TicketUpdated);
+        Assert.Equal(("called", "c1"), (update.GetProperty("status").GetString(), update.GetProperty("counter").GetProperty("id").GetString()));
+        await display.NextAsync(LobbyMethods.TicketCalled);
+        await Task.Delay(Settle);
+        Assert.DoesNotContain(theirPhone.Drain(), e => e.Method == LobbyMethods.TicketUpdated && e.Payload.GetProperty("ticketId").GetString() == mine);
+        Assert.DoesNotContain(display.Drain(), e => e.Method == LobbyMethods.TicketUpdated);
+    }
+
+    [Fact]
+    public async Task Queue_lengths_and_counter_changes_are_pushed()
+    {
+        var office = await app.CreateOfficeAsync();
+        await using var display = await LobbyClient.ConnectAsync(app.Server);
+        await display.Connection.InvokeAsync("Subscribe", office.Id, (string?)null);
+        using var staff = app.AdminClient();
+        await staff.PostAsync($"/api/offices/{office.Id}/counters/c1/open", null);
+        var changed = await display.NextAsync(LobbyMethods.CounterChanged);
+        Assert.Equal(("c1", "open"), (changed.GetProperty("counterId").GetString(), changed.GetProperty("state").GetString()));
+        await IssueAsync(office.Id, "a");
+        JsonElementAssert(await display.NextAsync(LobbyMethods.QueueUpdated));
+
+        static void JsonElementAssert(System.Text.Json.JsonElement queue)
+        {
+            Assert.Equal("a", queue.GetProperty("serviceId").GetString());
+            Assert.True(queue.GetProperty("waiting").GetInt32() >= 0);
+        }
+    }
+
+    [Fact]
+    public async Task Subscribing_to_an_unknown_office_floor_or_ticket_is_refused()
+    {
+        var office = await app.CreateOfficeAsync();
+        await using var client = await LobbyClient.ConnectAsync(app.Server);
+        await Assert.ThrowsAsync<HubException>(() => client.Connection.InvokeAsync("Subscribe", "no-such-office", (string?)null));
+        await Assert.ThrowsAsync<HubException>(() => client.Connection.InvokeAsync("Subscribe", office.Id, "99F"));
+        await Assert.ThrowsAsync<HubException>(() => client.Connection.InvokeAsync<object>("FollowTicket", "not-a-ticket"));
+    }
+}
