@@ -44,7 +44,6 @@ public sealed class LobbyBridge(IGrainFactory grains, IHubContext<LobbyHub> hub,
             {
                 logger.LogDebug(e, "Lobby unsubscription skipped at shutdown");
             }
-            grains.DeleteObjectReference<ILobbyObserver>(this);
         }
         await base.StopAsync(cancellationToken);
     }
