@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every CounterQueue test (unit, grain, storage contract, API, restart) and prints the totals.
+# Runs every CounterQueue test (unit, grain, storage contract, API, restart, hub, browser) and prints the totals.
 # Usage: ./test.sh [extra dotnet test arguments]
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -8,6 +8,8 @@ bash deploy/install-test-deps.sh
 
 results="TestResults"
 rm -rf "$results"
+# Screenshots, axe reports and the printed ticket from the browser tests land here, next to the TRX files.
+export QUEUE_TEST_ARTIFACTS="$PWD/$results/screenshots"
 dotnet build CounterQueue.sln -c Release -nologo -v quiet -warnaserror || exit 1
 dotnet test CounterQueue.sln -c Release --no-build -nologo \
   --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" \

@@ -2,8 +2,9 @@
 # Installs what the tests need beyond the .NET SDK. Safe to run again: it skips what is there.
 set -euo pipefail
 
-need_apt=()
-# (The browser tests will add chromium and fonts-noto-cjk here; the PostgreSQL tests postgresql.)
+# Browser tests drive Debian's Chromium (never a downloaded one); without CJK fonts Japanese renders as boxes
+# in the browser's own UI text, although the pages serve their own Noto Sans JP.
+need_apt=(chromium fonts-noto-cjk)
 
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "The .NET 10 SDK is required (https://dot.net); install it first." >&2

@@ -1,3 +1,4 @@
+using CounterQueue.Display;
 using CounterQueue.Silo;
 using CounterQueue.Web.Counters;
 using CounterQueue.Web.Identity;
@@ -22,6 +23,7 @@ app.MapOfficeApi();
 app.MapTicketApi();
 app.MapCounterApi();
 app.MapLobby();
+app.MapQueuePages();
 app.Run();
 
 /// <summary>The web host; public so tests can start the real app.</summary>

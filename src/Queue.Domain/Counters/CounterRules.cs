@@ -27,7 +27,12 @@ public sealed class CounterState
     public TicketInHand? Current { get; set; }
     /// <summary>Assisted tickets called in a row while normal tickets waited (see <see cref="CallPolicy"/>).</summary>
     public int PriorityStreak { get; set; }
+    /// <summary>The numbers called here today before the current one, newest first (for the lobby display's history).</summary>
+    public List<RecentCall> Recent { get; set; } = [];
 }
+
+/// <summary>A number a counter called earlier today (public: the number and service, nothing about the visitor).</summary>
+public sealed record RecentCall(string Number, string ServiceId, DateTimeOffset CalledAt);
 
 /// <summary>State changes of a counter, checked.</summary>
 public static class CounterRules
@@ -40,6 +45,7 @@ public static class CounterRules
         state.Current = null;
         state.PriorityStreak = 0;
         state.Day = null;
+        state.Recent.Clear();
         return true;
     }
 
@@ -75,6 +81,30 @@ public static class CounterRules
         if (state.Current is not null)
             throw QueueRuleException.Conflict("ticket-in-hand",
                 $"Finish ticket {state.Current.Number} first (complete, no-show or transfer).");
+    }
+
+    /// <summary>How many earlier calls a counter remembers for the displays.</summary>
+    public const int RecentCallsKept = 3;
+
+    /// <summary>Takes a newly called ticket in hand; the one it replaces (if any, and if different) goes to the history.</summary>
+    public static void Hold(CounterState state, TicketInHand ticket)
+    {
+        if (state.Current is { } previous && previous.TicketId != ticket.TicketId) Remember(state, previous);
+        state.Current = ticket;
+    }
+
+    /// <summary>The ticket in hand is finished here (done, no-show, transferred): it becomes history.</summary>
+    public static void Release(CounterState state)
+    {
+        if (state.Current is { } previous) Remember(state, previous);
+        state.Current = null;
+    }
+
+    private static void Remember(CounterState state, TicketInHand ticket)
+    {
+        state.Recent.RemoveAll(r => r.Number == ticket.Number && r.ServiceId == ticket.ServiceId);
+        state.Recent.Insert(0, new RecentCall(ticket.Number, ticket.ServiceId, ticket.CalledAt));
+        if (state.Recent.Count > RecentCallsKept) state.Recent.RemoveRange(RecentCallsKept, state.Recent.Count - RecentCallsKept);
     }
 
     public static TicketInHand RequireCurrent(CounterState state) => state.Current

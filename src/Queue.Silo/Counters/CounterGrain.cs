@@ -25,7 +25,18 @@ public readonly record struct CounterKey(string OfficeId, string CounterId)
 }
 
 [GenerateSerializer, Immutable, Alias("cq.serving")]
-public sealed record ServingRef([property: Id(0)] string Number, [property: Id(1)] string ServiceId);
+public sealed record ServingRef(
+    [property: Id(0)] string Number,
+    [property: Id(1)] string ServiceId,
+    [property: Id(2)] TicketStatus Status,
+    [property: Id(3)] DateTimeOffset CalledAt);
+
+/// <summary>A number called at a counter earlier today.</summary>
+[GenerateSerializer, Immutable, Alias("cq.recentCall")]
+public sealed record RecentCallView(
+    [property: Id(0)] string Number,
+    [property: Id(1)] string ServiceId,
+    [property: Id(2)] DateTimeOffset CalledAt);
 
 /// <summary>A counter as the public API shows it.</summary>
 [GenerateSerializer, Immutable, Alias("cq.counterView")]
@@ -36,7 +47,8 @@ public sealed record CounterView(
     [property: Id(3)] IReadOnlyList<string> ServiceIds,
     [property: Id(4)] CounterStatus State,
     [property: Id(5)] bool Temporary,
-    [property: Id(6)] ServingRef? Serving);
+    [property: Id(6)] ServingRef? Serving,
+    [property: Id(7)] IReadOnlyList<RecentCallView> RecentCalls);
 
 /// <summary>A counter (窓口): its state, the services it serves, and the ticket in hand.</summary>
 public interface ICounterGrain : IGrainWithStringKey
@@ -87,7 +99,8 @@ public sealed class CounterGrain(
         return Task.FromResult(new CounterView(_definition.Id, _definition.Label, _definition.Floor,
             state.Status == CounterStatus.Closed || stale || state.ServiceIds.Count == 0 ? _definition.ServiceIds : state.ServiceIds,
             stale ? CounterStatus.Closed : state.Status, _definition.Temporary,
-            stale || state.Current is null ? null : new ServingRef(state.Current.Number, state.Current.ServiceId)));
+            stale || state.Current is null ? null : new ServingRef(state.Current.Number, state.Current.ServiceId, state.Current.Status, state.Current.CalledAt),
+            stale ? [] : state.Recent.Select(r => new RecentCallView(r.Number, r.ServiceId, r.CalledAt)).ToList()));
     }
 
     public async Task<CounterView> OpenAsync(IReadOnlyList<string>? serviceIds)
@@ -175,7 +188,7 @@ public sealed class CounterGrain(
 
     private async Task<TicketView> HoldAsync(TicketView ticket, int priorityStreak)
     {
-        counter.State.Current = new TicketInHand
+        CounterRules.Hold(counter.State, new TicketInHand
         {
             TicketId = ticket.TicketId,
             Number = ticket.Number,
@@ -183,7 +196,7 @@ public sealed class CounterGrain(
             Day = Today,
             Status = ticket.Status,
             CalledAt = ticket.CalledAt ?? time.GetUtcNow(),
-        };
+        });
         counter.State.PriorityStreak = priorityStreak;
         await counter.WriteStateAsync();
         return ticket;
@@ -203,7 +216,7 @@ public sealed class CounterGrain(
         var current = CounterRules.RequireCurrent(counter.State);
         var copy = await Line(current.ServiceId, current.Day).MoveOutAsync(current.TicketId, toServiceId, _key.CounterId);
         var moved = await Line(toServiceId, current.Day).AcceptAsync(copy);
-        counter.State.Current = null;
+        CounterRules.Release(counter.State);
         await counter.WriteStateAsync();
         logger.LogInformation("Counter {CounterId} transferred {Number} to {ToServiceId}", _key.CounterId, current.Number, toServiceId);
         return moved;
@@ -230,7 +243,7 @@ public sealed class CounterGrain(
         }
         else
         {
-            counter.State.Current = null;
+            CounterRules.Release(counter.State);
         }
         await counter.WriteStateAsync();
         return ticket;

@@ -16,7 +16,6 @@ public static class OperationsApi
             .WithTitle("CounterQueue API")
             .WithOpenApiRoutePattern("/openapi/{documentName}.json")
             .DisableDefaultFonts());
-        app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription();
         app.Lifetime.ApplicationStarted.Register(() => PrintBanner(app));
         return app;
     }

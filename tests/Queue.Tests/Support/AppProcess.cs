@@ -14,9 +14,9 @@ public sealed class AppProcess : IAsyncDisposable
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<string> _output = [];
 
-    private AppProcess(string dataDirectory, string adminPassword)
+    private AppProcess(string dataDirectory, string adminPassword, int? port)
     {
-        Port = FreePort.Next();
+        Port = port ?? FreePort.Next();
         var dll = WebAppPath();
         var start = new ProcessStartInfo("dotnet")
         {
@@ -51,9 +51,10 @@ public sealed class AppProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the app and waits until it says it is running (after the silo and the seeding).</summary>
-    public static async Task<AppProcess> StartAsync(string dataDirectory, string adminPassword)
+    /// <param name="port">The HTTP port: by default a free one; the same one again to restart "the same server".</param>
+    public static async Task<AppProcess> StartAsync(string dataDirectory, string adminPassword, int? port = null)
     {
-        var app = new AppProcess(dataDirectory, adminPassword);
+        var app = new AppProcess(dataDirectory, adminPassword, port);
         app._process.Start();
         app._process.BeginOutputReadLine();
         app._process.BeginErrorReadLine();

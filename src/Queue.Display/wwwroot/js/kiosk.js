@@ -1,0 +1,147 @@
+// Kiosk (/kiosk/{officeId}[?print=off]): choose a service, get a numbered ticket with a QR code to the phone page.
+import qrcode from "/assets/lib/qrcode/qrcode.mjs";
+import { $, api, connectLobby, el, floorName, languageSwitch, local, preferredLanguage, randomKey, setLanguage, t, timeOf } from "./common.js";
+
+const officeId = decodeURIComponent(location.pathname.split("/")[2] ?? "");
+const params = new URLSearchParams(location.search);
+const autoPrint = params.get("print") !== "off";
+const BACK_TO_START_MS = 45000;
+
+const state = { office: null, services: new Map(), assisted: false, busy: false, ticket: null, timer: 0 };
+window.cqKiosk = state;
+
+function renderServices() {
+  $("#office-name").textContent = local(state.office?.name);
+  const buttons = [...state.services.values()].filter((s) => !s.temporary || s.open).map((s) => {
+    const button = el("button", {
+      type: "button", class: "service-button", "data-service": s.id, disabled: !s.open || state.busy,
+      onclick: () => issue(s),
+    },
+      el("span", { class: "name" }, el("span", { class: "prefix", "aria-hidden": "true", text: s.ticketPrefix }), local(s.name)),
+      el("span", { class: "meta" },
+        el("span", { text: floorName(s.floor) }),
+        el("span", { text: s.open ? `${t("kiosk.waiting", { n: s.waiting })}・${t("kiosk.estimate", { n: s.estimatedWaitMinutes })}` : t("kiosk.notAccepting") })));
+    return el("div", { role: "listitem" }, button);
+  });
+  // Keep a keyboard user's place when live counts redraw the buttons.
+  const focused = document.activeElement?.dataset?.service;
+  $("#services").replaceChildren(...buttons);
+  if (focused) $(`#services [data-service="${CSS.escape(focused)}"]`)?.focus();
+}
+
+async function loadServices() {
+  const [offices, services] = await Promise.all([api("/api/offices"), api(`/api/offices/${encodeURIComponent(officeId)}/services`)]);
+  state.office = offices.find((o) => o.id === officeId);
+  $("#office-name").textContent = local(state.office?.name);
+  state.services = new Map(services.map((s) => [s.id, s]));
+  renderServices();
+}
+
+/** Issues a ticket. A retry after a network blip reuses the same Idempotency-Key: never two tickets. */
+async function issue(service) {
+  if (state.busy) return;
+  state.busy = true;
+  renderServices();
+  $("#message").textContent = "";
+  $("#live").textContent = t("kiosk.issuing");
+  const key = randomKey();
+  const body = { serviceId: service.id, priority: state.assisted ? "assisted" : "normal", language: document.documentElement.lang };
+  try {
+    let ticket;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        ticket = await api(`/api/offices/${encodeURIComponent(officeId)}/tickets`, { method: "POST", body, headers: { "Idempotency-Key": key } });
+        break;
+      } catch (e) {
+        if (e.status !== 0 || attempt >= 3) throw e;
+        await new Promise((r) => setTimeout(r, 700 * (attempt + 1)));
+      }
+    }
+    showTicket(ticket, service);
+  } catch (e) {
+    $("#message").textContent = `${t("kiosk.failed")}: ${e.message}`;
+    await loadServices().catch(() => {});
+  } finally {
+    state.busy = false;
+    renderServices();
+  }
+}
+
+function showTicket(ticket, service) {
+  state.ticket = ticket;
+  const phoneUrl = `${location.origin}/t/${encodeURIComponent(ticket.ticketId)}`;
+  $("#t-office").textContent = local(state.office?.name);
+  $("#t-number").textContent = ticket.number;
+  $("#t-assisted").hidden = ticket.priority !== "assisted";
+  $("#t-service").textContent = local(service.name);
+  $("#t-floor").textContent = t("kiosk.goToFloor", { floor: floorName(ticket.floor) });
+  $("#t-ahead").textContent = t("kiosk.ahead", { n: ticket.position });
+  $("#t-estimate").textContent = t("kiosk.estimateLong", { n: ticket.estimatedWaitMinutes });
+  $("#t-time").textContent = t("kiosk.issuedAt", { time: timeOf(ticket.issuedAt) });
+  const qr = qrcode(0, "M");
+  qr.addData(phoneUrl);
+  qr.make();
+  const img = el("img", { src: qr.createDataURL(4, 2), alt: phoneUrl, "data-url": phoneUrl });
+  $("#t-qr").replaceChildren(img);
+  $("#choose").hidden = true;
+  $("#ticket").hidden = false;
+  $("#ticket-heading").setAttribute("tabindex", "-1");
+  $("#ticket-heading").focus();
+  $("#live").textContent = `${t("kiosk.yourNumber")} ${ticket.number}`;
+  if (autoPrint) setTimeout(() => window.print(), 300);
+  clearTimeout(state.timer);
+  state.timer = setTimeout(backToStart, BACK_TO_START_MS);
+}
+
+function backToStart() {
+  clearTimeout(state.timer);
+  state.ticket = null;
+  state.assisted = false;
+  $("#assisted").setAttribute("aria-pressed", "false");
+  $("#ticket").hidden = true;
+  $("#choose").hidden = false;
+  $("#live").textContent = "";
+  // The next visitor may speak another language: go back to the office's default.
+  sessionStorage.removeItem("cq.lang");
+  setLanguage("ja").then(() => { markLanguage(); renderServices(); });
+  $("#services button:not(:disabled)")?.focus();
+}
+
+let markLanguage = () => {};
+
+async function main() {
+  await setLanguage(preferredLanguage("ja"));
+  markLanguage = languageSwitch($("#languages"), () => renderServices());
+  $("#assisted").addEventListener("click", () => {
+    state.assisted = !state.assisted;
+    $("#assisted").setAttribute("aria-pressed", String(state.assisted));
+    $("#live").textContent = state.assisted ? t("kiosk.assistedOn") : "";
+  });
+  $("#print-again").addEventListener("click", () => window.print());
+  $("#done").addEventListener("click", backToStart);
+  try {
+    await loadServices();
+  } catch (e) {
+    $("#message").textContent = e.status === 404 ? t("kiosk.unknownOffice") : e.message;
+    return;
+  }
+  connectLobby({
+    handlers: {
+      QueueUpdated: (u) => {
+        const s = state.services.get(u.serviceId);
+        if (!s) return;
+        s.waiting = u.waiting; s.estimatedWaitMinutes = u.estimatedWaitMinutes;
+        renderServices();
+      },
+      // A counter opening or closing changes which services take tickets (and temporary counters appear).
+      CounterChanged: () => loadServices().catch(() => {}),
+    },
+    onConnected: async (connection) => {
+      await connection.invoke("Subscribe", officeId, null);
+      await loadServices();
+      document.body.dataset.ready = "true";
+    },
+  });
+}
+
+main();

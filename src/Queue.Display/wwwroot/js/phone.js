@@ -1,0 +1,89 @@
+// Phone page (/t/{ticketId}): the visitor's own ticket, live. Vibrates when it is called.
+import { $, api, connectLobby, floorName, languageSwitch, local, preferredLanguage, setLanguage, t, timeOf } from "./common.js";
+
+const ticketId = decodeURIComponent(location.pathname.split("/")[2] ?? "");
+const state = { ticket: null, office: null };
+window.cqPhone = state;
+const FINISHED = new Set(["done", "noShow", "cancelled"]);
+
+function render() {
+  const ticket = state.ticket;
+  if (!ticket) return;
+  document.title = `${ticket.number} — ${t("phone.title")}`;
+  $("#office-name").textContent = local(state.office?.name);
+  $("#number").textContent = ticket.number;
+  $("#service").textContent = local(ticket.serviceName);
+  const status = $("#status");
+  status.dataset.status = ticket.status;
+  $("#headline").textContent = t(`phone.status.${ticket.status}`);
+  let detail = "";
+  if (ticket.status === "called" && ticket.counter) {
+    detail = t("phone.goTo", { floor: floorName(ticket.counter.floor), counter: local(ticket.counter.label) });
+  } else if (ticket.status === "waiting") {
+    detail = t("phone.waitOn", { floor: floorName(ticket.floor) });
+  }
+  $("#detail").textContent = detail;
+  const waiting = ticket.status === "waiting";
+  $("#position").textContent = waiting ? (ticket.position === 0 ? t("phone.next") : t("phone.position", { n: ticket.position })) : "";
+  $("#estimate").textContent = waiting && ticket.position > 0 ? t("phone.estimate", { n: ticket.estimatedWaitMinutes }) : "";
+  $("#step").textContent = ticket.step !== "service" ? t("phone.step", { step: t(`step.${ticket.step}`) }) : "";
+  $("#issued").textContent = t("phone.issuedAt", { time: timeOf(ticket.issuedAt) });
+  $("#cancel").hidden = ticket.status !== "waiting";
+}
+
+function update(ticket) {
+  const before = state.ticket;
+  state.ticket = ticket;
+  render();
+  const newlyCalled = ticket.status === "called" && (before?.status !== "called" || before?.calledAt !== ticket.calledAt);
+  if (before && newlyCalled) navigator.vibrate?.([400, 150, 400, 150, 400]);
+}
+
+async function loadContext(ticket) {
+  if (state.office) return;
+  const [offices] = await Promise.all([api("/api/offices")]);
+  state.office = offices.find((o) => o.id === ticket.officeId);
+}
+
+async function main() {
+  await setLanguage(preferredLanguage("ja"));
+  languageSwitch($("#languages"), render);
+  try {
+    const ticket = await api(`/api/tickets/${encodeURIComponent(ticketId)}`);
+    // The language chosen at the kiosk, unless this phone already chose one.
+    if (!sessionStorage.getItem("cq.lang") && ticket.language && ticket.language !== document.documentElement.lang) {
+      await setLanguage(ticket.language);
+      languageSwitch($("#languages"), render);
+    }
+    await loadContext(ticket);
+    update(ticket);
+  } catch (e) {
+    $("#error").textContent = e.status === 404 ? t("phone.notFound") : e.message;
+    return;
+  }
+
+  const dialog = $("#confirm");
+  $("#cancel").addEventListener("click", () => dialog.showModal());
+  $("#confirm-no").addEventListener("click", () => dialog.close());
+  $("#confirm-yes").addEventListener("click", async () => {
+    dialog.close();
+    try {
+      await api(`/api/tickets/${encodeURIComponent(ticketId)}`, { method: "DELETE" });
+      update(await api(`/api/tickets/${encodeURIComponent(ticketId)}`));
+    } catch (e) {
+      $("#error").textContent = e.message;
+    }
+  });
+
+  connectLobby({
+    handlers: { TicketUpdated: update },
+    // FollowTicket answers with the ticket as it is now: that is the resynchronisation.
+    onConnected: async (connection) => {
+      if (FINISHED.has(state.ticket?.status) && state.ticket.status !== "noShow") return;
+      update(await connection.invoke("FollowTicket", ticketId));
+      document.body.dataset.ready = "true";
+    },
+  });
+}
+
+main();

@@ -1,0 +1,224 @@
+// Staff console (/staff): log in, choose a counter, drive it. Every action answers on screen; errors say why.
+import { $, api, ApiError, connectLobby, el, languageSwitch, LANGUAGES, local, setLanguage, t } from "./common.js";
+
+const STAFF_LANGUAGES = LANGUAGES.filter((l) => l.code === "ja" || l.code === "en");
+const state = {
+  token: sessionStorage.getItem("cq.token"),
+  offices: [], services: new Map(), counters: [],
+  officeId: localStorage.getItem("cq.staff.office"), counterId: localStorage.getItem("cq.staff.counter"),
+  counter: null, busy: false, connection: null,
+};
+window.cqStaff = state;
+
+const counterPath = (action) =>
+  `/api/offices/${encodeURIComponent(state.officeId)}/counters/${encodeURIComponent(state.counterId)}/${action}`;
+
+function feedback(message) { $("#error").textContent = ""; $("#feedback").textContent = message; }
+function failure(error) { $("#feedback").textContent = ""; $("#error").textContent = error.message; }
+
+async function authed(path, options = {}) {
+  try {
+    return await api(path, { ...options, token: state.token });
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) { logout(); throw new ApiError(401, { title: t("staff.loginFailed") }); }
+    throw e;
+  }
+}
+
+// ---- log in / out
+function showLogin() {
+  $("#login").hidden = false; $("#console").hidden = true; $("#logout").hidden = true;
+  $("#username").focus();
+}
+
+function logout() {
+  state.token = null;
+  sessionStorage.removeItem("cq.token");
+  state.connection?.stop();
+  state.connection = null;
+  showLogin();
+}
+
+$("#login").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  $("#login-error").textContent = "";
+  try {
+    const result = await api("/api/auth/token", { method: "POST", body: { username: $("#username").value, password: $("#password").value } });
+    state.token = result.accessToken;
+    sessionStorage.setItem("cq.token", state.token);
+    $("#password").value = "";
+    await showConsole();
+  } catch (e) {
+    $("#login-error").textContent = e.status === 401 ? t("staff.loginFailed") : e.message;
+  }
+});
+$("#logout").addEventListener("click", logout);
+
+// ---- choosing the office and counter
+async function showConsole() {
+  $("#login").hidden = true; $("#console").hidden = false; $("#logout").hidden = false;
+  state.offices = await api("/api/offices");
+  if (!state.offices.some((o) => o.id === state.officeId)) state.officeId = state.offices[0]?.id;
+  $("#office").replaceChildren(...state.offices.map((o) => el("option", { value: o.id, text: local(o.name), selected: o.id === state.officeId })));
+  await loadOffice();
+  connect();
+}
+
+async function loadOffice() {
+  const [services, counters] = await Promise.all([
+    api(`/api/offices/${encodeURIComponent(state.officeId)}/services`),
+    api(`/api/offices/${encodeURIComponent(state.officeId)}/counters`),
+  ]);
+  state.services = new Map(services.map((s) => [s.id, s]));
+  state.counters = counters;
+  if (!counters.some((c) => c.id === state.counterId)) state.counterId = counters[0]?.id;
+  $("#counter").replaceChildren(...counters.map((c) => el("option", { value: c.id, text: `${local(c.label)} (${c.floor})`, selected: c.id === state.counterId })));
+  localStorage.setItem("cq.staff.office", state.officeId);
+  localStorage.setItem("cq.staff.counter", state.counterId);
+  state.counter = counters.find((c) => c.id === state.counterId) ?? null;
+  render();
+}
+
+$("#office").addEventListener("change", async (e) => {
+  state.officeId = e.target.value; state.counterId = null;
+  await loadOffice();
+  await state.connection?.invoke("Subscribe", state.officeId, null).catch(() => {});
+});
+$("#counter").addEventListener("change", (e) => {
+  state.counterId = e.target.value;
+  localStorage.setItem("cq.staff.counter", state.counterId);
+  state.counter = state.counters.find((c) => c.id === state.counterId) ?? null;
+  feedback("");
+  render();
+});
+
+// ---- what the console shows
+function render() {
+  const counter = state.counter;
+  if (!counter) return;
+  const badge = $("#counter-state");
+  badge.dataset.state = counter.state;
+  badge.textContent = t(`staff.state.${counter.state}`);
+  const serving = counter.serving;
+  $("#in-hand").textContent = serving?.number ?? "—";
+  $("#in-hand-status").textContent = serving
+    ? `${t(`staff.ticketStatus.${serving.status}`)} · ${local(state.services.get(serving.serviceId)?.name)}`
+    : t("staff.none");
+  const open = counter.state === "open";
+  const set = (id, enabled) => { $(id).disabled = state.busy || !enabled; };
+  set("#open", counter.state !== "open");
+  set("#pause", open);
+  set("#close", counter.state !== "closed" && !serving);
+  set("#call-next", open && !serving);
+  set("#recall", serving?.status === "called");
+  set("#start", serving?.status === "called");
+  set("#complete", !!serving);
+  set("#no-show", serving?.status === "called");
+  set("#transfer", !!serving);
+  const rows = counter.serviceIds.map((id) => state.services.get(id)).filter(Boolean).map((s) =>
+    el("tr", { "data-service": s.id }, el("td", { text: `${s.ticketPrefix} ${local(s.name)}` }),
+      el("td", { class: "number", text: String(s.waiting) })));
+  $("#waiting tbody").replaceChildren(...rows);
+}
+
+// ---- actions
+async function act(action, { body, describe } = {}) {
+  if (state.busy || !state.counter) return;
+  state.busy = true;
+  render();
+  try {
+    const result = await authed(counterPath(action), { method: "POST", body: body ?? {} });
+    if (result === null) {
+      feedback(t("staff.nobodyWaiting"));
+    } else {
+      state.counter = result.counter ?? result;
+      state.counters = state.counters.map((c) => (c.id === state.counter.id ? state.counter : c));
+      feedback(describe?.(result) ?? "");
+    }
+  } catch (e) {
+    failure(e);
+    // Show the counter as it really is after a failed action (someone else may have changed it).
+    await refreshCounter().catch(() => {});
+  } finally {
+    state.busy = false;
+    render();
+  }
+}
+
+async function refreshCounter() {
+  const counters = await api(`/api/offices/${encodeURIComponent(state.officeId)}/counters`);
+  state.counters = counters;
+  state.counter = counters.find((c) => c.id === state.counterId) ?? state.counter;
+}
+
+const number = (r) => r.ticket?.number ?? "";
+const actions = {
+  "#open": () => act("open", { describe: () => t("staff.state.open") }),
+  "#pause": () => act("pause", { describe: () => t("staff.state.paused") }),
+  "#close": () => act("close", { describe: () => t("staff.state.closed") }),
+  "#call-next": () => act("call-next", { describe: (r) => t("staff.called", { number: number(r) }) }),
+  "#recall": () => act("recall", { describe: (r) => t("staff.called", { number: number(r) }) }),
+  "#start": () => act("start", { describe: (r) => `${number(r)} ${t("staff.ticketStatus.serving")}` }),
+  "#complete": () => act("complete", { describe: (r) => t("staff.done", { number: number(r) }) }),
+  "#no-show": () => act("no-show", { describe: (r) => t("staff.noShowDone", { number: number(r) }) }),
+  "#transfer": () => openTransfer(),
+};
+for (const [id, run] of Object.entries(actions)) $(id).addEventListener("click", run);
+
+function openTransfer() {
+  const serving = state.counter?.serving;
+  if (!serving) return;
+  $("#transfer-service").replaceChildren(...[...state.services.values()].filter((s) => s.id !== serving.serviceId)
+    .map((s) => el("option", { value: s.id, text: `${s.ticketPrefix} ${local(s.name)} (${s.floor})` })));
+  $("#transfer-dialog").showModal();
+}
+$("#transfer-cancel").addEventListener("click", () => $("#transfer-dialog").close());
+$("#transfer-form").addEventListener("submit", () => {
+  const toServiceId = $("#transfer-service").value;
+  act("transfer", { body: { toServiceId }, describe: (r) => t("staff.transferred", { number: number(r), service: local(state.services.get(toServiceId)?.name) }) });
+});
+
+// Keyboard: a single key, when not typing in a field.
+const keys = { n: "#call-next", r: "#recall", s: "#start", c: "#complete", x: "#no-show", t: "#transfer" };
+document.addEventListener("keydown", (event) => {
+  if (event.ctrlKey || event.metaKey || event.altKey || $("#console").hidden || $("#transfer-dialog").open) return;
+  if (event.target.closest?.("input, select, textarea")) return;
+  const id = keys[event.key.toLowerCase()];
+  if (!id) return;
+  event.preventDefault();
+  if (!$(id).disabled) actions[id]();
+});
+
+// ---- live: queue lengths, and this counter changed from elsewhere
+function connect() {
+  if (state.connection) return;
+  state.connection = connectLobby({
+    handlers: {
+      QueueUpdated: (u) => {
+        const s = state.services.get(u.serviceId);
+        if (!s || u.officeId !== state.officeId) return;
+        s.waiting = u.waiting; s.estimatedWaitMinutes = u.estimatedWaitMinutes;
+        render();
+      },
+      CounterChanged: async (c) => {
+        if (c.officeId === state.officeId && c.counterId === state.counterId && !state.busy) { await refreshCounter().catch(() => {}); render(); }
+      },
+    },
+    onConnected: async (connection) => {
+      await connection.invoke("Subscribe", state.officeId, null);
+      await Promise.all([loadOffice()]);
+      document.body.dataset.ready = "true";
+    },
+  });
+}
+
+async function main() {
+  await setLanguage(sessionStorage.getItem("cq.lang") ?? "ja");
+  languageSwitch($("#languages"), render, STAFF_LANGUAGES);
+  if (state.token) {
+    try { await showConsole(); return; } catch { /* fall through to the login form */ }
+  }
+  showLogin();
+}
+
+main();

@@ -1,0 +1,185 @@
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using CounterQueue.Tests.Support;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+
+namespace CounterQueue.Tests.Browser;
+
+/// <summary>
+/// The real app as its own process (demo offices, fresh data folder) and Debian's Chromium driven by
+/// Playwright. Playwright never downloads a browser here: it launches /usr/bin/chromium.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    public const string AdminPassword = "browser-test-password";
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    private readonly TempDirectory _data = new("browser");
+    private IPlaywright? _playwright;
+
+    public AppProcess App { get; private set; } = null!;
+    public IBrowser Browser { get; private set; } = null!;
+    public string AdminToken { get; private set; } = "";
+    public Uri BaseAddress => App.BaseAddress;
+    public string DataDirectory => _data.Path;
+
+    /// <summary>Where screenshots go: next to the test results (test.sh sets QUEUE_TEST_ARTIFACTS), kept as CI artifacts.</summary>
+    public static string ArtifactsDirectory
+    {
+        get
+        {
+            var directory = Environment.GetEnvironmentVariable("QUEUE_TEST_ARTIFACTS") is { Length: > 0 } configured
+                ? configured
+                : Path.Combine(AppContext.BaseDirectory, "artifacts");
+            Directory.CreateDirectory(directory);
+            return directory;
+        }
+    }
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+            throw new InvalidOperationException($"{ChromiumPath} is missing: run deploy/install-test-deps.sh (apt packages chromium and fonts-noto-cjk).");
+        App = await AppProcess.StartAsync(_data.Path, AdminPassword);
+        using (var client = App.CreateClient()) AdminToken = await AppFixture.TokenAsync(client, "admin", AdminPassword);
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args =
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                // This machine's network is closed: no background calls to Google.
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                // A lobby TV runs its browser like this, so announcements play without a touch.
+                "--autoplay-policy=no-user-gesture-required",
+            ],
+        });
+    }
+
+    /// <summary>Restarts the app on the same port and data folder (a web process restart).</summary>
+    public async Task RestartAppAsync(Func<Task>? whileDown = null)
+    {
+        var port = App.Port;
+        await App.KillAsync();
+        await App.DisposeAsync();
+        if (whileDown is not null) await whileDown();
+        App = await AppProcess.StartAsync(_data.Path, AdminPassword, port);
+    }
+
+    public async Task<IPage> NewPageAsync(int width = 1280, int height = 900, bool mobile = false, string locale = "ja-JP")
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseAddress.ToString(),
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+            IsMobile = mobile,
+            HasTouch = mobile,
+            Locale = locale,
+            TimezoneId = "Asia/Tokyo",
+        });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(15_000);
+        var errors = new List<string>();
+        page.PageError += (_, error) => { lock (errors) errors.Add(error); };
+        PageErrors[page] = errors;
+        return page;
+    }
+
+    /// <summary>Uncaught script errors per page: a test fails if its page threw.</summary>
+    public Dictionary<IPage, List<string>> PageErrors { get; } = [];
+
+    public HttpClient Api(bool asAdmin = true)
+    {
+        var client = App.CreateClient();
+        if (asAdmin) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
+        return client;
+    }
+
+    /// <summary>Opens a counter for the given services only (tests share the app: each keeps to its own lines).</summary>
+    public async Task<JsonNode> OpenCounterAsync(string officeId, string counterId, params string[] serviceIds)
+    {
+        using var admin = Api();
+        var response = await admin.PostJsonAsync($"/api/offices/{officeId}/counters/{counterId}/open", new { serviceIds });
+        return await response.ReadJsonAsync();
+    }
+
+    public async Task<JsonNode> IssueAsync(string officeId, string serviceId, string priority = "normal")
+    {
+        using var visitor = Api(asAdmin: false);
+        var response = await visitor.PostJsonAsync($"/api/offices/{officeId}/tickets", new { serviceId, priority });
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        return await response.ReadJsonAsync();
+    }
+
+    public async Task<JsonNode?> CallNextAsync(string officeId, string counterId)
+    {
+        using var admin = Api();
+        var response = await admin.PostAsync($"/api/offices/{officeId}/counters/{counterId}/call-next", null);
+        return response.StatusCode == System.Net.HttpStatusCode.NoContent ? null : (await response.ReadJsonAsync())["ticket"];
+    }
+
+    public async Task<JsonNode> CounterActionAsync(string officeId, string counterId, string action)
+    {
+        using var admin = Api();
+        var response = await admin.PostAsync($"/api/offices/{officeId}/counters/{counterId}/{action}", null);
+        return await response.ReadJsonAsync();
+    }
+
+    public static async Task ScreenshotAsync(IPage page, string name, bool fullPage = false) =>
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ArtifactsDirectory, $"{name}.png"), FullPage = fullPage });
+
+    /// <summary>axe-core inside the page: no serious or critical violation (contrast, names, roles, labels …).</summary>
+    public static async Task AssertAccessibleAsync(IPage page, string name)
+    {
+        var result = await page.RunAxe();
+        var bad = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
+        var report = string.Join("\n", bad.Select(v =>
+            $"{v.Impact} {v.Id}: {v.Help} — {string.Join(" | ", v.Nodes.Take(3).Select(n => string.Join(" ", n.Target?.ToString() ?? "") + " " + n.Html))}"));
+        await File.WriteAllTextAsync(Path.Combine(ArtifactsDirectory, $"{name}.axe.txt"),
+            $"violations: {result.Violations.Length}, passes: {result.Passes.Length}\n" +
+            string.Join("\n", result.Violations.Select(v => $"{v.Impact} {v.Id}: {v.Help} ({v.Nodes.Length})")));
+        Assert.True(bad.Count == 0, $"axe found serious or critical problems on {name}:\n{report}");
+        Assert.True(result.Passes.Length > 10, "axe did not really run");
+    }
+
+    /// <summary>Every button and link a visitor can touch is at least 44 × 44 CSS pixels.</summary>
+    public static async Task AssertTouchTargetsAsync(IPage page, string name)
+    {
+        var small = await page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll('button, a[href], select, input')]
+              .filter(e => e.offsetParent !== null && getComputedStyle(e).visibility !== 'hidden')
+              .map(e => ({ e, r: e.getBoundingClientRect() }))
+              .filter(({ r }) => r.width < 44 || r.height < 44)
+              .map(({ e, r }) => `${e.tagName}#${e.id}.${e.className} ${Math.round(r.width)}x${Math.round(r.height)}`)
+            """);
+        Assert.True(small.Length == 0, $"touch targets under 44 px on {name}: {string.Join(", ", small)}");
+    }
+
+    /// <summary>The page drew its Japanese text with the font it serves itself (not a fallback, not boxes).</summary>
+    public static async Task AssertOwnJapaneseFontAsync(IPage page)
+    {
+        await page.EvaluateAsync("() => document.fonts.ready");
+        var loaded = await page.EvaluateAsync<bool>("""
+            () => [...document.fonts].some(f => f.family.replace(/"/g, '') === 'Noto Sans JP' && f.status === 'loaded')
+            """);
+        Assert.True(loaded, "the page's own Noto Sans JP was not loaded");
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null) await Browser.DisposeAsync();
+        _playwright?.Dispose();
+        if (App is not null) await App.DisposeAsync();
+        _data.Dispose();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "browser";
+}

@@ -1,0 +1,268 @@
+using System.Text.Json.Nodes;
+using CounterQueue.Tests.Support;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace CounterQueue.Tests.Browser;
+
+/// <summary>The pages in a real browser (Debian's Chromium) against the real app with the demo offices.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class PageTests(BrowserFixture fixture)
+{
+    private async Task<IPage> OpenAsync(string path, int width = 1280, int height = 900, bool mobile = false)
+    {
+        var page = await fixture.NewPageAsync(width, height, mobile);
+        var foreign = new List<string>();
+        page.Request += (_, request) =>
+        {
+            if (!request.Url.StartsWith(fixture.BaseAddress.ToString().TrimEnd('/'), StringComparison.Ordinal) && !request.Url.StartsWith("data:", StringComparison.Ordinal))
+                lock (foreign) foreign.Add(request.Url);
+        };
+        Foreign[page] = foreign;
+        await page.GotoAsync(path);
+        return page;
+    }
+
+    private Dictionary<IPage, List<string>> Foreign { get; } = [];
+
+    /// <summary>No script errors and nothing fetched from another origin (offices' networks are closed).</summary>
+    private void AssertClean(IPage page)
+    {
+        Assert.Empty(fixture.PageErrors[page]);
+        Assert.Empty(Foreign[page]);
+    }
+
+    private static Task WaitReadyAsync(IPage page) => Expect(page.Locator("body[data-ready='true']")).ToHaveCountAsync(1);
+
+    [Fact]
+    public async Task Display_shows_and_announces_a_number_called_through_the_api_and_again_on_recall()
+    {
+        await fixture.OpenCounterAsync("kawasaki", "c2", "residence-certificate");
+        var page = await OpenAsync("/display/kawasaki?floor=1F", 1920, 1080);
+        await WaitReadyAsync(page);
+
+        var ticket = await fixture.IssueAsync("kawasaki", "residence-certificate");
+        var number = ticket["number"]!.GetValue<string>();
+        Assert.Equal(number, (await fixture.CallNextAsync("kawasaki", "c2"))!["number"]!.GetValue<string>());
+
+        await Expect(page.GetByTestId("now-number")).ToHaveTextAsync(number);
+        await Expect(page.Locator("#now")).ToContainTextAsync("2番窓口");
+        await Expect(page.Locator("#counters tr[data-counter='c2']")).ToContainTextAsync(number);
+        // Spoken in Japanese, then English ("A-001" is read "A 1").
+        var spokenNumber = System.Text.RegularExpressions.Regex.Replace(number, "^([A-Z]+)-0*", "$1 ");
+        await page.WaitForFunctionAsync("n => window.cqDisplay.announcements.filter(a => a.text.includes(n)).length >= 2", spokenNumber);
+        var texts = await page.EvaluateAsync<string[]>("() => window.cqDisplay.announcements.map(a => a.lang + ':' + a.text)");
+        Assert.Contains($"ja:受付番号 {spokenNumber}番の方、1階 2番窓口へお越しください。", texts);
+        Assert.Contains($"en:Ticket number {spokenNumber}, please come to Counter 2, floor 1.", texts);
+        await BrowserFixture.AssertOwnJapaneseFontAsync(page);
+        await BrowserFixture.ScreenshotAsync(page, "display-1F-called");
+
+        await fixture.CounterActionAsync("kawasaki", "c2", "recall");
+        await Expect(page.Locator("#now .recall")).ToBeVisibleAsync();
+        await page.WaitForFunctionAsync("n => window.cqDisplay.announcements.some(a => a.text.startsWith('もう一度') && a.text.includes(n))", spokenNumber);
+        await BrowserFixture.ScreenshotAsync(page, "display-1F-recall");
+
+        // Nothing scrolls on the TV.
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollHeight <= innerHeight && document.documentElement.scrollWidth <= innerWidth"));
+        await BrowserFixture.AssertAccessibleAsync(page, "display");
+        AssertClean(page);
+    }
+
+    [Fact]
+    public async Task Display_of_another_floor_does_not_show_the_call()
+    {
+        await fixture.OpenCounterAsync("kawasaki", "c1", "residence-certificate");
+        var other = await OpenAsync("/display/kawasaki?floor=3F", 1920, 1080);
+        await WaitReadyAsync(other);
+        await fixture.IssueAsync("kawasaki", "residence-certificate");
+        var called = (await fixture.CallNextAsync("kawasaki", "c1"))!["number"]!.GetValue<string>();
+        var whole = await OpenAsync("/display/kawasaki", 1920, 1080);
+        await WaitReadyAsync(whole);
+        // The whole-office display (opened after the call) resynchronised from the API and shows it…
+        await Expect(whole.Locator("#counters tr[data-counter='c1']")).ToContainTextAsync(called);
+        await BrowserFixture.ScreenshotAsync(whole, "display-whole-office");
+        // …the 3F display never heard of it.
+        await Expect(other.Locator("#counters")).Not.ToContainTextAsync(called);
+        Assert.Equal(0, await other.EvaluateAsync<int>("() => window.cqDisplay.announcements.length"));
+        AssertClean(other);
+        AssertClean(whole);
+    }
+
+    [Fact]
+    public async Task Kiosk_issues_an_assisted_ticket_by_keyboard_alone_with_a_qr_code_to_the_phone_page()
+    {
+        await fixture.OpenCounterAsync("kawasaki", "c3", "tax-certificate");
+        var page = await OpenAsync("/kiosk/kawasaki?print=off", 1280, 1024);
+        await WaitReadyAsync(page);
+        await BrowserFixture.AssertOwnJapaneseFontAsync(page);
+        await BrowserFixture.ScreenshotAsync(page, "kiosk-start", fullPage: true);
+        await BrowserFixture.AssertAccessibleAsync(page, "kiosk");
+        await BrowserFixture.AssertTouchTargetsAsync(page, "kiosk");
+
+        // English, by keyboard: Tab to the language switch, Enter.
+        await page.Locator("button[data-lang='en']").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#assisted")).ToContainTextAsync("I need assistance");
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");
+
+        // "I need assistance", then the service, all by keyboard.
+        await page.Locator("#assisted").FocusAsync();
+        await page.Keyboard.PressAsync("Space");
+        await Expect(page.Locator("#assisted")).ToHaveAttributeAsync("aria-pressed", "true");
+        var service = page.Locator("button[data-service='tax-certificate']");
+        await Expect(service).ToBeEnabledAsync();
+        for (var i = 0; i < 40 && !await service.EvaluateAsync<bool>("e => e === document.activeElement"); i++)
+            await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.PressAsync("Enter");
+
+        var number = page.GetByTestId("ticket-number");
+        await Expect(number).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^B-\\d{3}$"));
+        await Expect(page.Locator("#t-assisted")).ToBeVisibleAsync();
+        var phoneUrl = await page.Locator("#t-qr img").GetAttributeAsync("data-url");
+        Assert.StartsWith($"{fixture.BaseAddress}t/", phoneUrl);
+        var ticketId = Uri.UnescapeDataString(phoneUrl![$"{fixture.BaseAddress}t/".Length..]);
+        using (var api = fixture.Api(asAdmin: false))
+        {
+            var ticket = await (await api.GetAsync($"/api/tickets/{ticketId}")).ReadJsonAsync();
+            Assert.Equal(await number.TextContentAsync(), ticket["number"]!.GetValue<string>());
+            Assert.Equal("assisted", ticket["priority"]!.GetValue<string>());
+            Assert.Equal("en", ticket["language"]!.GetValue<string>());
+        }
+        // The QR code is a real image of that address (decoded by the browser's own BarcodeDetector where it has one).
+        Assert.StartsWith("data:image/", await page.Locator("#t-qr img").GetAttributeAsync("src"));
+        await BrowserFixture.ScreenshotAsync(page, "kiosk-ticket");
+        await BrowserFixture.AssertAccessibleAsync(page, "kiosk-ticket");
+
+        // The printed ticket: 80 mm wide paper, only the ticket.
+        await page.EmulateMediaAsync(new PageEmulateMediaOptions { Media = Media.Print });
+        await page.SetViewportSizeAsync(302, 700); // 80 mm at 96 dpi
+        Assert.False(await page.Locator("#choose").IsVisibleAsync());
+        Assert.True(await page.Locator(".actions").IsHiddenAsync());
+        await BrowserFixture.ScreenshotAsync(page, "kiosk-ticket-print", fullPage: true);
+        var pdf = await page.PdfAsync(new PagePdfOptions { PreferCSSPageSize = true });
+        Assert.True(pdf.Length > 1000);
+        await File.WriteAllBytesAsync(Path.Combine(BrowserFixture.ArtifactsDirectory, "kiosk-ticket.pdf"), pdf);
+        AssertClean(page);
+    }
+
+    [Fact]
+    public async Task Phone_page_follows_the_ticket_to_called_and_vibrates()
+    {
+        await fixture.OpenCounterAsync("kawasaki", "c13", "my-number");
+        var ticket = await fixture.IssueAsync("kawasaki", "my-number");
+        var ticketId = ticket["ticketId"]!.GetValue<string>();
+        var page = await fixture.NewPageAsync(390, 844, mobile: true);
+        await page.AddInitScriptAsync("window.__vibrations = []; navigator.vibrate = (p) => { window.__vibrations.push(p); return true; };");
+        Foreign[page] = [];
+        await page.GotoAsync($"/t/{ticketId}");
+        await WaitReadyAsync(page);
+        await Expect(page.GetByTestId("number")).ToHaveTextAsync(ticket["number"]!.GetValue<string>());
+        await Expect(page.Locator("#status")).ToHaveAttributeAsync("data-status", "waiting");
+        await Expect(page.Locator("#status")).ToHaveAttributeAsync("aria-live", "polite");
+        await Expect(page.Locator("#position")).ToContainTextAsync("次にお呼びします");
+        await BrowserFixture.AssertOwnJapaneseFontAsync(page);
+        await BrowserFixture.ScreenshotAsync(page, "phone-waiting", fullPage: true);
+        await BrowserFixture.AssertAccessibleAsync(page, "phone");
+        await BrowserFixture.AssertTouchTargetsAsync(page, "phone");
+
+        await fixture.CallNextAsync("kawasaki", "c13");
+        await Expect(page.Locator("#status")).ToHaveAttributeAsync("data-status", "called");
+        await Expect(page.Locator("#detail")).ToContainTextAsync("2階の13番窓口へお越しください");
+        Assert.Equal(1, await page.EvaluateAsync<int>("() => window.__vibrations.length"));
+        await BrowserFixture.ScreenshotAsync(page, "phone-called", fullPage: true);
+        await BrowserFixture.AssertAccessibleAsync(page, "phone-called");
+
+        await fixture.CounterActionAsync("kawasaki", "c13", "complete");
+        await Expect(page.Locator("#status")).ToHaveAttributeAsync("data-status", "done");
+        AssertClean(page);
+    }
+
+    [Fact]
+    public async Task Phone_page_cancels_the_ticket_after_confirmation_in_the_visitors_language()
+    {
+        await fixture.OpenCounterAsync("kawasaki", "c12", "seal-registration");
+        using var visitor = fixture.Api(asAdmin: false);
+        var response = await visitor.PostJsonAsync("/api/offices/kawasaki/tickets", new { serviceId = "seal-registration", language = "vi" });
+        var ticket = await response.ReadJsonAsync();
+        var page = await OpenAsync($"/t/{ticket["ticketId"]!.GetValue<string>()}", 390, 844, mobile: true);
+        await WaitReadyAsync(page);
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "vi");
+        await Expect(page.Locator("#headline")).ToHaveTextAsync("Vui lòng chờ");
+        await page.Locator("#cancel").ClickAsync();
+        await Expect(page.Locator("#confirm")).ToBeVisibleAsync();
+        await page.Locator("#confirm-yes").ClickAsync();
+        await Expect(page.Locator("#status")).ToHaveAttributeAsync("data-status", "cancelled");
+        await Expect(page.Locator("#cancel")).ToBeHiddenAsync();
+        var after = await (await visitor.GetAsync($"/api/tickets/{ticket["ticketId"]!.GetValue<string>()}")).ReadJsonAsync();
+        Assert.Equal("cancelled", after["status"]!.GetValue<string>());
+        AssertClean(page);
+    }
+
+    [Fact]
+    public async Task Phone_page_for_an_unknown_ticket_says_so()
+    {
+        var page = await OpenAsync("/t/kawasaki.moving.20260101.AAAAAAAAAAAAAAAAAAAAAA", 390, 844, mobile: true);
+        await Expect(page.Locator("#error")).ToContainTextAsync("番号札が見つかりません");
+    }
+
+    [Fact]
+    public async Task Staff_console_logs_in_and_drives_a_counter_by_buttons_and_keys()
+    {
+        var page = await OpenAsync("/staff", 1400, 900);
+        await page.Locator("#username").FillAsync("admin");
+        await page.Locator("#password").FillAsync("wrong password");
+        await page.Locator("#login-button").ClickAsync();
+        await Expect(page.Locator("#login-error")).ToContainTextAsync("ログインできませんでした");
+        await page.Locator("#password").FillAsync(BrowserFixture.AdminPassword);
+        await page.Locator("#login-button").ClickAsync();
+        await Expect(page.Locator("#console")).ToBeVisibleAsync();
+        await WaitReadyAsync(page);
+
+        await page.Locator("#office").SelectOptionAsync("daishi");
+        await page.Locator("#counter").SelectOptionAsync("c1");
+        await page.Locator("#open").ClickAsync();
+        await Expect(page.GetByTestId("counter-state")).ToHaveAttributeAsync("data-state", "open");
+
+        // Nobody waiting: the console says so.
+        await page.Keyboard.PressAsync("n");
+        await Expect(page.Locator("#feedback")).ToHaveTextAsync("お待ちの方はいません");
+
+        var first = (await fixture.IssueAsync("daishi", "document-forwarding"))["number"]!.GetValue<string>();
+        var second = await fixture.IssueAsync("daishi", "document-forwarding");
+        await Expect(page.Locator("#waiting tr[data-service='document-forwarding'] td.number")).ToHaveTextAsync("2");
+        await BrowserFixture.ScreenshotAsync(page, "staff-open");
+        await BrowserFixture.AssertAccessibleAsync(page, "staff");
+        await BrowserFixture.AssertTouchTargetsAsync(page, "staff");
+
+        await page.Locator("#call-next").ClickAsync();
+        await Expect(page.GetByTestId("in-hand")).ToHaveTextAsync(first);
+        await Expect(page.Locator("#waiting tr[data-service='document-forwarding'] td.number")).ToHaveTextAsync("1");
+        await page.Keyboard.PressAsync("s");
+        await Expect(page.Locator("#in-hand-status")).ToContainTextAsync("対応中");
+        await page.Keyboard.PressAsync("c");
+        await Expect(page.Locator("#feedback")).ToContainTextAsync($"{first} を完了しました");
+        await Expect(page.GetByTestId("in-hand")).ToHaveTextAsync("—");
+
+        // Transfer the next one to consultation: it keeps its number.
+        await page.Keyboard.PressAsync("n");
+        await Expect(page.GetByTestId("in-hand")).ToHaveTextAsync(second["number"]!.GetValue<string>());
+        await page.Keyboard.PressAsync("t");
+        await page.Locator("#transfer-service").SelectOptionAsync("consultation");
+        await page.Locator("#transfer-go").ClickAsync();
+        await Expect(page.Locator("#feedback")).ToContainTextAsync("回付しました");
+        using (var api = fixture.Api(asAdmin: false))
+        {
+            var moved = await (await api.GetAsync($"/api/tickets/{second["ticketId"]!.GetValue<string>()}")).ReadJsonAsync();
+            Assert.Equal("consultation", moved["serviceId"]!.GetValue<string>());
+            Assert.Equal("waiting", moved["status"]!.GetValue<string>());
+        }
+
+        // A failure is shown, not swallowed: someone else closed the counter meanwhile.
+        await fixture.CounterActionAsync("daishi", "c1", "pause");
+        await Expect(page.GetByTestId("counter-state")).ToHaveAttributeAsync("data-state", "paused");
+        await page.Locator("#close").ClickAsync();
+        await Expect(page.GetByTestId("counter-state")).ToHaveAttributeAsync("data-state", "closed");
+        await BrowserFixture.ScreenshotAsync(page, "staff-closed");
+        AssertClean(page);
+    }
+}
