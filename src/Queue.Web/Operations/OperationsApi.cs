@@ -26,10 +26,10 @@ public static class OperationsApi
         var url = addresses.FirstOrDefault() ?? "(no address)";
         var adminSet = !string.IsNullOrEmpty(app.Configuration["QUEUE_ADMIN_PASSWORD"]);
         app.Logger.LogInformation(
-            "CounterQueue is running at {Url}  (API reference: {Url}/docs). {Login}",
-            url, url,
+            "CounterQueue is running at {Url}  (pages: {Url}/ — display, kiosk, staff console; API reference: {Url}/docs). {Login}",
+            url, url, url,
             adminSet
-                ? "Sign in with POST /api/auth/token as 'admin' and the QUEUE_ADMIN_PASSWORD you set."
+                ? "Sign in at /staff (or POST /api/auth/token) as 'admin' with the QUEUE_ADMIN_PASSWORD you set."
                 : "No admin account was set: start with QUEUE_ADMIN_PASSWORD=... to create 'admin'.");
     }
 }

@@ -234,8 +234,13 @@ public sealed class PageTests(BrowserFixture fixture)
         await BrowserFixture.AssertAccessibleAsync(page, "staff");
         await BrowserFixture.AssertTouchTargetsAsync(page, "staff");
 
+        // The branch's lobby display, side by side with the console: the call shows there at once.
+        var display = await OpenAsync("/display/daishi", 1920, 1080);
+        await WaitReadyAsync(display);
         await page.Locator("#call-next").ClickAsync();
         await Expect(page.GetByTestId("in-hand")).ToHaveTextAsync(first);
+        await Expect(display.GetByTestId("now-number")).ToHaveTextAsync(first);
+        await Expect(display.Locator("#now")).ToContainTextAsync("1番窓口");
         await Expect(page.Locator("#waiting tr[data-service='document-forwarding'] td.number")).ToHaveTextAsync("1");
         await page.Keyboard.PressAsync("s");
         await Expect(page.Locator("#in-hand-status")).ToContainTextAsync("対応中");
@@ -264,5 +269,6 @@ public sealed class PageTests(BrowserFixture fixture)
         await Expect(page.GetByTestId("counter-state")).ToHaveAttributeAsync("data-state", "closed");
         await BrowserFixture.ScreenshotAsync(page, "staff-closed");
         AssertClean(page);
+        AssertClean(display);
     }
 }
