@@ -37,6 +37,7 @@ public static class SiloHostingExtensions
             .AddQueueGrains(dataDirectory));
 
         builder.Services.AddSingleton<OfficeCatalog>();
+        builder.Services.AddSingleton<TemporaryCounters.TemporaryCounterOperator>();
         builder.Services.AddSingleton<TicketService>();
         builder.Services.AddSingleton<CounterService>();
         builder.Services.AddHostedService<OfficeSeeder>();

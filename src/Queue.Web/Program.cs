@@ -6,6 +6,7 @@ using CounterQueue.Web.Infrastructure;
 using CounterQueue.Web.Lobby;
 using CounterQueue.Web.Offices;
 using CounterQueue.Web.Operations;
+using CounterQueue.Web.Schedules;
 using CounterQueue.Web.Tickets;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -14,6 +15,7 @@ builder.AddQueueApi();
 builder.AddQueueAuth();
 builder.AddTicketing();
 builder.AddRealtime();
+builder.AddScheduling();
 
 var app = builder.Build();
 app.UseQueueApi();
@@ -22,6 +24,7 @@ app.MapIdentityApi();
 app.MapOfficeApi();
 app.MapTicketApi();
 app.MapCounterApi();
+app.MapTemporaryCounterApi();
 app.MapLobby();
 app.MapQueuePages();
 app.Run();

@@ -13,6 +13,8 @@ public sealed class TicketLineState
     public List<double> RecentServiceSeconds { get; set; } = [];
     /// <summary>Counters open for this service today.</summary>
     public List<string> OpenCounters { get; set; } = [];
+    /// <summary>For a temporary procedure's service: whether one of its scheduled sessions is running (it takes tickets only then).</summary>
+    public bool SessionOpen { get; set; }
 }
 
 /// <summary>
@@ -35,6 +37,16 @@ public sealed class TicketLine
     public ServiceDefinition Service => _service;
     public IReadOnlyList<TicketRecord> Tickets => _state.Tickets;
     public int OpenCounterCount => _state.OpenCounters.Count;
+
+    /// <summary>Opens or ends a temporary service's session; true if that changed anything.</summary>
+    public bool SetSessionOpen(bool open)
+    {
+        if (_state.SessionOpen == open) return false;
+        _state.SessionOpen = open;
+        return true;
+    }
+
+    public bool SessionOpen => _state.SessionOpen;
 
     public TicketRecord? Find(string ticketId) => _byId.GetValueOrDefault(ticketId);
 

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using CounterQueue.Domain.Offices;
+using CounterQueue.Domain.TemporaryCounters;
+using CounterQueue.Silo.TemporaryCounters;
 using CounterQueue.Silo.Identity;
 using CounterQueue.Silo.Infrastructure;
 using CounterQueue.Silo.Storage;
@@ -31,6 +33,13 @@ internal sealed class OfficeSeeder(
                        ?? throw new InvalidDataException($"{path} is empty.");
             var added = await Task.WhenAll(demo.Offices.Select(o => catalog.DefineAsync(o, onlyIfNew: true)));
             logger.LogInformation("Demo offices: {Added} added, {Kept} already defined", added.Count(a => a), added.Count(a => !a));
+            await SeedProceduresAsync(cancellationToken);
+            var seeded = await grains.GetGrain<ITemporaryCounterRegistryGrain>(ITemporaryCounterRegistryGrain.Key).SeedDemoAsync(demo.TemporaryCounters ?? []);
+            if (seeded > 0) logger.LogInformation("Demo temporary counters: {Added} schedules added", seeded);
+        }
+        else
+        {
+            await SeedProceduresAsync(cancellationToken);
         }
 
         if (configuration["QUEUE_ADMIN_PASSWORD"] is { Length: > 0 } password)
@@ -42,5 +51,18 @@ internal sealed class OfficeSeeder(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private sealed record DemoData(IReadOnlyList<OfficeDefinition> Offices);
+    /// <summary>The procedures come from configuration (not the demo): read at every start, so an edit takes effect.</summary>
+    private async Task SeedProceduresAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.TemporaryProceduresFile is not { Length: > 0 } file) return;
+        var path = Path.IsPathRooted(file) ? file : Path.Combine(AppContext.BaseDirectory, file);
+        await using var stream = File.OpenRead(path);
+        var data = await JsonSerializer.DeserializeAsync<ProcedureData>(stream, StateJsonSerializer.Options, cancellationToken)
+                   ?? throw new InvalidDataException($"{path} is empty.");
+        await grains.GetGrain<ITemporaryCounterRegistryGrain>(ITemporaryCounterRegistryGrain.Key).SetProceduresAsync(data.Procedures);
+    }
+
+    private sealed record DemoData(IReadOnlyList<OfficeDefinition> Offices, IReadOnlyList<TemporaryCounterSchedule>? TemporaryCounters);
+
+    private sealed record ProcedureData(IReadOnlyList<TemporaryProcedure> Procedures);
 }

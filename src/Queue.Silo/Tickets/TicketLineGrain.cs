@@ -37,6 +37,8 @@ public interface ITicketLineGrain : IGrainWithStringKey
     /// <summary>Takes in a ticket handed over from another line; idempotent.</summary>
     Task<TicketView> AcceptAsync(TicketRecord ticket);
     Task SetCounterOpenAsync(string counterId, bool open);
+    /// <summary>A temporary service's session starts or ends (臨時窓口); returns the line's summary after it.</summary>
+    Task<LineSummary> SetSessionOpenAsync(bool open);
 }
 
 /// <remarks>
@@ -119,11 +121,24 @@ public sealed class TicketLineGrain(
 
     /// <summary>
     /// A service takes tickets inside its office's hours and whenever one of its counters is open
-    /// (staff may open outside hours). A temporary service only while one of its counters is open.
+    /// (staff may open outside hours). A temporary service only while one of its sessions runs and
+    /// a counter serves it, whatever the office's hours.
     /// </summary>
-    private bool IsAccepting(DateTimeOffset now) =>
-        _rules.OpenCounterCount > 0
-        || !_rules.Service.Temporary && Tokyo.DateOf(now) == _key.Day && _office.Hours.IsOpen(now);
+    private bool IsAccepting(DateTimeOffset now) => _rules.Service.Temporary
+        ? _rules.SessionOpen && _rules.OpenCounterCount > 0
+        : _rules.OpenCounterCount > 0 || Tokyo.DateOf(now) == _key.Day && _office.Hours.IsOpen(now);
+
+    public async Task<LineSummary> SetSessionOpenAsync(bool open)
+    {
+        await RefreshOfficeIfStaleAsync();
+        if (_rules.SetSessionOpen(open))
+        {
+            await PersistAsync();
+            logger.LogInformation("Temporary service {OfficeId}/{ServiceId}: session {State}", _key.OfficeId, _key.ServiceId, open ? "open" : "ended");
+            await GrainFactory.PublishAsync(QueueMessage());
+        }
+        return await GetSummaryAsync();
+    }
 
     private void EnsureAccepting(DateTimeOffset now)
     {

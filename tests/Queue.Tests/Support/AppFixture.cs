@@ -18,6 +18,7 @@ public sealed class AppFixture : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Queue:DataDirectory", _data.Path);
         builder.UseSetting("Queue:SiloPort", FreePort.Next().ToString());
         builder.UseSetting("QUEUE_ADMIN_PASSWORD", AdminPassword);
+        builder.UseSetting("Queue:TemporaryCloseRetry", "00:00:01");
         builder.UseEnvironment("Testing");
     }
 

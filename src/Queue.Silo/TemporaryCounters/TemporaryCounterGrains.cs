@@ -1,0 +1,101 @@
+using CounterQueue.Domain;
+using CounterQueue.Domain.TemporaryCounters;
+using CounterQueue.Silo.Infrastructure;
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+
+namespace CounterQueue.Silo.TemporaryCounters;
+
+/// <summary>
+/// The temporary-counter schedules (臨時窓口) of all offices and the procedures they are for. A season
+/// is a few dozen sessions, written by administrators a few times a year: one grain holds them, so a
+/// new session is checked against every other session of the same counter at once.
+/// </summary>
+public interface ITemporaryCounterRegistryGrain : IGrainWithStringKey
+{
+    public const string Key = "all";
+    [ReadOnly] Task<IReadOnlyList<TemporaryProcedure>> GetProceduresAsync();
+    Task SetProceduresAsync(IReadOnlyList<TemporaryProcedure> procedures);
+    [ReadOnly] Task<IReadOnlyList<TemporaryCounterSchedule>> ListAsync();
+    [ReadOnly] Task<TemporaryCounterSchedule?> GetAsync(string scheduleId);
+    /// <summary>Adds a schedule after checking its sessions; the same id again returns the stored one.</summary>
+    Task<TemporaryCounterSchedule> CreateAsync(TemporaryCounterSchedule schedule);
+    /// <summary>Removes a schedule; returns it, or null if there was none.</summary>
+    Task<TemporaryCounterSchedule?> CancelAsync(string scheduleId);
+    /// <summary>Adds the demo season once (sessions already over are left out).</summary>
+    Task<int> SeedDemoAsync(IReadOnlyList<TemporaryCounterSchedule> schedules);
+}
+
+public sealed class TemporaryCounterRegistryState
+{
+    public List<TemporaryProcedure> Procedures { get; set; } = [];
+    public List<TemporaryCounterSchedule> Schedules { get; set; } = [];
+    public bool DemoSeeded { get; set; }
+}
+
+public sealed class TemporaryCounterRegistryGrain(
+    [PersistentState("temporaryCounters", StorageNames.Queue)] IPersistentState<TemporaryCounterRegistryState> registry,
+    TimeProvider time,
+    ILogger<TemporaryCounterRegistryGrain> logger) : Grain, ITemporaryCounterRegistryGrain
+{
+    private const int MaxSchedules = 2000;
+
+    public Task<IReadOnlyList<TemporaryProcedure>> GetProceduresAsync() =>
+        Task.FromResult<IReadOnlyList<TemporaryProcedure>>(registry.State.Procedures.ToArray());
+
+    public async Task SetProceduresAsync(IReadOnlyList<TemporaryProcedure> procedures)
+    {
+        registry.State.Procedures = procedures.ToList();
+        await registry.WriteStateAsync();
+    }
+
+    public Task<IReadOnlyList<TemporaryCounterSchedule>> ListAsync() =>
+        Task.FromResult<IReadOnlyList<TemporaryCounterSchedule>>(registry.State.Schedules.ToArray());
+
+    public Task<TemporaryCounterSchedule?> GetAsync(string scheduleId) =>
+        Task.FromResult(registry.State.Schedules.FirstOrDefault(s => s.Id == scheduleId));
+
+    public async Task<TemporaryCounterSchedule> CreateAsync(TemporaryCounterSchedule schedule)
+    {
+        if (registry.State.Schedules.FirstOrDefault(s => s.Id == schedule.Id) is { } existing) return existing;
+        if (registry.State.Procedures.All(p => p.Id != schedule.ProcedureId))
+            throw QueueRuleException.NotFound("procedure-not-found", $"There is no temporary procedure '{schedule.ProcedureId}'.");
+        if (registry.State.Schedules.Count >= MaxSchedules)
+            throw QueueRuleException.Conflict("too-many-schedules", $"At most {MaxSchedules} schedules; cancel old ones first.");
+        var sameCounter = registry.State.Schedules.Where(s => s.OfficeId == schedule.OfficeId && s.ProcedureId == schedule.ProcedureId);
+        var sessions = TemporaryCounterRules.ValidateSessions(schedule.Sessions, sameCounter, time.GetUtcNow());
+        var stored = schedule with { Sessions = sessions };
+        registry.State.Schedules.Add(stored);
+        await registry.WriteStateAsync();
+        logger.LogInformation("Temporary counter {ScheduleId}: {ProcedureId} at {OfficeId}, {Sessions} sessions",
+            stored.Id, stored.ProcedureId, stored.OfficeId, stored.Sessions.Count);
+        return stored;
+    }
+
+    public async Task<TemporaryCounterSchedule?> CancelAsync(string scheduleId)
+    {
+        var schedule = registry.State.Schedules.FirstOrDefault(s => s.Id == scheduleId);
+        if (schedule is null) return null;
+        registry.State.Schedules.Remove(schedule);
+        await registry.WriteStateAsync();
+        logger.LogInformation("Temporary counter {ScheduleId} cancelled", scheduleId);
+        return schedule;
+    }
+
+    public async Task<int> SeedDemoAsync(IReadOnlyList<TemporaryCounterSchedule> schedules)
+    {
+        if (registry.State.DemoSeeded) return 0;
+        var now = time.GetUtcNow();
+        var added = 0;
+        foreach (var schedule in schedules)
+        {
+            var upcoming = schedule.Sessions.Where(s => s.EndsAt > now).ToList();
+            if (upcoming.Count == 0 || registry.State.Schedules.Any(s => s.Id == schedule.Id)) continue;
+            registry.State.Schedules.Add(schedule with { Sessions = upcoming, CreatedAt = now });
+            added++;
+        }
+        registry.State.DemoSeeded = true;
+        await registry.WriteStateAsync();
+        return added;
+    }
+}
