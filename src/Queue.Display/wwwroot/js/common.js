@@ -173,3 +173,13 @@ export function languageSwitch(container, onChange, languages = LANGUAGES) {
   mark();
   return mark;
 }
+
+/** Signs in (staff, guide, admin pages): the bearer token is kept for this browser tab only. */
+export async function signIn(username, password) {
+  const result = await api("/api/auth/token", { method: "POST", body: { username, password } });
+  sessionStorage.setItem("cq.token", result.accessToken);
+  return result.accessToken;
+}
+
+export const savedToken = () => sessionStorage.getItem("cq.token");
+export const signOut = () => sessionStorage.removeItem("cq.token");

@@ -223,11 +223,15 @@ function onQueue(update) {
 
 function onCounter(change) {
   const entry = state.counters.get(change.counterId);
-  if (!entry) return;
+  if (!entry) { resync().catch(() => {}); return; } // a counter this display has not seen yet (a temporary one)
   entry.view = { ...entry.view, state: change.state };
-  // Whether a service is taking tickets depends on its counters: ask again.
-  api(`/api/offices/${encodeURIComponent(officeId)}/services`)
-    .then((services) => { for (const s of services) if (state.services.has(s.id)) state.services.set(s.id, s); renderServices(); })
+  // Whether a service is taking tickets depends on its counters, and a temporary counter brings or ends a notice: ask again.
+  Promise.all([api(`/api/offices/${encodeURIComponent(officeId)}/services`), api(`/api/offices/${encodeURIComponent(officeId)}/notices`)])
+    .then(([services, notices]) => {
+      for (const s of services) if (onThisFloor(s.floor)) state.services.set(s.id, s);
+      state.notices = notices;
+      renderServices(); renderNotices();
+    })
     .catch(() => {});
   renderCounters();
 }

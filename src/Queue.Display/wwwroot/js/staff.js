@@ -1,9 +1,9 @@
 // Staff console (/staff): log in, choose a counter, drive it. Every action answers on screen; errors say why.
-import { $, api, ApiError, connectLobby, el, languageSwitch, LANGUAGES, local, setLanguage, t } from "./common.js";
+import { $, api, ApiError, connectLobby, el, languageSwitch, LANGUAGES, local, savedToken, setLanguage, signIn, signOut, t } from "./common.js";
 
 const STAFF_LANGUAGES = LANGUAGES.filter((l) => l.code === "ja" || l.code === "en");
 const state = {
-  token: sessionStorage.getItem("cq.token"),
+  token: savedToken(),
   offices: [], services: new Map(), counters: [],
   officeId: localStorage.getItem("cq.staff.office"), counterId: localStorage.getItem("cq.staff.counter"),
   counter: null, busy: false, connection: null,
@@ -33,7 +33,7 @@ function showLogin() {
 
 function logout() {
   state.token = null;
-  sessionStorage.removeItem("cq.token");
+  signOut();
   state.connection?.stop();
   state.connection = null;
   showLogin();
@@ -43,9 +43,7 @@ $("#login").addEventListener("submit", async (event) => {
   event.preventDefault();
   $("#login-error").textContent = "";
   try {
-    const result = await api("/api/auth/token", { method: "POST", body: { username: $("#username").value, password: $("#password").value } });
-    state.token = result.accessToken;
-    sessionStorage.setItem("cq.token", state.token);
+    state.token = await signIn($("#username").value, $("#password").value);
     $("#password").value = "";
     await showConsole();
   } catch (e) {

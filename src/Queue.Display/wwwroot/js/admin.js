@@ -1,0 +1,99 @@
+// Administration (/admin): schedule and cancel temporary counters (臨時窓口). Needs an admin account.
+import { $, api, ApiError, el, languageSwitch, LANGUAGES, local, randomKey, savedToken, setLanguage, signIn, signOut, t } from "./common.js";
+
+const state = { token: savedToken(), offices: [], procedures: [], schedules: [] };
+
+function showLogin(message = "") {
+  $("#login").hidden = false; $("#console").hidden = true; $("#logout").hidden = true;
+  $("#login-error").textContent = message;
+}
+
+async function authed(path, options = {}) {
+  try {
+    return await api(path, { ...options, token: state.token });
+  } catch (e) {
+    if (e instanceof ApiError && (e.status === 401 || e.status === 403)) { signOut(); state.token = null; showLogin(t("admin.adminOnly")); }
+    throw e;
+  }
+}
+
+function sessionRow(date = "", opens = "09:00", closes = "16:00") {
+  const row = el("div", { class: "session-row" },
+    el("label", {}, el("span", { text: t("admin.date") }), el("input", { type: "date", name: "date", value: date, required: true })),
+    el("label", {}, el("span", { text: t("admin.opens") }), el("input", { type: "time", name: "opens", value: opens, required: true })),
+    el("label", {}, el("span", { text: t("admin.closes") }), el("input", { type: "time", name: "closes", value: closes, required: true })));
+  row.append(el("button", { type: "button", class: "quiet", text: t("admin.removeSession"), onclick: () => row.remove() }));
+  return row;
+}
+
+function renderSchedules() {
+  $("#schedules tbody").replaceChildren(...state.schedules.map((s) => el("tr", { "data-schedule": s.id },
+    el("td", {}, local(s.procedureName), s.openNow ? el("span", { class: "badge", text: t("tc.openNow") }) : null),
+    el("td", { text: local(s.officeName) }),
+    el("td", { text: s.sessions.map((x) => `${x.date} ${x.opens}–${x.closes}`).join(", ") }),
+    el("td", {}, el("button", { type: "button", class: "danger", text: t("admin.cancelSchedule"), onclick: () => cancel(s) })))));
+}
+
+async function load() {
+  [state.offices, state.procedures, state.schedules] = await Promise.all([
+    api("/api/offices"), api("/api/temporary-procedures"), api("/api/temporary-counters"),
+  ]);
+  $("#office").replaceChildren(...state.offices.map((o) => el("option", { value: o.id, text: local(o.name) })));
+  $("#procedure").replaceChildren(...state.procedures.map((p) => el("option", { value: p.id, text: local(p.name) })));
+  renderSchedules();
+}
+
+async function cancel(schedule) {
+  if (!confirm(t("admin.confirmCancel"))) return;
+  try {
+    await authed(`/api/temporary-counters/${encodeURIComponent(schedule.id)}`, { method: "DELETE" });
+    $("#feedback").textContent = t("admin.cancelled");
+    await load();
+  } catch (e) { $("#error").textContent = e.message; }
+}
+
+async function showConsole() {
+  $("#login").hidden = true; $("#console").hidden = false; $("#logout").hidden = false;
+  await load();
+  if ($("#sessions").children.length === 0) $("#sessions").append(sessionRow());
+  document.body.dataset.ready = "true";
+}
+
+async function main() {
+  await setLanguage(sessionStorage.getItem("cq.lang") ?? "ja");
+  languageSwitch($("#languages"), () => renderSchedules(), LANGUAGES.filter((l) => l.code === "ja" || l.code === "en"));
+  $("#login").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try {
+      state.token = await signIn($("#username").value, $("#password").value);
+      $("#password").value = "";
+      await showConsole();
+    } catch (e) { $("#login-error").textContent = e.status === 401 ? t("staff.loginFailed") : e.message; }
+  });
+  $("#logout").addEventListener("click", () => { signOut(); state.token = null; showLogin(); });
+  $("#add-session").addEventListener("click", () => $("#sessions").append(sessionRow()));
+  const key = { value: randomKey() }; // one key per form: a double click creates one schedule
+  $("#create").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    $("#feedback").textContent = ""; $("#error").textContent = "";
+    const sessions = [...$("#sessions").querySelectorAll(".session-row")].map((row) => ({
+      date: row.querySelector("[name=date]").value, opens: row.querySelector("[name=opens]").value, closes: row.querySelector("[name=closes]").value,
+    }));
+    const label = $("#label").value.trim();
+    try {
+      await authed(`/api/offices/${encodeURIComponent($("#office").value)}/temporary-counters`, {
+        method: "POST", headers: { "Idempotency-Key": key.value },
+        body: { procedureId: $("#procedure").value, label: label || undefined, sessions },
+      });
+      key.value = randomKey();
+      $("#feedback").textContent = t("admin.saved");
+      await load();
+    } catch (e) {
+      $("#error").textContent = e.message;
+    }
+  });
+  if (state.token) { try { await showConsole(); return; } catch { /* sign in again */ } }
+  showLogin();
+}
+
+main();

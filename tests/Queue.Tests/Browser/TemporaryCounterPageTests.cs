@@ -1,0 +1,78 @@
+using System.Globalization;
+using CounterQueue.Domain.Calendar;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace CounterQueue.Tests.Browser;
+
+/// <summary>An administrator schedules a temporary counter on the admin page; at its start the branch display and kiosk show it.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class TemporaryCounterPageTests(BrowserFixture fixture)
+{
+    [Fact]
+    public async Task Admin_page_schedules_a_session_that_opens_on_the_display_the_kiosk_and_the_public_page()
+    {
+        var display = await fixture.NewPageAsync(1920, 1080);
+        await display.GotoAsync("/display/daishi");
+        await Expect(display.Locator("body[data-ready='true']")).ToHaveCountAsync(1);
+
+        var admin = await fixture.NewPageAsync(1280, 1000);
+        await admin.GotoAsync("/admin");
+        await admin.Locator("#username").FillAsync("admin");
+        await admin.Locator("#password").FillAsync(BrowserFixture.AdminPassword);
+        await admin.Locator("#login-button").ClickAsync();
+        await Expect(admin.Locator("body[data-ready='true']")).ToHaveCountAsync(1);
+        await BrowserFixture.AssertAccessibleAsync(admin, "admin");
+
+        // A session from the next minute boundary that is at least 5 s away (the form has minute precision) … for 2 minutes.
+        var now = Tokyo.ToLocal(DateTimeOffset.UtcNow);
+        if (now.TimeOfDay > TimeSpan.FromHours(24) - TimeSpan.FromMinutes(4))
+        {
+            // The session must not cross midnight: start it just after.
+            await Task.Delay(TimeSpan.FromHours(24) - now.TimeOfDay + TimeSpan.FromSeconds(1));
+            now = Tokyo.ToLocal(DateTimeOffset.UtcNow);
+        }
+        var start = now.AddSeconds(5);
+        start = new DateTimeOffset(start.Year, start.Month, start.Day, start.Hour, start.Minute, 0, start.Offset).AddMinutes(1);
+        await admin.Locator("#office").SelectOptionAsync("daishi");
+        await admin.Locator("#procedure").SelectOptionAsync("fureai-free-pass");
+        var row = admin.Locator(".session-row").First;
+        await row.Locator("[name=date]").FillAsync(start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        await row.Locator("[name=opens]").FillAsync(start.ToString("HH:mm", CultureInfo.InvariantCulture));
+        await row.Locator("[name=closes]").FillAsync(start.AddMinutes(2).ToString("HH:mm", CultureInfo.InvariantCulture));
+        await admin.Locator("#save").ClickAsync();
+        await Expect(admin.Locator("#feedback")).ToHaveTextAsync("登録しました");
+        await Expect(admin.Locator("#schedules")).ToContainTextAsync("ふれあいフリーパス");
+        await BrowserFixture.ScreenshotAsync(admin, "admin-scheduled", fullPage: true);
+
+        // A mistake is refused with a readable reason.
+        await row.Locator("[name=closes]").FillAsync(start.AddMinutes(-30).ToString("HH:mm", CultureInfo.InvariantCulture));
+        await admin.Locator("#save").ClickAsync();
+        await Expect(admin.Locator("#error")).Not.ToBeEmptyAsync();
+
+        // At the start: the notice on the branch's display, the procedure on its kiosk.
+        var wait = new LocatorAssertionsToContainTextOptions { Timeout = 90_000 };
+        await Expect(display.Locator("#notices")).ToContainTextAsync("大師支所で本日", wait);
+        await Expect(display.Locator("#notices")).ToContainTextAsync("ふれあいフリーパスの交付申請の臨時窓口を開設しています");
+        await BrowserFixture.ScreenshotAsync(display, "display-temporary-counter-notice");
+
+        var kiosk = await fixture.NewPageAsync(1280, 1024);
+        await kiosk.GotoAsync("/kiosk/daishi?print=off");
+        var button = kiosk.Locator("button[data-service='fureai-free-pass']");
+        await Expect(button).ToBeEnabledAsync();
+        await button.ClickAsync();
+        await Expect(kiosk.GetByTestId("ticket-number")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^U-\\d{3}$"));
+
+        var info = await fixture.NewPageAsync(390, 844, mobile: true);
+        await info.GotoAsync("/temporary-counters");
+        await Expect(info.Locator("body[data-ready='true']")).ToHaveCountAsync(1);
+        var card = info.Locator("section[data-procedure='fureai-free-pass']");
+        await Expect(card).ToContainTextAsync("大師支所");
+        await Expect(card).ToContainTextAsync("開設中");
+        await Expect(card).ToContainTextAsync("持ち物");
+        await BrowserFixture.ScreenshotAsync(info, "temporary-counters-page", fullPage: true);
+        await BrowserFixture.AssertAccessibleAsync(info, "temporary-counters");
+        await BrowserFixture.AssertTouchTargetsAsync(info, "temporary-counters");
+        foreach (var page in new[] { display, admin, kiosk, info }) Assert.Empty(fixture.PageErrors[page]);
+    }
+}
