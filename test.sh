@@ -6,6 +6,14 @@ cd "$(dirname "$0")"
 
 bash deploy/install-test-deps.sh
 
+# Cluster mode's tests need a PostgreSQL: a throw-away one in its own folder, stopped at the end.
+if QUEUE_TEST_POSTGRES="$(bash deploy/test-postgres.sh start)"; then
+  export QUEUE_TEST_POSTGRES
+  trap 'bash deploy/test-postgres.sh stop' EXIT
+else
+  echo "Could not start the test PostgreSQL; the cluster-mode tests will fail." >&2
+fi
+
 results="TestResults"
 rm -rf "$results"
 # Screenshots, axe reports and the printed ticket from the browser tests land here, next to the TRX files.

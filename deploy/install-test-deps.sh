@@ -4,7 +4,8 @@ set -euo pipefail
 
 # Browser tests drive Debian's Chromium (never a downloaded one); without CJK fonts Japanese renders as boxes
 # in the browser's own UI text, although the pages serve their own Noto Sans JP.
-need_apt=(chromium fonts-noto-cjk)
+# Cluster mode is tested on a real PostgreSQL (deploy/test-postgres.sh runs its own throw-away server).
+need_apt=(chromium fonts-noto-cjk postgresql)
 
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "The .NET 10 SDK is required (https://dot.net); install it first." >&2

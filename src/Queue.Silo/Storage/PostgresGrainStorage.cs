@@ -1,0 +1,117 @@
+using System.Globalization;
+using Npgsql;
+using NpgsqlTypes;
+using Orleans.Runtime;
+using Orleans.Storage;
+
+namespace CounterQueue.Silo.Storage;
+
+/// <summary>
+/// Orleans grain storage on PostgreSQL for cluster mode, with the same contract as the embedded store
+/// (<see cref="SqliteGrainStorage"/>): the ETag is the row's version; a write from a stale ETag fails
+/// with <see cref="InconsistentStateException"/>; clearing leaves a tombstone so an old ETag never
+/// matches again. Each write is one statement that checks and bumps the version atomically, so silos
+/// on different machines cannot both win.
+/// </summary>
+public sealed class PostgresGrainStorage(string name, NpgsqlDataSource database, IGrainStorageSerializer serializer) : IGrainStorage
+{
+    public const string Schema = """
+        CREATE TABLE IF NOT EXISTS cq_grain_state (
+            state_name  text        NOT NULL,
+            grain_id    text        NOT NULL,
+            version     bigint      NOT NULL,
+            data        bytea       NULL,
+            updated_at  timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (state_name, grain_id)
+        );
+        """;
+
+    public string Name { get; } = name;
+
+    /// <summary>Creates the table if it is missing (safe to run on every start, from every silo).</summary>
+    public static async Task EnsureSchemaAsync(NpgsqlDataSource database, CancellationToken cancellationToken = default)
+    {
+        await using var command = database.CreateCommand($"SELECT pg_advisory_lock(7310001); {Schema} SELECT pg_advisory_unlock(7310001);");
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        await using var command = database.CreateCommand("SELECT version, data FROM cq_grain_state WHERE state_name = $1 AND grain_id = $2");
+        command.Parameters.AddWithValue(stateName);
+        command.Parameters.AddWithValue(grainId.ToString());
+        await using var reader = await command.ExecuteReaderAsync();
+        if (await reader.ReadAsync())
+        {
+            var version = reader.GetInt64(0);
+            if (!reader.IsDBNull(1))
+            {
+                grainState.State = serializer.Deserialize<T>(new BinaryData(reader.GetFieldValue<byte[]>(1)));
+                grainState.ETag = Format(version);
+                grainState.RecordExists = true;
+                return;
+            }
+            grainState.ETag = Format(version); // a tombstone: keeps the version counting
+        }
+        else
+        {
+            grainState.ETag = null;
+        }
+        grainState.State = Activator.CreateInstance<T>();
+        grainState.RecordExists = false;
+    }
+
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var data = serializer.Serialize(grainState.State).ToArray();
+        grainState.ETag = Format(await WriteAsync(stateName, grainId, data, grainState.ETag));
+        grainState.RecordExists = true;
+    }
+
+    public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        if (grainState.ETag is not null) grainState.ETag = Format(await WriteAsync(stateName, grainId, null, grainState.ETag));
+        grainState.State = Activator.CreateInstance<T>();
+        grainState.RecordExists = false;
+    }
+
+    private async Task<long> WriteAsync(string stateName, GrainId grainId, byte[]? data, string? etag)
+    {
+        var key = grainId.ToString();
+        long? stored;
+        if (etag is null)
+        {
+            await using var insert = database.CreateCommand("""
+                INSERT INTO cq_grain_state (state_name, grain_id, version, data) VALUES ($1, $2, 1, $3)
+                ON CONFLICT (state_name, grain_id) DO NOTHING RETURNING version
+                """);
+            insert.Parameters.AddWithValue(stateName);
+            insert.Parameters.AddWithValue(key);
+            insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = (object?)data ?? DBNull.Value });
+            if (await insert.ExecuteScalarAsync() is long created) return created;
+        }
+        else
+        {
+            var expected = long.Parse(etag, CultureInfo.InvariantCulture);
+            await using var update = database.CreateCommand("""
+                UPDATE cq_grain_state SET version = version + 1, data = $4, updated_at = now()
+                WHERE state_name = $1 AND grain_id = $2 AND version = $3 RETURNING version
+                """);
+            update.Parameters.AddWithValue(stateName);
+            update.Parameters.AddWithValue(key);
+            update.Parameters.AddWithValue(expected);
+            update.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = (object?)data ?? DBNull.Value });
+            if (await update.ExecuteScalarAsync() is long next) return next;
+        }
+        await using (var read = database.CreateCommand("SELECT version FROM cq_grain_state WHERE state_name = $1 AND grain_id = $2"))
+        {
+            read.Parameters.AddWithValue(stateName);
+            read.Parameters.AddWithValue(key);
+            stored = await read.ExecuteScalarAsync() as long?;
+        }
+        throw new InconsistentStateException(
+            $"The stored version of {stateName}/{key} is {Format(stored) ?? "absent"}, not {etag ?? "absent"}.", Format(stored), etag);
+    }
+
+    private static string? Format(long? version) => version?.ToString(CultureInfo.InvariantCulture);
+}
