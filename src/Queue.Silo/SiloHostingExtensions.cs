@@ -1,3 +1,5 @@
+using System.Net;
+using CounterQueue.Silo.Clustering;
 using CounterQueue.Silo.Counters;
 using CounterQueue.Silo.Infrastructure;
 using CounterQueue.Silo.Offices;
@@ -9,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
@@ -31,10 +34,30 @@ public static class SiloHostingExtensions
         var options = builder.Configuration.GetSection(QueueOptions.Section).Get<QueueOptions>() ?? new QueueOptions();
         var dataDirectory = Path.GetFullPath(options.DataDirectory);
 
-        builder.UseOrleans(silo => silo
-            .UseLocalhostClustering(siloPort: options.SiloPort, gatewayPort: 0, serviceId: "counterqueue", clusterId: options.ClusterId)
-            .Configure<EndpointOptions>(e => e.GatewayPort = 0) // co-hosted: no external clients
-            .AddQueueGrains(dataDirectory));
+        if (options.PostgreSql is { Length: > 0 } connectionString)
+        {
+            // Cluster mode: silos find each other, and keep their grains' state, in PostgreSQL.
+            var database = new NpgsqlDataSourceBuilder(connectionString).Build();
+            builder.Services.AddSingleton(database);
+            builder.UseOrleans(silo => silo
+                .Configure<ClusterOptions>(c => { c.ClusterId = options.ClusterId; c.ServiceId = "counterqueue"; })
+                .Configure<EndpointOptions>(e =>
+                {
+                    e.AdvertisedIPAddress = IPAddress.Parse(options.AdvertisedAddress);
+                    e.SiloPort = options.SiloPort;
+                    e.GatewayPort = 0; // co-hosted: no external clients
+                })
+                .ConfigureServices(services => services.AddSingleton<IMembershipTable>(sp =>
+                    new PostgresMembershipTable(database, sp.GetRequiredService<Serializer>(), options.ClusterId)))
+                .AddQueueGrains(dataDirectory, database));
+        }
+        else
+        {
+            builder.UseOrleans(silo => silo
+                .UseLocalhostClustering(siloPort: options.SiloPort, gatewayPort: 0, serviceId: "counterqueue", clusterId: options.ClusterId)
+                .Configure<EndpointOptions>(e => e.GatewayPort = 0) // co-hosted: no external clients
+                .AddQueueGrains(dataDirectory));
+        }
 
         builder.Services.AddSingleton<OfficeCatalog>();
         builder.Services.AddSingleton<TemporaryCounters.TemporaryCounterOperator>();
@@ -49,12 +72,19 @@ public static class SiloHostingExtensions
     /// SQLite store in <paramref name="dataDirectory"/>), the rule-violation filter, the serializer
     /// for domain types, the clock and the metrics. Tests use it on Orleans' in-process test cluster.
     /// </summary>
-    public static ISiloBuilder AddQueueGrains(this ISiloBuilder silo, string dataDirectory)
+    public static ISiloBuilder AddQueueGrains(this ISiloBuilder silo, string dataDirectory, NpgsqlDataSource? postgres = null)
     {
-        silo.Services.AddSingleton(sp => new SqliteStore(Path.Combine(dataDirectory, "queue.db"),
-            sp.GetRequiredService<ILogger<SqliteStore>>()));
-        silo.Services.AddGrainStorage(StorageNames.Queue, (sp, name) =>
-            new SqliteGrainStorage(name, sp.GetRequiredService<SqliteStore>(), new StateJsonSerializer()));
+        if (postgres is null)
+        {
+            silo.Services.AddSingleton(sp => new SqliteStore(Path.Combine(dataDirectory, "queue.db"),
+                sp.GetRequiredService<ILogger<SqliteStore>>()));
+            silo.Services.AddGrainStorage(StorageNames.Queue, (sp, name) =>
+                new SqliteGrainStorage(name, sp.GetRequiredService<SqliteStore>(), new StateJsonSerializer()));
+        }
+        else
+        {
+            silo.Services.AddGrainStorage(StorageNames.Queue, (_, name) => new PostgresGrainStorage(name, postgres, new StateJsonSerializer()));
+        }
         silo.AddIncomingGrainCallFilter<QueueRuleCallFilter>();
         silo.Services.AddQueueSerialization();
         silo.Services.TryAddSingleton(TimeProvider.System);

@@ -15,7 +15,17 @@ public sealed class QueueOptions
     /// <summary>How often a temporary counter whose session ended checks again whether its line is empty, to close.</summary>
     public TimeSpan TemporaryCloseRetry { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Port for silo-to-silo traffic in the one-process default.</summary>
+    /// <summary>
+    /// Cluster mode: a PostgreSQL connection string. Set, the silos of every web host that shares it form one
+    /// cluster (membership, grain state and the scheduler's jobs in that database); unset, one process on the
+    /// embedded store (the default).
+    /// </summary>
+    public string? PostgreSql { get; set; }
+
+    /// <summary>In cluster mode: the address other silos reach this one at.</summary>
+    public string AdvertisedAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>Port for silo-to-silo traffic.</summary>
     public int SiloPort { get; set; } = 11111;
 
     public string ClusterId { get; set; } = "counterqueue";

@@ -28,6 +28,9 @@ public sealed class PostgresGrainStorage(string name, NpgsqlDataSource database,
 
     public string Name { get; } = name;
 
+    /// <summary>The table is made sure of once, before the first read or write (never blocking a thread for it).</summary>
+    private readonly Lazy<Task> _schema = new(() => EnsureSchemaAsync(database));
+
     /// <summary>Creates the table if it is missing (safe to run on every start, from every silo).</summary>
     public static async Task EnsureSchemaAsync(NpgsqlDataSource database, CancellationToken cancellationToken = default)
     {
@@ -37,6 +40,7 @@ public sealed class PostgresGrainStorage(string name, NpgsqlDataSource database,
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
+        await _schema.Value;
         await using var command = database.CreateCommand("SELECT version, data FROM cq_grain_state WHERE state_name = $1 AND grain_id = $2");
         command.Parameters.AddWithValue(stateName);
         command.Parameters.AddWithValue(grainId.ToString());
@@ -77,6 +81,7 @@ public sealed class PostgresGrainStorage(string name, NpgsqlDataSource database,
 
     private async Task<long> WriteAsync(string stateName, GrainId grainId, byte[]? data, string? etag)
     {
+        await _schema.Value;
         var key = grainId.ToString();
         long? stored;
         if (etag is null)

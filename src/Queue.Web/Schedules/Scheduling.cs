@@ -14,16 +14,30 @@ public static class SchedulingExtensions
     /// </summary>
     public static WebApplicationBuilder AddScheduling(this WebApplicationBuilder builder)
     {
-        var dataDirectory = Path.GetFullPath(builder.Configuration["Queue:DataDirectory"] is { Length: > 0 } configured ? configured : "data");
-        Directory.CreateDirectory(dataDirectory);
-        var database = Path.Combine(dataDirectory, "scheduler.db");
+        var options = builder.Configuration.GetSection(QueueOptions.Section).Get<QueueOptions>() ?? new QueueOptions();
         builder.Services.AddQuartz(quartz =>
         {
             quartz.UsePersistentStore(store =>
             {
-                store.UseSqlite($"Data Source={database}");
+                if (options.PostgreSql is { Length: > 0 } postgres)
+                {
+                    // Cluster mode: every node shares the job store, and clustering makes exactly one fire each trigger.
+                    store.UsePostgres(Npgsql.NpgsqlFactory.Instance, postgres);
+                    store.UseClustering(c => c.CheckinInterval = TimeSpan.FromSeconds(5));
+                }
+                else
+                {
+                    var dataDirectory = Path.GetFullPath(options.DataDirectory);
+                    Directory.CreateDirectory(dataDirectory);
+                    store.UseSqlite($"Data Source={Path.Combine(dataDirectory, "scheduler.db")}");
+                }
                 store.UseSystemTextJsonSerializer();
                 store.ProvisionSchema();
+            });
+            quartz.ConfigureScheduler(s =>
+            {
+                s.InstanceName = "CounterQueue";
+                s.InstanceId = $"{Environment.MachineName}-{options.SiloPort}"; // unique per node of a cluster
             });
             quartz.AddJob<TemporaryCounterJob>(job => job.WithIdentity(TemporaryCounterJob.Key).StoreDurably());
         });

@@ -14,7 +14,7 @@ public sealed class AppProcess : IAsyncDisposable
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<string> _output = [];
 
-    private AppProcess(string dataDirectory, string adminPassword, int? port)
+    private AppProcess(string dataDirectory, string adminPassword, int? port, IReadOnlyDictionary<string, string>? environment)
     {
         Port = port ?? FreePort.Next();
         var dll = WebAppPath();
@@ -32,6 +32,7 @@ public sealed class AppProcess : IAsyncDisposable
         start.Environment["Queue__SiloPort"] = FreePort.Next().ToString();
         start.Environment["QUEUE_ADMIN_PASSWORD"] = adminPassword;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         _process = new Process { StartInfo = start, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => Observe(e.Data);
         _process.ErrorDataReceived += (_, e) => Observe(e.Data);
@@ -52,9 +53,11 @@ public sealed class AppProcess : IAsyncDisposable
 
     /// <summary>Starts the app and waits until it says it is running (after the silo and the seeding).</summary>
     /// <param name="port">The HTTP port: by default a free one; the same one again to restart "the same server".</param>
-    public static async Task<AppProcess> StartAsync(string dataDirectory, string adminPassword, int? port = null)
+    /// <param name="environment">More settings, e.g. Queue__PostgreSql for cluster mode.</param>
+    public static async Task<AppProcess> StartAsync(string dataDirectory, string adminPassword, int? port = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
-        var app = new AppProcess(dataDirectory, adminPassword, port);
+        var app = new AppProcess(dataDirectory, adminPassword, port, environment);
         app._process.Start();
         app._process.BeginOutputReadLine();
         app._process.BeginErrorReadLine();

@@ -1,0 +1,86 @@
+using System.Collections.Concurrent;
+using System.Net;
+using CounterQueue.Tests.Support;
+using Npgsql;
+
+namespace CounterQueue.Tests.Api;
+
+/// <summary>
+/// Cluster mode on a real PostgreSQL: two web hosts, each with its silo, form one cluster — membership,
+/// grain state and Quartz's job store in the database — and behave as one system.
+/// </summary>
+public sealed class ClusterModeTests : IDisposable
+{
+    private const string Password = "cluster-test-password";
+    private readonly TempDirectory _dataA = new("cluster-a");
+    private readonly TempDirectory _dataB = new("cluster-b");
+
+    public void Dispose()
+    {
+        _dataA.Dispose();
+        _dataB.Dispose();
+    }
+
+    [Fact]
+    public async Task Two_hosts_share_one_queue_and_exactly_one_of_them_fires_each_scheduled_opening()
+    {
+        var connectionString = await TestPostgres.FreshDatabaseAsync();
+        var settings = new Dictionary<string, string>
+        {
+            ["Queue__PostgreSql"] = connectionString,
+            // Tokens signed by one host are accepted by the other.
+            ["Queue__Auth__SigningKey"] = Convert.ToBase64String(Enumerable.Range(0, 32).Select(i => (byte)(i * 7 + 3)).ToArray()),
+        };
+        await using var a = await AppProcess.StartAsync(_dataA.Path, Password, environment: settings);
+        await using var b = await AppProcess.StartAsync(_dataB.Path, Password, environment: settings);
+
+        await using (var database = NpgsqlDataSource.Create(connectionString))
+        {
+            await using var command = database.CreateCommand("SELECT count(*) FROM cq_membership WHERE status = 3");
+            long active = 0;
+            for (var i = 0; i < 50 && active < 2; i++) { active = (long)(await command.ExecuteScalarAsync())!; if (active < 2) await Task.Delay(200); }
+            Assert.Equal(2, active);
+        }
+
+        using var adminA = a.CreateClient(await AppFixture.TokenAsync(a.CreateClient(), "admin", Password));
+        using var adminB = b.CreateClient(await AppFixture.TokenAsync(a.CreateClient(), "admin", Password)); // A's token at B
+        Assert.Equal(HttpStatusCode.OK, (await adminB.PostJsonAsync("/api/offices/kawasaki/counters/c1/open", new { serviceIds = new[] { "residence-certificate" } })).StatusCode);
+
+        // Visitors at both hosts at once: one line, distinct numbers, none lost.
+        using var visitorA = a.CreateClient();
+        using var visitorB = b.CreateClient();
+        var numbers = new ConcurrentBag<string>();
+        await Task.WhenAll(Enumerable.Range(0, 40).Select(async i =>
+        {
+            var response = await (i % 2 == 0 ? visitorA : visitorB).PostJsonAsync("/api/offices/kawasaki/tickets", new { serviceId = "residence-certificate" });
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            numbers.Add((await response.ReadJsonAsync())["number"]!.GetValue<string>());
+        }));
+        Assert.Equal(40, numbers.Distinct().Count());
+        var first = await (await adminA.PostAsync("/api/offices/kawasaki/counters/c1/call-next", null)).ReadJsonAsync();
+        Assert.Equal("A-001", first["ticket"]!["number"]!.GetValue<string>());
+        var services = (await (await visitorB.GetAsync("/api/offices/kawasaki/services")).ReadJsonAsync()).AsArray();
+        Assert.Equal(39, services.Single(s => s!["id"]!.GetValue<string>() == "residence-certificate")!["waiting"]!.GetValue<int>());
+
+        // A scheduled opening: both hosts run Quartz on the shared store; exactly one fires the trigger.
+        var created = await (await adminA.PostJsonAsync("/api/offices/daishi/temporary-counters", new
+        {
+            procedureId = "taxi-voucher", sessions = new[] { await TemporaryCounterApiTests.SessionAsync(TimeSpan.FromSeconds(3), TimeSpan.FromMinutes(10)) },
+        })).ReadJsonAsync();
+        var id = created["id"]!.GetValue<string>();
+        var marker = $"Temporary counter {id} reconciled at {id}:0:open";
+        for (var i = 0; i < 100 && !(a.Output + b.Output).Contains(marker, StringComparison.Ordinal); i++) await Task.Delay(200);
+        await Task.Delay(TimeSpan.FromSeconds(6)); // time for a second (wrong) firing to show
+        var firings = CountOf(a.Output, marker) + CountOf(b.Output, marker);
+        Assert.Equal(1, firings);
+        var counters = (await (await visitorB.GetAsync("/api/offices/daishi/counters")).ReadJsonAsync()).AsArray();
+        Assert.Equal("open", counters.Single(c => c!["id"]!.GetValue<string>() == "tmp-taxi-voucher")!["state"]!.GetValue<string>());
+    }
+
+    private static int CountOf(string text, string marker)
+    {
+        var count = 0;
+        for (var at = text.IndexOf(marker, StringComparison.Ordinal); at >= 0; at = text.IndexOf(marker, at + marker.Length, StringComparison.Ordinal)) count++;
+        return count;
+    }
+}
