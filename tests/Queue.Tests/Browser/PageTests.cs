@@ -149,6 +149,7 @@ public sealed class PageTests(BrowserFixture fixture)
     public async Task Phone_page_follows_the_ticket_to_called_and_vibrates()
     {
         await fixture.OpenCounterAsync("kawasaki", "c13", "my-number");
+        var ahead = await fixture.IssueAsync("kawasaki", "my-number");
         var ticket = await fixture.IssueAsync("kawasaki", "my-number");
         var ticketId = ticket["ticketId"]!.GetValue<string>();
         var page = await fixture.NewPageAsync(390, 844, mobile: true);
@@ -159,7 +160,11 @@ public sealed class PageTests(BrowserFixture fixture)
         await Expect(page.GetByTestId("number")).ToHaveTextAsync(ticket["number"]!.GetValue<string>());
         await Expect(page.Locator("#status")).ToHaveAttributeAsync("data-status", "waiting");
         await Expect(page.Locator("#status")).ToHaveAttributeAsync("aria-live", "polite");
+        await Expect(page.Locator("#position")).ToContainTextAsync("あなたの前に 1人");
+        // The one ahead is called: the position follows, live.
+        Assert.Equal(ahead["number"]!.GetValue<string>(), (await fixture.CallNextAsync("kawasaki", "c13"))!["number"]!.GetValue<string>());
         await Expect(page.Locator("#position")).ToContainTextAsync("次にお呼びします");
+        await fixture.CounterActionAsync("kawasaki", "c13", "complete");
         await BrowserFixture.AssertOwnJapaneseFontAsync(page);
         await BrowserFixture.ScreenshotAsync(page, "phone-waiting", fullPage: true);
         await BrowserFixture.AssertAccessibleAsync(page, "phone");

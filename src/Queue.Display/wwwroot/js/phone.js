@@ -75,12 +75,26 @@ async function main() {
     }
   });
 
+  // When the line moves (someone ahead is called or gives up), the position changes: read the ticket again,
+  // at most every few seconds however busy the office is.
+  let refreshing = null;
+  const refreshSoon = () => {
+    if (refreshing || FINISHED.has(state.ticket?.status)) return;
+    refreshing = setTimeout(async () => {
+      try { update(await api(`/api/tickets/${encodeURIComponent(ticketId)}`)); } catch { /* the next change tries again */ }
+      refreshing = null;
+    }, 1500 + Math.random() * 1500);
+  };
   connectLobby({
-    handlers: { TicketUpdated: update },
+    handlers: {
+      TicketUpdated: update,
+      QueueUpdated: (u) => { if (u.serviceId === state.ticket?.serviceId && state.ticket?.status === "waiting") refreshSoon(); },
+    },
     // FollowTicket answers with the ticket as it is now: that is the resynchronisation.
     onConnected: async (connection) => {
       if (FINISHED.has(state.ticket?.status) && state.ticket.status !== "noShow") return;
       update(await connection.invoke("FollowTicket", ticketId));
+      await connection.invoke("Subscribe", state.ticket.officeId, null);
       document.body.dataset.ready = "true";
     },
   });
