@@ -128,8 +128,20 @@ public sealed class PageTests(BrowserFixture fixture)
             Assert.Equal("assisted", ticket["priority"]!.GetValue<string>());
             Assert.Equal("en", ticket["language"]!.GetValue<string>());
         }
-        // The QR code is a real image of that address (decoded by the browser's own BarcodeDetector where it has one).
-        Assert.StartsWith("data:image/", await page.Locator("#t-qr img").GetAttributeAsync("src"));
+        // The QR code really encodes that address: its pixels, read back from the page, decode to it.
+        var decoded = await DecodeQrAsync(page, "#t-qr img");
+        Assert.Equal(phoneUrl, decoded);
+        // …and that address is the phone page that follows the ticket to "called".
+        var phone = await fixture.NewPageAsync(390, 844, mobile: true);
+        await phone.GotoAsync(decoded!);
+        await WaitReadyAsync(phone);
+        await Expect(phone.GetByTestId("number")).ToHaveTextAsync((await number.TextContentAsync())!);
+        await Expect(phone.Locator("html")).ToHaveAttributeAsync("lang", "en"); // the language chosen at the kiosk
+        Assert.Equal(await number.TextContentAsync(), (await fixture.CallNextAsync("kawasaki", "c3"))!["number"]!.GetValue<string>());
+        await Expect(phone.Locator("#status")).ToHaveAttributeAsync("data-status", "called");
+        await Expect(phone.Locator("#detail")).ToContainTextAsync("Counter 3");
+        await fixture.CounterActionAsync("kawasaki", "c3", "complete");
+        Assert.Empty(fixture.PageErrors[phone]);
         await BrowserFixture.ScreenshotAsync(page, "kiosk-ticket");
         await BrowserFixture.AssertAccessibleAsync(page, "kiosk-ticket");
 
@@ -143,6 +155,26 @@ public sealed class PageTests(BrowserFixture fixture)
         Assert.True(pdf.Length > 1000);
         await File.WriteAllBytesAsync(Path.Combine(BrowserFixture.ArtifactsDirectory, "kiosk-ticket.pdf"), pdf);
         AssertClean(page);
+    }
+
+    /// <summary>Draws the image on a canvas in the page and decodes its pixels with ZXing.</summary>
+    private static async Task<string?> DecodeQrAsync(IPage page, string selector)
+    {
+        var pixels = await page.Locator(selector).EvaluateAsync<int[]>("""
+            img => {
+              const scale = 3, canvas = document.createElement('canvas');
+              canvas.width = img.naturalWidth * scale; canvas.height = img.naturalHeight * scale;
+              const ctx = canvas.getContext('2d');
+              ctx.imageSmoothingEnabled = false;
+              ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
+              return [canvas.width, canvas.height, ...ctx.getImageData(0, 0, canvas.width, canvas.height).data];
+            }
+            """);
+        var (width, height) = (pixels[0], pixels[1]);
+        var rgba = pixels.Skip(2).Select(v => (byte)v).ToArray();
+        var source = new ZXing.RGBLuminanceSource(rgba, width, height, ZXing.RGBLuminanceSource.BitmapFormat.RGBA32);
+        var result = new ZXing.QrCode.QRCodeReader().decode(new ZXing.BinaryBitmap(new ZXing.Common.HybridBinarizer(source)));
+        return result?.Text;
     }
 
     [Fact]
