@@ -12,9 +12,10 @@ export QUEUE_ADMIN_PASSWORD ASPNETCORE_ENVIRONMENT=Production
 pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait; QUEUE_TEST_PGDATA=/tmp/counterqueue-cluster-demo-pg bash deploy/test-postgres.sh stop; }
 trap cleanup EXIT INT TERM
+root="$PWD"
 for n in 0 1; do
-  Queue__DataDirectory="data/cluster-$n" Queue__SiloPort=$((11111 + n)) \
-    dotnet src/Queue.Web/bin/Release/net10.0/CounterQueue.Web.dll --urls "http://127.0.0.1:$((5080 + n))" &
+  (cd src/Queue.Web/bin/Release/net10.0 && Queue__DataDirectory="$root/data/cluster-$n" Queue__SiloPort=$((11111 + n)) \
+    exec dotnet CounterQueue.Web.dll --urls "http://127.0.0.1:$((5080 + n))") &
   pids+=($!)
 done
 wait

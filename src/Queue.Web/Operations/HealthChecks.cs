@@ -2,6 +2,7 @@ using CounterQueue.Silo.Offices;
 using CounterQueue.Silo.Storage;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
 
 namespace CounterQueue.Web.Operations;
 
@@ -26,18 +27,26 @@ public static class HealthChecks
     }
 }
 
-internal sealed class StorageHealthCheck(SqliteStore store) : IHealthCheck
+/// <summary>The grains' store answers: the embedded SQLite file, or PostgreSQL in cluster mode.</summary>
+internal sealed class StorageHealthCheck(IServiceProvider services) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        var postgres = services.GetService<NpgsqlDataSource>();
         try
         {
-            await store.PingAsync().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+            if (postgres is not null)
+            {
+                await using var command = postgres.CreateCommand("SELECT 1");
+                await command.ExecuteScalarAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+                return HealthCheckResult.Healthy("PostgreSQL answers.");
+            }
+            await services.GetRequiredService<SqliteStore>().PingAsync().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
             return HealthCheckResult.Healthy("The embedded store answers.");
         }
         catch (Exception e)
         {
-            return HealthCheckResult.Unhealthy("The embedded store does not answer.", e);
+            return HealthCheckResult.Unhealthy(postgres is null ? "The embedded store does not answer." : "PostgreSQL does not answer.", e);
         }
     }
 }

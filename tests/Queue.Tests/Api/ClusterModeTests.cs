@@ -42,6 +42,12 @@ public sealed class ClusterModeTests : IDisposable
             Assert.Equal(2, active);
         }
 
+        foreach (var host in new[] { a, b })
+        {
+            using var health = host.CreateClient();
+            Assert.Equal(HttpStatusCode.OK, (await health.GetAsync("/health/ready")).StatusCode);
+        }
+
         using var adminA = a.CreateClient(await AppFixture.TokenAsync(a.CreateClient(), "admin", Password));
         using var adminB = b.CreateClient(await AppFixture.TokenAsync(a.CreateClient(), "admin", Password)); // A's token at B
         Assert.Equal(HttpStatusCode.OK, (await adminB.PostJsonAsync("/api/offices/kawasaki/counters/c1/open", new { serviceIds = new[] { "residence-certificate" } })).StatusCode);
