@@ -55,6 +55,13 @@ public sealed class TemporaryCounterPageTests(BrowserFixture fixture)
         await Expect(display.Locator("#notices")).ToContainTextAsync("大師支所で本日", wait);
         await Expect(display.Locator("#notices")).ToContainTextAsync("ふれあいフリーパスの交付申請の臨時窓口を開設しています");
         await BrowserFixture.ScreenshotAsync(display, "display-temporary-counter-notice");
+        // The ward office's displays tell people about it too.
+        using (var api = fixture.Api(asAdmin: false))
+        {
+            var wardNotices = await (await api.GetAsync("/api/offices/kawasaki/notices")).Content.ReadAsStringAsync();
+            Assert.Contains("大師支所で本日", wardNotices);
+            Assert.DoesNotContain("大師支所で本日", await (await api.GetAsync("/api/offices/tajima/notices")).Content.ReadAsStringAsync());
+        }
 
         var kiosk = await fixture.NewPageAsync(1280, 1024);
         await kiosk.GotoAsync("/kiosk/daishi?print=off");

@@ -38,8 +38,9 @@ async function load() {
   [state.offices, state.procedures, state.schedules] = await Promise.all([
     api("/api/offices"), api("/api/temporary-procedures"), api("/api/temporary-counters"),
   ]);
-  $("#office").replaceChildren(...state.offices.map((o) => el("option", { value: o.id, text: local(o.name) })));
-  $("#procedure").replaceChildren(...state.procedures.map((p) => el("option", { value: p.id, text: local(p.name) })));
+  const [office, procedure] = [$("#office").value, $("#procedure").value]; // keep the choice across a reload
+  $("#office").replaceChildren(...state.offices.map((o) => el("option", { value: o.id, text: local(o.name), selected: o.id === office })));
+  $("#procedure").replaceChildren(...state.procedures.map((p) => el("option", { value: p.id, text: local(p.name), selected: p.id === procedure })));
   renderSchedules();
 }
 
