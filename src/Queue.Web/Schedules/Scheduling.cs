@@ -38,6 +38,7 @@ public static class SchedulingExtensions
             {
                 s.InstanceName = "CounterQueue";
                 s.InstanceId = $"{Environment.MachineName}-{options.SiloPort}"; // unique per node of a cluster
+                s.DefaultTimeZone = CounterQueue.Domain.Calendar.Tokyo.Zone; // the offices' zone, whatever the server's
             });
             quartz.AddJob<TemporaryCounterJob>(job => job.WithIdentity(TemporaryCounterJob.Key).StoreDurably());
         });
