@@ -12,6 +12,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Polly.Registry;
 using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
@@ -48,7 +49,8 @@ public static class SiloHostingExtensions
                     e.GatewayPort = 0; // co-hosted: no external clients
                 })
                 .ConfigureServices(services => services.AddSingleton<IMembershipTable>(sp =>
-                    new PostgresMembershipTable(database, sp.GetRequiredService<Serializer>(), options.ClusterId)))
+                    new PostgresMembershipTable(database, sp.GetRequiredService<Serializer>(), options.ClusterId,
+                        sp.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(PostgresResilience.Pipeline))))
                 .AddQueueGrains(dataDirectory, database));
         }
         else
@@ -83,7 +85,9 @@ public static class SiloHostingExtensions
         }
         else
         {
-            silo.Services.AddGrainStorage(StorageNames.Queue, (_, name) => new PostgresGrainStorage(name, postgres, new StateJsonSerializer()));
+            silo.Services.AddPostgresResilience();
+            silo.Services.AddGrainStorage(StorageNames.Queue, (sp, name) => new PostgresGrainStorage(name, postgres, new StateJsonSerializer(),
+                sp.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(PostgresResilience.Pipeline)));
         }
         silo.AddIncomingGrainCallFilter<QueueRuleCallFilter>();
         silo.Services.AddQueueSerialization();

@@ -2,6 +2,7 @@ using System.Globalization;
 using Npgsql;
 using Orleans.Runtime;
 using Orleans.Serialization;
+using Polly;
 
 namespace CounterQueue.Silo.Clustering;
 
@@ -11,7 +12,7 @@ namespace CounterQueue.Silo.Clustering;
 /// row's ETag; every change here is one transaction that checks both, so two silos can never both
 /// succeed from the same view. Entries are stored with Orleans' own serializer.
 /// </summary>
-public sealed class PostgresMembershipTable(NpgsqlDataSource database, Serializer serializer, string clusterId) : IMembershipTable
+public sealed class PostgresMembershipTable(NpgsqlDataSource database, Serializer serializer, string clusterId, ResiliencePipeline? resilience = null) : IMembershipTable
 {
     public const string Schema = """
         CREATE TABLE IF NOT EXISTS cq_membership_version (
@@ -29,6 +30,11 @@ public sealed class PostgresMembershipTable(NpgsqlDataSource database, Serialize
             PRIMARY KEY (cluster_id, silo)
         );
         """;
+
+    private readonly ResiliencePipeline _resilience = resilience ?? ResiliencePipeline.Empty;
+
+    /// <summary>Opening a connection is retried on a transient failure; the statements are sent once.</summary>
+    private ValueTask<NpgsqlConnection> OpenAsync() => _resilience.ExecuteAsync(ct => database.OpenConnectionAsync(ct));
 
     public async Task InitializeMembershipTable(bool tryInitTableVersion)
     {
@@ -62,7 +68,7 @@ public sealed class PostgresMembershipTable(NpgsqlDataSource database, Serialize
 
     private async Task<MembershipTableData> ReadAsync(SiloAddress? silo)
     {
-        await using var connection = await database.OpenConnectionAsync();
+        await using var connection = await OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead);
         var version = new TableVersion(0, "0");
         await using (var read = new NpgsqlCommand("SELECT version, etag FROM cq_membership_version WHERE cluster_id = $1", connection, transaction))
@@ -96,7 +102,7 @@ public sealed class PostgresMembershipTable(NpgsqlDataSource database, Serialize
     /// <summary>Bumps the table version from the one the caller saw, and inserts or updates the row from the ETag it saw; all or nothing.</summary>
     private async Task<bool> ChangeAsync(MembershipEntry entry, string? etag, TableVersion tableVersion)
     {
-        await using var connection = await database.OpenConnectionAsync();
+        await using var connection = await OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         await using (var bump = new NpgsqlCommand(
             "UPDATE cq_membership_version SET version = $2, etag = etag + 1 WHERE cluster_id = $1 AND etag = $3", connection, transaction))

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Npgsql;
 using NpgsqlTypes;
+using Polly;
 using Orleans.Runtime;
 using Orleans.Storage;
 
@@ -13,7 +14,7 @@ namespace CounterQueue.Silo.Storage;
 /// matches again. Each write is one statement that checks and bumps the version atomically, so silos
 /// on different machines cannot both win.
 /// </summary>
-public sealed class PostgresGrainStorage(string name, NpgsqlDataSource database, IGrainStorageSerializer serializer) : IGrainStorage
+public sealed class PostgresGrainStorage(string name, NpgsqlDataSource database, IGrainStorageSerializer serializer, ResiliencePipeline? resilience = null) : IGrainStorage
 {
     public const string Schema = """
         CREATE TABLE IF NOT EXISTS cq_grain_state (
@@ -29,7 +30,8 @@ public sealed class PostgresGrainStorage(string name, NpgsqlDataSource database,
     public string Name { get; } = name;
 
     /// <summary>The table is made sure of once, before the first read or write (never blocking a thread for it).</summary>
-    private readonly Lazy<Task> _schema = new(() => EnsureSchemaAsync(database));
+    private readonly Lazy<Task> _schema = new(() => (resilience ?? ResiliencePipeline.Empty).ExecuteAsync(ct => new ValueTask(EnsureSchemaAsync(database, ct))).AsTask());
+    private readonly ResiliencePipeline _resilience = resilience ?? ResiliencePipeline.Empty;
 
     /// <summary>Creates the table if it is missing (safe to run on every start, from every silo).</summary>
     public static async Task EnsureSchemaAsync(NpgsqlDataSource database, CancellationToken cancellationToken = default)
@@ -41,28 +43,27 @@ public sealed class PostgresGrainStorage(string name, NpgsqlDataSource database,
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         await _schema.Value;
-        await using var command = database.CreateCommand("SELECT version, data FROM cq_grain_state WHERE state_name = $1 AND grain_id = $2");
-        command.Parameters.AddWithValue(stateName);
-        command.Parameters.AddWithValue(grainId.ToString());
-        await using var reader = await command.ExecuteReaderAsync();
-        if (await reader.ReadAsync())
+        // A read is safe to repeat: the whole of it is retried on a transient failure.
+        var (version, data) = await _resilience.ExecuteAsync(async ct =>
         {
-            var version = reader.GetInt64(0);
-            if (!reader.IsDBNull(1))
-            {
-                grainState.State = serializer.Deserialize<T>(new BinaryData(reader.GetFieldValue<byte[]>(1)));
-                grainState.ETag = Format(version);
-                grainState.RecordExists = true;
-                return;
-            }
-            grainState.ETag = Format(version); // a tombstone: keeps the version counting
+            await using var command = database.CreateCommand("SELECT version, data FROM cq_grain_state WHERE state_name = $1 AND grain_id = $2");
+            command.Parameters.AddWithValue(stateName);
+            command.Parameters.AddWithValue(grainId.ToString());
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            if (!await reader.ReadAsync(ct)) return ((long?)null, (byte[]?)null);
+            return (reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<byte[]>(1));
+        });
+        grainState.ETag = Format(version); // a tombstone (no data) keeps the version counting
+        if (data is not null)
+        {
+            grainState.State = serializer.Deserialize<T>(new BinaryData(data));
+            grainState.RecordExists = true;
         }
         else
         {
-            grainState.ETag = null;
+            grainState.State = Activator.CreateInstance<T>();
+            grainState.RecordExists = false;
         }
-        grainState.State = Activator.CreateInstance<T>();
-        grainState.RecordExists = false;
     }
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
@@ -84,12 +85,14 @@ public sealed class PostgresGrainStorage(string name, NpgsqlDataSource database,
         await _schema.Value;
         var key = grainId.ToString();
         long? stored;
+        // Getting a connection is retried; the statement itself is sent once.
+        await using var connection = await _resilience.ExecuteAsync(ct => database.OpenConnectionAsync(ct));
         if (etag is null)
         {
-            await using var insert = database.CreateCommand("""
+            await using var insert = new NpgsqlCommand("""
                 INSERT INTO cq_grain_state (state_name, grain_id, version, data) VALUES ($1, $2, 1, $3)
                 ON CONFLICT (state_name, grain_id) DO NOTHING RETURNING version
-                """);
+                """, connection);
             insert.Parameters.AddWithValue(stateName);
             insert.Parameters.AddWithValue(key);
             insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = (object?)data ?? DBNull.Value });
@@ -98,17 +101,17 @@ public sealed class PostgresGrainStorage(string name, NpgsqlDataSource database,
         else
         {
             var expected = long.Parse(etag, CultureInfo.InvariantCulture);
-            await using var update = database.CreateCommand("""
+            await using var update = new NpgsqlCommand("""
                 UPDATE cq_grain_state SET version = version + 1, data = $4, updated_at = now()
                 WHERE state_name = $1 AND grain_id = $2 AND version = $3 RETURNING version
-                """);
+                """, connection);
             update.Parameters.AddWithValue(stateName);
             update.Parameters.AddWithValue(key);
             update.Parameters.AddWithValue(expected);
             update.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = (object?)data ?? DBNull.Value });
             if (await update.ExecuteScalarAsync() is long next) return next;
         }
-        await using (var read = database.CreateCommand("SELECT version FROM cq_grain_state WHERE state_name = $1 AND grain_id = $2"))
+        await using (var read = new NpgsqlCommand("SELECT version FROM cq_grain_state WHERE state_name = $1 AND grain_id = $2", connection))
         {
             read.Parameters.AddWithValue(stateName);
             read.Parameters.AddWithValue(key);

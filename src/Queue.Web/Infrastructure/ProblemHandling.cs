@@ -19,6 +19,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         if (status >= 500) logger.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
         else logger.LogDebug("Refused {Method} {Path}: {Code} {Detail}", context.Request.Method, context.Request.Path, code, detail);
         context.Response.StatusCode = status;
+        if (status == StatusCodes.Status503ServiceUnavailable) context.Response.Headers.RetryAfter = "5";
         var problem = Problems.Create(context, status, code, detail);
         foreach (var (key, value) in extensions) problem.Extensions[key] = value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
@@ -37,7 +38,11 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             BadHttpRequestException b => (b.StatusCode is >= 400 and < 500 ? b.StatusCode : 400, "malformed-request", b.Message, none),
             JsonException json => (400, "malformed-request", JsonProblem(json), none),
             OperationCanceledException => (400, "bad-request", "The request was cancelled.", none),
-            Orleans.Runtime.SiloUnavailableException or TimeoutException => (503, "unavailable", "The queue service did not answer in time.", none),
+            // A silo stopped or unreachable (a node lost in cluster mode, a restart): the request was not carried
+            // out, and trying again shortly is the right thing to do.
+            Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException
+                or Orleans.Runtime.Messaging.ConnectionFailedException or Orleans.Networking.Shared.SocketConnectionException
+                or TimeoutException => (503, "unavailable", "The queue service is briefly unavailable; try again in a few seconds.", none),
             _ => (500, "internal", null, none),
         };
     }

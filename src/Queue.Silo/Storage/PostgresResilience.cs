@@ -1,0 +1,33 @@
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace CounterQueue.Silo.Storage;
+
+/// <summary>
+/// How cluster mode talks to PostgreSQL across the network (Polly, through Microsoft.Extensions.Resilience):
+/// transient failures — a dropped connection, a fail-over, a busy server — are retried with backoff, and no
+/// call waits forever. Only what is safe to repeat is retried: reads, and opening a connection. A write is
+/// sent once; if its answer is lost, the ETag check of the next write tells the truth.
+/// </summary>
+public static class PostgresResilience
+{
+    public const string Pipeline = "counterqueue-postgres";
+
+    public static IServiceCollection AddPostgresResilience(this IServiceCollection services)
+    {
+        services.AddResiliencePipeline(Pipeline, builder => builder
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<NpgsqlException>(e => e.IsTransient).Handle<TimeoutRejectedException>(),
+                MaxRetryAttempts = 4,
+                Delay = TimeSpan.FromMilliseconds(100),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+            })
+            .AddTimeout(TimeSpan.FromSeconds(10)));
+        return services;
+    }
+}
