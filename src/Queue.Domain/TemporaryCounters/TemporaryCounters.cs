@@ -38,13 +38,15 @@ public sealed record TemporaryCounterSchedule
     public LocalizedText? Label { get; init; }
     public required IReadOnlyList<TemporarySession> Sessions { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
+    /// <summary>Cancelled by an administrator: takes no more tickets, and its counter closes once nobody waits.</summary>
+    public bool Cancelled { get; init; }
 
     /// <summary>The service that takes the procedure's tickets at the office.</summary>
     public string ServiceId => TemporaryCounterRules.ServiceIdFor(ProcedureId);
     /// <summary>The counter that serves it.</summary>
     public string CounterId => TemporaryCounterRules.CounterIdFor(ProcedureId);
 
-    public TemporarySession? SessionAt(DateTimeOffset now) => Sessions.FirstOrDefault(s => s.IsOpenAt(now));
+    public TemporarySession? SessionAt(DateTimeOffset now) => Cancelled ? null : Sessions.FirstOrDefault(s => s.IsOpenAt(now));
     public bool IsOpenAt(DateTimeOffset now) => SessionAt(now) is not null;
 }
 

@@ -20,7 +20,7 @@ public interface ITemporaryCounterRegistryGrain : IGrainWithStringKey
     [ReadOnly] Task<TemporaryCounterSchedule?> GetAsync(string scheduleId);
     /// <summary>Adds a schedule after checking its sessions; the same id again returns the stored one.</summary>
     Task<TemporaryCounterSchedule> CreateAsync(TemporaryCounterSchedule schedule);
-    /// <summary>Removes a schedule; returns it, or null if there was none.</summary>
+    /// <summary>Cancels a schedule (kept, marked, until its sessions are long over); returns it, or null if there was none.</summary>
     Task<TemporaryCounterSchedule?> CancelAsync(string scheduleId);
     /// <summary>Adds the demo season once (sessions already over are left out).</summary>
     Task<int> SeedDemoAsync(IReadOnlyList<TemporaryCounterSchedule> schedules);
@@ -60,9 +60,12 @@ public sealed class TemporaryCounterRegistryGrain(
         if (registry.State.Schedules.FirstOrDefault(s => s.Id == schedule.Id) is { } existing) return existing;
         if (registry.State.Procedures.All(p => p.Id != schedule.ProcedureId))
             throw QueueRuleException.NotFound("procedure-not-found", $"There is no temporary procedure '{schedule.ProcedureId}'.");
-        if (registry.State.Schedules.Count >= MaxSchedules)
+        // Cancelled schedules are kept only while their counter may still need closing.
+        var longAgo = time.GetUtcNow().AddDays(-1);
+        registry.State.Schedules.RemoveAll(s => s.Cancelled && s.Sessions.All(x => x.EndsAt < longAgo));
+        if (registry.State.Schedules.Count(s => !s.Cancelled) >= MaxSchedules)
             throw QueueRuleException.Conflict("too-many-schedules", $"At most {MaxSchedules} schedules; cancel old ones first.");
-        var sameCounter = registry.State.Schedules.Where(s => s.OfficeId == schedule.OfficeId && s.ProcedureId == schedule.ProcedureId);
+        var sameCounter = registry.State.Schedules.Where(s => !s.Cancelled && s.OfficeId == schedule.OfficeId && s.ProcedureId == schedule.ProcedureId);
         var sessions = TemporaryCounterRules.ValidateSessions(schedule.Sessions, sameCounter, time.GetUtcNow());
         var stored = schedule with { Sessions = sessions };
         registry.State.Schedules.Add(stored);
@@ -74,9 +77,10 @@ public sealed class TemporaryCounterRegistryGrain(
 
     public async Task<TemporaryCounterSchedule?> CancelAsync(string scheduleId)
     {
-        var schedule = registry.State.Schedules.FirstOrDefault(s => s.Id == scheduleId);
-        if (schedule is null) return null;
-        registry.State.Schedules.Remove(schedule);
+        var index = registry.State.Schedules.FindIndex(s => s.Id == scheduleId && !s.Cancelled);
+        if (index < 0) return null;
+        var schedule = registry.State.Schedules[index] with { Cancelled = true };
+        registry.State.Schedules[index] = schedule;
         await registry.WriteStateAsync();
         logger.LogInformation("Temporary counter {ScheduleId} cancelled", scheduleId);
         return schedule;

@@ -39,6 +39,7 @@ public sealed class TemporaryCounterOperator(
         var now = time.GetUtcNow();
         var office = await catalog.FindAsync(schedule.OfficeId);
         if (office is null) return new ReconcileOutcome(false, false);
+        cancelled |= schedule.Cancelled;
         var session = cancelled ? null : schedule.SessionAt(now);
         var counter = grains.GetGrain<ICounterGrain>(new CounterKey(schedule.OfficeId, schedule.CounterId).ToGrainKey());
         var line = grains.GetGrain<ITicketLineGrain>(new TicketLineKey(schedule.OfficeId, schedule.ServiceId, Tokyo.DateOf(now)).ToGrainKey());
@@ -101,7 +102,7 @@ public sealed class TemporaryCounterOperator(
         var notices = new List<Notice>();
         foreach (var schedule in schedules)
         {
-            if (schedule.OfficeId != office.Id && office.Kind != OfficeKind.Ward) continue;
+            if (schedule.Cancelled || schedule.OfficeId != office.Id && office.Kind != OfficeKind.Ward) continue;
             if (schedule.SessionAt(now) is not { } session || !procedures.TryGetValue(schedule.ProcedureId, out var procedure)) continue;
             var at = schedule.OfficeId == office.Id ? office : await catalog.FindAsync(schedule.OfficeId);
             if (at is null) continue;

@@ -152,7 +152,7 @@ public sealed class TemporaryCounterStartup(IGrainFactory grains, TemporaryCount
             {
                 var outcome = await counters.ReconcileAsync(schedule, cancelled: false);
                 if (outcome.ClosePending) await scheduler.RetryCloseAsync(schedule.Id, options.Value.TemporaryCloseRetry, cancellationToken);
-                await scheduler.EnsureTriggersAsync(schedule, cancellationToken);
+                if (!schedule.Cancelled) await scheduler.EnsureTriggersAsync(schedule, cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -9,7 +9,9 @@ using CounterQueue.Silo.TemporaryCounters;
 using CounterQueue.Web.Identity;
 using CounterQueue.Web.Infrastructure;
 using CounterQueue.Web.Tickets;
+using CounterQueue.Silo.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace CounterQueue.Web.Schedules;
 
@@ -83,7 +85,7 @@ public static class TemporaryCounterApi
         var procedures = await registry.GetProceduresAsync();
         var now = time.GetUtcNow();
         var views = new List<TemporaryCounterView>();
-        foreach (var schedule in (await registry.ListAsync()).Where(s => officeId is null || s.OfficeId == officeId)
+        foreach (var schedule in (await registry.ListAsync()).Where(s => !s.Cancelled && (officeId is null || s.OfficeId == officeId))
                      .OrderBy(s => s.Sessions.Min(x => x.StartsAt)))
             views.Add(await ViewAsync(schedule, procedures, catalog, now));
         return TypedResults.Ok(views);
@@ -98,12 +100,14 @@ public static class TemporaryCounterApi
 
     /// <summary>Cancels a schedule: no new tickets; those waiting are still served and the counter then closes.</summary>
     private static async Task<NoContent> CancelAsync(string id, IGrainFactory grains,
-        TemporaryCounterScheduler scheduler, TemporaryCounterOperator counters)
+        TemporaryCounterScheduler scheduler, TemporaryCounterOperator counters, IOptions<QueueOptions> options)
     {
         var schedule = await Registry(grains).CancelAsync(id)
                        ?? throw QueueRuleException.NotFound("schedule-not-found", $"There is no temporary counter schedule '{id}'.");
         await scheduler.RemoveTriggersAsync(schedule);
-        await counters.ReconcileAsync(schedule, cancelled: true);
+        // Visitors already waiting are still served; the counter closes when they are done (checked again until then).
+        if ((await counters.ReconcileAsync(schedule, cancelled: true)).ClosePending)
+            await scheduler.RetryCloseAsync(schedule.Id, options.Value.TemporaryCloseRetry);
         return TypedResults.NoContent();
     }
 

@@ -98,7 +98,7 @@ public sealed class TemporaryCounterApiTests(AppFixture app)
     }
 
     [Fact]
-    public async Task Cancelling_a_schedule_stops_it_and_it_is_gone()
+    public async Task Cancelling_a_schedule_stops_new_tickets_serves_those_waiting_then_closes_the_counter()
     {
         var office = await app.CreateOfficeAsync();
         using var admin = app.AdminClient();
@@ -106,11 +106,22 @@ public sealed class TemporaryCounterApiTests(AppFixture app)
             new { procedureId = "bus-discount", sessions = new[] { await SessionAsync(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5)) } })).ReadJsonAsync();
         var id = created["id"]!.GetValue<string>();
         await WaitUntilAsync(async () => await CounterStateAsync(admin, office.Id, "tmp-bus-discount") == "open", TimeSpan.FromSeconds(15), "the counter opens");
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostJsonAsync($"/api/offices/{office.Id}/tickets", new { serviceId = "bus-discount" })).StatusCode);
+
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/temporary-counters/{id}")).StatusCode);
-        Assert.Equal("closed", await CounterStateAsync(admin, office.Id, "tmp-bus-discount"));
+        // No new tickets; the visitor already waiting is still served, then the counter closes by itself.
         Assert.Equal(HttpStatusCode.Conflict, (await admin.PostJsonAsync($"/api/offices/{office.Id}/tickets", new { serviceId = "bus-discount" })).StatusCode);
+        Assert.Equal("open", await CounterStateAsync(admin, office.Id, "tmp-bus-discount"));
         Assert.Empty((await (await admin.GetAsync($"/api/temporary-counters?officeId={office.Id}")).ReadJsonAsync()).AsArray());
+        Assert.Empty((await (await admin.GetAsync($"/api/offices/{office.Id}/notices")).ReadJsonAsync()).AsArray());
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/offices/{office.Id}/counters/tmp-bus-discount/call-next", null)).StatusCode);
+        await admin.PostAsync($"/api/offices/{office.Id}/counters/tmp-bus-discount/complete", null);
+        await WaitUntilAsync(async () => await CounterStateAsync(admin, office.Id, "tmp-bus-discount") == "closed", TimeSpan.FromSeconds(15), "the counter closes");
         Assert.Equal(HttpStatusCode.NotFound, (await admin.DeleteAsync($"/api/temporary-counters/{id}")).StatusCode);
+
+        // The same counter can be scheduled again over the cancelled session's time.
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostJsonAsync($"/api/offices/{office.Id}/temporary-counters",
+            new { procedureId = "bus-discount", sessions = new[] { await SessionAsync(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1)) } })).StatusCode);
     }
 
     public static TheoryData<string, object, HttpStatusCode, string> BadSchedules()

@@ -219,6 +219,10 @@ function onQueue(update) {
   service.waiting = update.waiting;
   service.estimatedWaitMinutes = update.estimatedWaitMinutes;
   renderServices();
+  // A temporary counter's session starting or ending changes what the notices say.
+  if (service.temporary) {
+    api(`/api/offices/${encodeURIComponent(officeId)}/notices`).then((notices) => { state.notices = notices; renderNotices(); }).catch(() => {});
+  }
 }
 
 function onCounter(change) {
