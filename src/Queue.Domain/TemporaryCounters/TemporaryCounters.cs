@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using CounterQueue.Domain.Calendar;
 using CounterQueue.Domain.Offices;
 
@@ -23,8 +24,9 @@ public sealed record TemporaryProcedure
 /// <summary>One day's opening of a temporary counter, in Tokyo time.</summary>
 public sealed record TemporarySession(DateOnly Date, TimeSpan Opens, TimeSpan Closes)
 {
-    public DateTimeOffset StartsAt => Tokyo.At(Date, Opens);
-    public DateTimeOffset EndsAt => Tokyo.At(Date, Closes);
+    // Computed, never stored or sent: a far-off date must not fail while being serialized.
+    [JsonIgnore] public DateTimeOffset StartsAt => Tokyo.At(Date, Opens);
+    [JsonIgnore] public DateTimeOffset EndsAt => Tokyo.At(Date, Closes);
     public bool IsOpenAt(DateTimeOffset now) => now >= StartsAt && now < EndsAt;
     public bool Overlaps(TemporarySession other) => StartsAt < other.EndsAt && other.StartsAt < EndsAt;
 }
@@ -42,9 +44,9 @@ public sealed record TemporaryCounterSchedule
     public bool Cancelled { get; init; }
 
     /// <summary>The service that takes the procedure's tickets at the office.</summary>
-    public string ServiceId => TemporaryCounterRules.ServiceIdFor(ProcedureId);
+    [JsonIgnore] public string ServiceId => TemporaryCounterRules.ServiceIdFor(ProcedureId);
     /// <summary>The counter that serves it.</summary>
-    public string CounterId => TemporaryCounterRules.CounterIdFor(ProcedureId);
+    [JsonIgnore] public string CounterId => TemporaryCounterRules.CounterIdFor(ProcedureId);
 
     public TemporarySession? SessionAt(DateTimeOffset now) => Cancelled ? null : Sessions.FirstOrDefault(s => s.IsOpenAt(now));
     public bool IsOpenAt(DateTimeOffset now) => SessionAt(now) is not null;
@@ -54,6 +56,7 @@ public sealed record TemporaryCounterSchedule
 public static class TemporaryCounterRules
 {
     public const int MaxSessions = 60;
+    public const int MaxYearsAhead = 2;
 
     public static string ServiceIdFor(string procedureId) => procedureId;
     public static string CounterIdFor(string procedureId) => $"tmp-{procedureId}";
@@ -69,8 +72,14 @@ public static class TemporaryCounterRules
             throw QueueRuleException.Invalid("no-sessions", "A schedule needs at least one session.");
         if (sessions.Count > MaxSessions)
             throw QueueRuleException.Invalid("too-many-sessions", $"A schedule has at most {MaxSessions} sessions.");
+        var today = Tokyo.DateOf(now);
         foreach (var s in sessions)
         {
+            // Dates first: far-off ones are mistakes (and would not even convert to an instant).
+            if (s.Date < today)
+                throw QueueRuleException.Invalid("session-in-past", $"Session {s.Date:yyyy-MM-dd} is in the past.");
+            if (s.Date > today.AddYears(MaxYearsAhead))
+                throw QueueRuleException.Invalid("session-too-far", $"Session {s.Date:yyyy-MM-dd} is more than {MaxYearsAhead} years ahead.");
             if (s.Opens < TimeSpan.Zero || s.Closes > TimeSpan.FromHours(24) || s.Opens >= TimeSpan.FromHours(24))
                 throw QueueRuleException.Invalid("session-time", $"Session {s.Date:yyyy-MM-dd}: times must be within the day (00:00–24:00).");
             if (s.Closes <= s.Opens)

@@ -81,6 +81,39 @@ public sealed class BadInputApiTests(AppFixture app)
         Assert.Equal(HttpStatusCode.Conflict, (await staff.PostJsonAsync($"/api/offices/{office.Id}/counters/c1/transfer", new { toServiceId = "b" })).StatusCode);
     }
 
+    private static readonly string Day = $"\"date\":\"{CounterQueue.Domain.Calendar.Tokyo.DateOf(DateTimeOffset.UtcNow).AddDays(40):yyyy-MM-dd}\"";
+
+    public static TheoryData<string, string, string?, int> AdminRequests => new()
+    {
+        // method, url, body, expected status — an administrator's careless or hostile schedules
+        { "POST", "/api/offices/{office}/temporary-counters", "{\"procedureId\":\"taxi-voucher\",\"sessions\":\"x\"}", 400 },
+        { "POST", "/api/offices/{office}/temporary-counters", "{\"procedureId\":\"taxi-voucher\",\"sessions\":[null]}", 400 },
+        { "POST", "/api/offices/{office}/temporary-counters", "{\"procedureId\":\"taxi-voucher\",\"sessions\":[{\"date\":20990317,\"opens\":\"09:00\",\"closes\":\"16:00\"}]}", 400 },
+        { "POST", "/api/offices/{office}/temporary-counters", "{\"procedureId\":123,\"sessions\":[{" + Day + ",\"opens\":\"09:00\",\"closes\":\"16:00\"}]}", 400 },
+        { "POST", "/api/offices/{office}/temporary-counters", "{\"procedureId\":\"taxi-voucher\",\"label\":\"" + new string('x', 100) + "\",\"sessions\":[{" + Day + ",\"opens\":\"09:00\",\"closes\":\"16:00\"}]}", 400 },
+        { "POST", "/api/offices/{office}/temporary-counters", "{\"procedureId\":\"taxi-voucher\",\"sessions\":[{" + Day + ",\"opens\":\"-01:00\",\"closes\":\"16:00\"}]}", 400 },
+        { "POST", "/api/offices/{office}/temporary-counters", "{\"procedureId\":\"taxi-voucher\",\"sessions\":[{\"date\":\"0001-01-01\",\"opens\":\"00:00\",\"closes\":\"01:00\"}]}", 400 },
+        { "POST", "/api/offices/{office}/temporary-counters", "{\"procedureId\":\"taxi-voucher\",\"sessions\":[{\"date\":\"9999-12-31\",\"opens\":\"09:00\",\"closes\":\"24:00\"}]}", 400 },
+        { "POST", "/api/offices/{office}/temporary-counters", "{\"procedureId\":\"taxi-voucher\",\"sessions\":[" + string.Join(",", Enumerable.Repeat("{" + Day + ",\"opens\":\"09:00\",\"closes\":\"16:00\"}", 61)) + "]}", 400 },
+        { "POST", "/api/offices/{office}/temporary-counters", "{\"procedureId\":\"taxi-voucher\",\"sessions\":[{" + Day + ",\"opens\":\"09:00\",\"closes\":\"16:00\",\"extra\":{\"deep\":[[[[1]]]]}}]}", 201 },
+        { "DELETE", "/api/temporary-counters/" + new string('x', 500), null, 404 },
+        { "GET", "/api/temporary-counters?officeId=%3Cscript%3E", null, 404 },
+        { "GET", "/api/offices/nope/notices", null, 404 },
+    };
+
+    [Theory]
+    [MemberData(nameof(AdminRequests))]
+    public async Task Bad_administrator_requests_get_a_clear_4xx_problem(string method, string url, string? body, int expected)
+    {
+        var office = await app.CreateOfficeAsync();
+        using var admin = app.AdminClient();
+        using var request = new HttpRequestMessage(new HttpMethod(method), url.Replace("{office}", office.Id));
+        if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        var response = await admin.SendAsync(request);
+        Assert.True(expected == (int)response.StatusCode, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        if (expected >= 400) Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
     [Fact]
     public async Task Problem_titles_follow_the_language_asked_for()
     {

@@ -40,6 +40,16 @@ public sealed class TemporaryCounterRulesTests
         Assert.Single(TemporaryCounterRules.ValidateSessions([Session(1, 9, 16)], [], Now));
     }
 
+    [Theory]
+    [InlineData(1, 1, 1, "session-in-past")]
+    [InlineData(9999, 12, 31, "session-too-far")]
+    [InlineData(2029, 3, 2, "session-too-far")]
+    public void Far_off_dates_are_refused_as_mistakes(int year, int month, int day, string code)
+    {
+        var session = new TemporarySession(new DateOnly(year, month, day), TimeSpan.FromHours(9), TimeSpan.FromHours(24));
+        Assert.Equal(code, Assert.Throws<QueueRuleException>(() => TemporaryCounterRules.ValidateSessions([session], [], Now)).Code);
+    }
+
     [Fact]
     public void Overlapping_sessions_of_the_same_counter_conflict()
     {
