@@ -134,6 +134,40 @@ async function renderNow() {
     el("span", { text: local(state.counters.get(c.counterId)?.view.label ?? c.counterLabel, "ja") }))));
 }
 
+/** A table with a heading row of [ja, second] labels, for some of the rows. */
+function table(headings, rows) {
+  return el("table", {},
+    el("thead", {}, el("tr", {}, ...headings.map(([key, secondText]) =>
+      el("th", { scope: "col" }, t(key), el("span", { class: "second", lang: second, text: secondText }))))),
+    el("tbody", {}, ...rows));
+}
+
+/**
+ * Puts rows into one table, or two side by side when there are many (a whole ward office), then shrinks the
+ * text of that panel only as far as needed for everything to fit: a TV cannot scroll.
+ */
+function layout(container, headings, rows, splitAbove) {
+  const columns = rows.length > splitAbove ? 2 : 1;
+  const perColumn = Math.ceil(rows.length / columns);
+  const tables = Array.from({ length: columns }, (_, i) => table(headings, rows.slice(i * perColumn, (i + 1) * perColumn)));
+  container.classList.toggle("two", columns === 2);
+  container.replaceChildren(...tables);
+  fit(container.parentElement);
+}
+
+function fit(panel) {
+  panel.style.fontSize = "";
+  for (let size = 100; size > 50 && panel.scrollHeight > panel.clientHeight + 1; size -= 5) panel.style.fontSize = `${size - 5}%`;
+}
+
+const headingText = {};
+async function loadHeadings() {
+  for (const key of ["display.counter", "display.current", "display.earlier", "display.service", "display.waiting", "display.estimate"]) {
+    headingText[key] = await tIn(second, key);
+  }
+}
+const headings = (...keys) => keys.map((k) => [k, headingText[k] ?? ""]);
+
 function renderCounters() {
   const rows = [];
   for (const [id, entry] of state.counters) {
@@ -146,7 +180,7 @@ function renderCounters() {
       el("td", { class: "number" }, first ? first.number : (view.state === "open" ? "—" : t("display.closed"))),
       el("td", {}, ...earlier.map((c) => el("span", { class: "number", text: c.number })))));
   }
-  $("#counters tbody").replaceChildren(...rows);
+  layout($("#counters"), headings("display.counter", "display.current", "display.earlier"), rows, 6);
 }
 
 async function renderServices() {
@@ -158,7 +192,7 @@ async function renderServices() {
       el("td", { class: "number", text: t("display.people", { n: s.waiting }) }),
       el("td", { text: s.waiting === 0 ? "—" : t("display.minutes", { n: s.estimatedWaitMinutes }) })));
   }
-  $("#services tbody").replaceChildren(...rows);
+  layout($("#services"), headings("display.service", "display.waiting", "display.estimate"), rows, 5);
 }
 
 async function renderNotices() {
@@ -258,6 +292,8 @@ function tick() { $("#clock").textContent = clockFormat.format(new Date()); }
 async function main() {
   await setLanguage("ja");
   await secondText();
+  await loadHeadings();
+  addEventListener("resize", () => { fit($("#counters").parentElement); fit($("#services").parentElement); });
   tick(); setInterval(tick, 10000);
   setInterval(renderCounters, 5000); // let the "fresh" highlight fade without any motion
   try {
