@@ -293,7 +293,11 @@ async function main() {
   await setLanguage("ja");
   await secondText();
   await loadHeadings();
-  addEventListener("resize", () => { fit($("#counters").parentElement); fit($("#services").parentElement); });
+  // Text metrics change when the screen or the web font does: fit the panels again then.
+  const refit = () => { fit($("#counters").parentElement); fit($("#services").parentElement); };
+  addEventListener("resize", refit);
+  document.fonts?.addEventListener?.("loadingdone", refit);
+  document.fonts?.ready.then(refit);
   tick(); setInterval(tick, 10000);
   setInterval(renderCounters, 5000); // let the "fresh" highlight fade without any motion
   try {
