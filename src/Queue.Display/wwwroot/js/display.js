@@ -156,8 +156,20 @@ function layout(container, headings, rows, splitAbove) {
 }
 
 function fit(panel) {
+  panel.classList.remove("compact");
+  if (shrink(panel)) return;
+  // Still too much: drop the second-language line under each row (the headings keep it), then fit again.
+  panel.classList.add("compact");
+  shrink(panel);
+}
+
+function shrink(panel) {
   panel.style.fontSize = "";
-  for (let size = 100; size > 50 && panel.scrollHeight > panel.clientHeight + 1; size -= 5) panel.style.fontSize = `${size - 5}%`;
+  for (let size = 100; panel.scrollHeight > panel.clientHeight + 1; size -= 5) {
+    if (size <= 55) return false;
+    panel.style.fontSize = `${size - 5}%`;
+  }
+  return true;
 }
 
 const headingText = {};
@@ -196,7 +208,7 @@ async function renderServices() {
 }
 
 async function renderNotices() {
-  const items = state.notices.slice(0, 3).map((n) => el("li", { "data-kind": n.kind },
+  const items = state.notices.slice(0, 2).map((n) => el("li", { "data-kind": n.kind },
     local(n.text, "ja"), el("span", { class: "second", lang: second, text: local(n.text, second) })));
   $("#notices").replaceChildren(...items);
   document.querySelector("footer.notices").hidden = items.length === 0;
@@ -296,6 +308,10 @@ async function main() {
   // Text metrics change when the screen or the web font does: fit the panels again then.
   const refit = () => { fit($("#counters").parentElement); fit($("#services").parentElement); };
   addEventListener("resize", refit);
+  // …and when a panel itself changes size (a notice appearing below shrinks them).
+  const observer = new ResizeObserver((entries) => entries.forEach((e) => fit(e.target)));
+  observer.observe($("#counters").parentElement);
+  observer.observe($("#services").parentElement);
   document.fonts?.addEventListener?.("loadingdone", refit);
   document.fonts?.ready.then(refit);
   tick(); setInterval(tick, 10000);
