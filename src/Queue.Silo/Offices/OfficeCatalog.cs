@@ -42,4 +42,12 @@ public sealed class OfficeCatalog(IGrainFactory grains, TimeProvider time)
         _cache.TryRemove(definition.Id, out _);
         return changed;
     }
+
+    /// <summary>Adds a temporary procedure's service and counter to an office (see <see cref="IOfficeGrain.AddTemporaryCounterAsync"/>).</summary>
+    public async Task<OfficeDefinition> AddTemporaryCounterAsync(string officeId, Domain.TemporaryCounters.TemporaryProcedure procedure, LocalizedText? label)
+    {
+        var office = await grains.GetGrain<IOfficeGrain>(officeId).AddTemporaryCounterAsync(procedure, label);
+        _cache[officeId] = (office, time.GetUtcNow());
+        return office;
+    }
 }

@@ -1,5 +1,6 @@
 using CounterQueue.Domain;
 using CounterQueue.Domain.Offices;
+using CounterQueue.Domain.TemporaryCounters;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 
@@ -12,6 +13,12 @@ public interface IOfficeGrain : IGrainWithStringKey
 
     /// <summary>Stores a (validated) definition. With <paramref name="onlyIfNew"/>, an existing one is kept.</summary>
     Task<bool> DefineAsync(OfficeDefinition definition, bool onlyIfNew);
+
+    /// <summary>
+    /// Adds a temporary procedure's service and counter (臨時窓口) to the definition as it is now, here in the
+    /// grain, so nothing another writer stored meanwhile is lost. Returns the definition after it.
+    /// </summary>
+    Task<OfficeDefinition> AddTemporaryCounterAsync(TemporaryProcedure procedure, LocalizedText? label);
 }
 
 /// <summary>The list of offices (a handful; read when listing them). Single key <see cref="Key"/>.</summary>
@@ -54,6 +61,18 @@ public sealed class OfficeGrain(
         logger.LogInformation("Office {OfficeId} defined with {Services} services and {Counters} counters",
             definition.Id, definition.Services.Count, definition.Counters.Count);
         return true;
+    }
+
+    public async Task<OfficeDefinition> AddTemporaryCounterAsync(TemporaryProcedure procedure, LocalizedText? label)
+    {
+        var current = office.State.Definition
+                      ?? throw QueueRuleException.NotFound("office-not-found", $"There is no office '{this.GetPrimaryKeyString()}'.");
+        var updated = TemporaryCounterRules.WithTemporaryCounter(current, procedure, label);
+        if (ReferenceEquals(updated, current)) return current;
+        office.State.Definition = updated;
+        await office.WriteStateAsync();
+        logger.LogInformation("Office {OfficeId}: temporary counter for {ProcedureId} added", current.Id, procedure.Id);
+        return updated;
     }
 }
 

@@ -49,19 +49,17 @@ public sealed class TemporaryCounterOperator(
         {
             // The service and counter exist from the day the schedule is made: asking for a ticket before
             // the session is "not yet" (409), not "no such thing" (404).
-            var withCounter = TemporaryCounterRules.WithTemporaryCounter(office, procedure, schedule.Label);
-            if (!ReferenceEquals(withCounter, office))
-            {
-                await catalog.DefineAsync(withCounter, onlyIfNew: false);
-                office = withCounter;
-            }
+            // The change itself is made in the office grain, on its current definition (this copy may be cached).
+            if (!ReferenceEquals(TemporaryCounterRules.WithTemporaryCounter(office, procedure, schedule.Label), office))
+                office = await catalog.AddTemporaryCounterAsync(office.Id, procedure, schedule.Label);
         }
 
         if (session is not null && procedure is not null)
         {
             var before = await counter.GetAsync();
-            if (before.State != CounterStatus.Open) await counter.OpenAsync(null);
+            // The session first, then the counter: once the counter shows open, its service already takes tickets.
             await line.SetSessionOpenAsync(true);
+            if (before.State != CounterStatus.Open) await counter.OpenAsync(null);
             if (before.State != CounterStatus.Open)
             {
                 logger.LogInformation("Temporary counter {ScheduleId} opened: {ProcedureId} at {OfficeId} until {Closes}",

@@ -58,14 +58,11 @@ public static class TemporaryCounterApi
         var sessions = sessionRequests.Select((s, i) => new TemporarySession(
             Validate.Date(s?.Date, $"sessions[{i}].date") ?? throw Validate.Invalid($"'sessions[{i}].date' is required."),
             Time(s!.Opens, $"sessions[{i}].opens"), Time(s.Closes, $"sessions[{i}].closes"))).ToList();
-        var procedures = await Registry(grains).GetProceduresAsync();
-        if (procedures.All(p => p.Id != procedureId))
-            throw QueueRuleException.NotFound("procedure-not-found", $"There is no temporary procedure '{procedureId}'.");
-
         return await idempotency.RunAsync(context, $"temporary-counters:{office.Id}", JsonSerializer.Serialize(request),
             $"tc-{Guid.NewGuid():N}"[..15],
             async id =>
             {
+                // The registry checks the procedure (404) and the sessions against the other schedules (409).
                 var schedule = await Registry(grains).CreateAsync(new TemporaryCounterSchedule
                 {
                     Id = id, ProcedureId = procedureId, OfficeId = office.Id, Sessions = sessions, CreatedAt = time.GetUtcNow(),
@@ -73,6 +70,7 @@ public static class TemporaryCounterApi
                 });
                 await scheduler.EnsureTriggersAsync(schedule);
                 await counters.ReconcileAsync(schedule, cancelled: false); // a session already running opens now
+                var procedures = await Registry(grains).GetProceduresAsync();
                 return (await ViewAsync(schedule, procedures, catalog, time.GetUtcNow()), $"/api/temporary-counters?officeId={office.Id}");
             });
     }

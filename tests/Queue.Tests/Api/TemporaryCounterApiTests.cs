@@ -37,7 +37,7 @@ public sealed class TemporaryCounterApiTests(AppFixture app)
         }
     }
 
-    private static async Task<string?> CounterStateAsync(HttpClient client, string officeId, string counterId)
+    public static async Task<string?> CounterStateAsync(HttpClient client, string officeId, string counterId)
     {
         var counters = (await (await client.GetAsync($"/api/offices/{officeId}/counters")).ReadJsonAsync()).AsArray();
         return counters.FirstOrDefault(c => c!["id"]!.GetValue<string>() == counterId)?["state"]!.GetValue<string>();
@@ -94,7 +94,8 @@ public sealed class TemporaryCounterApiTests(AppFixture app)
         await admin.PostAsync($"/api/offices/{office.Id}/counters/tmp-fureai-free-pass/complete", null);
         // Its line is empty: the scheduler's next check closes it.
         await WaitUntilAsync(async () => await CounterStateAsync(visitor, office.Id, "tmp-fureai-free-pass") == "closed", TimeSpan.FromSeconds(15), "the counter closes");
-        Assert.Empty((await (await visitor.GetAsync($"/api/offices/{office.Id}/notices")).ReadJsonAsync()).AsArray());
+        // (Test offices are ward offices, which also show other offices' notices: look for this one's only.)
+        Assert.DoesNotContain("ふれあいフリーパス", await (await visitor.GetAsync($"/api/offices/{office.Id}/notices")).Content.ReadAsStringAsync());
     }
 
     [Fact]
@@ -113,7 +114,7 @@ public sealed class TemporaryCounterApiTests(AppFixture app)
         Assert.Equal(HttpStatusCode.Conflict, (await admin.PostJsonAsync($"/api/offices/{office.Id}/tickets", new { serviceId = "bus-discount" })).StatusCode);
         Assert.Equal("open", await CounterStateAsync(admin, office.Id, "tmp-bus-discount"));
         Assert.Empty((await (await admin.GetAsync($"/api/temporary-counters?officeId={office.Id}")).ReadJsonAsync()).AsArray());
-        Assert.Empty((await (await admin.GetAsync($"/api/offices/{office.Id}/notices")).ReadJsonAsync()).AsArray());
+        Assert.DoesNotContain("乗合バス割引証", await (await admin.GetAsync($"/api/offices/{office.Id}/notices")).Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/offices/{office.Id}/counters/tmp-bus-discount/call-next", null)).StatusCode);
         await admin.PostAsync($"/api/offices/{office.Id}/counters/tmp-bus-discount/complete", null);
         await WaitUntilAsync(async () => await CounterStateAsync(admin, office.Id, "tmp-bus-discount") == "closed", TimeSpan.FromSeconds(15), "the counter closes");

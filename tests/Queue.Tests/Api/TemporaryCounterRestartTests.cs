@@ -12,12 +12,6 @@ public sealed class TemporaryCounterRestartTests : IDisposable
 
     public void Dispose() => _data.Dispose();
 
-    private static async Task<string?> StateAsync(HttpClient client, string officeId, string counterId)
-    {
-        var counters = (await (await client.GetAsync($"/api/offices/{officeId}/counters")).ReadJsonAsync()).AsArray();
-        return counters.FirstOrDefault(c => c!["id"]!.GetValue<string>() == counterId)?["state"]!.GetValue<string>();
-    }
-
     [Fact]
     public async Task Kill_9_across_a_start_and_an_end_then_restart_opens_one_and_closes_the_other()
     {
@@ -38,9 +32,9 @@ public sealed class TemporaryCounterRestartTests : IDisposable
             })).ReadJsonAsync();
             endedId = ended["id"]!.GetValue<string>();
             startedId = started["id"]!.GetValue<string>();
-            for (var i = 0; i < 50 && await StateAsync(admin, "tajima", "tmp-bus-discount") != "open"; i++) await Task.Delay(200);
-            Assert.Equal("open", await StateAsync(admin, "tajima", "tmp-bus-discount"));
-            Assert.Equal("closed", await StateAsync(admin, "tajima", "tmp-taxi-voucher"));
+            for (var i = 0; i < 50 && await TemporaryCounterApiTests.CounterStateAsync(admin, "tajima", "tmp-bus-discount") != "open"; i++) await Task.Delay(200);
+            Assert.Equal("open", await TemporaryCounterApiTests.CounterStateAsync(admin, "tajima", "tmp-bus-discount"));
+            Assert.Equal("closed", await TemporaryCounterApiTests.CounterStateAsync(admin, "tajima", "tmp-taxi-voucher"));
             await first.KillAsync();
         }
 
@@ -50,8 +44,8 @@ public sealed class TemporaryCounterRestartTests : IDisposable
 
         await using var second = await AppProcess.StartAsync(_data.Path, Password, port);
         using var client = second.CreateClient();
-        Assert.Equal("open", await StateAsync(client, "tajima", "tmp-taxi-voucher"));
-        Assert.Equal("closed", await StateAsync(client, "tajima", "tmp-bus-discount"));
+        Assert.Equal("open", await TemporaryCounterApiTests.CounterStateAsync(client, "tajima", "tmp-taxi-voucher"));
+        Assert.Equal("closed", await TemporaryCounterApiTests.CounterStateAsync(client, "tajima", "tmp-bus-discount"));
         Assert.Equal(HttpStatusCode.Created, (await client.PostJsonAsync("/api/offices/tajima/tickets", new { serviceId = "taxi-voucher" })).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await client.PostJsonAsync("/api/offices/tajima/tickets", new { serviceId = "bus-discount" })).StatusCode);
         // The schedules themselves survived.

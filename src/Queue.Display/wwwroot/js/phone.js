@@ -41,8 +41,7 @@ function update(ticket) {
 
 async function loadContext(ticket) {
   if (state.office) return;
-  const [offices] = await Promise.all([api("/api/offices")]);
-  state.office = offices.find((o) => o.id === ticket.officeId);
+  state.office = (await api("/api/offices")).find((o) => o.id === ticket.officeId);
 }
 
 async function main() {

@@ -204,7 +204,7 @@ function connect() {
     },
     onConnected: async (connection) => {
       await connection.invoke("Subscribe", state.officeId, null);
-      await Promise.all([loadOffice()]);
+      await loadOffice();
       document.body.dataset.ready = "true";
     },
   });
