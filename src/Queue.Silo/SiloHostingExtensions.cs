@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Polly.Registry;
 using Orleans.Configuration;
@@ -28,23 +29,22 @@ public static class SiloHostingExtensions
     /// </summary>
     public static IHostApplicationBuilder AddQueueSilo(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.Section)
-            .Validate(o => !string.IsNullOrWhiteSpace(o.DataDirectory), "Queue:DataDirectory must be set.")
-            .Validate(o => o.SiloPort is > 0 and < 65536, "Queue:SiloPort must be a port number.")
-            .ValidateOnStart();
-        var options = builder.Configuration.GetSection(QueueOptions.Section).Get<QueueOptions>() ?? new QueueOptions();
-        var dataDirectory = Path.GetFullPath(options.DataDirectory);
+        var options = builder.GetQueueOptions();
+        var dataDirectory = options.DataDirectoryPath;
+        var health = builder.Services.AddHealthChecks()
+            .AddCheck<ClusterHealthCheck>("cluster", tags: [HealthTags.Ready]);
 
-        if (options.PostgreSql is { Length: > 0 } connectionString)
+        if (options.IsClusterMode)
         {
             // Cluster mode: silos find each other, and keep their grains' state, in PostgreSQL.
-            var database = new NpgsqlDataSourceBuilder(connectionString).Build();
+            var database = new NpgsqlDataSourceBuilder(options.PostgreSql).Build();
             builder.Services.AddSingleton(database);
+            health.AddCheck<PostgresHealthCheck>("storage", tags: [HealthTags.Ready]);
             builder.UseOrleans(silo => silo
                 .Configure<ClusterOptions>(c => { c.ClusterId = options.ClusterId; c.ServiceId = "counterqueue"; })
                 .Configure<EndpointOptions>(e =>
                 {
-                    e.AdvertisedIPAddress = IPAddress.Parse(options.AdvertisedAddress);
+                    e.AdvertisedIPAddress = IPAddress.Parse(options.AdvertisedAddress); // checked by QueueOptionsValidator
                     e.SiloPort = options.SiloPort;
                     e.GatewayPort = 0; // co-hosted: no external clients
                 })
@@ -55,6 +55,7 @@ public static class SiloHostingExtensions
         }
         else
         {
+            health.AddCheck<EmbeddedStoreHealthCheck>("storage", tags: [HealthTags.Ready]);
             builder.UseOrleans(silo => silo
                 .UseLocalhostClustering(siloPort: options.SiloPort, gatewayPort: 0, serviceId: "counterqueue", clusterId: options.ClusterId)
                 .Configure<EndpointOptions>(e => e.GatewayPort = 0) // co-hosted: no external clients
@@ -68,6 +69,14 @@ public static class SiloHostingExtensions
         builder.Services.AddHostedService<OfficeSeeder>();
         return builder;
     }
+
+    /// <summary>
+    /// The "Queue" settings, read and checked once per host (the silo, the scheduler and the web layer all use this
+    /// one copy), and registered as options that are checked again on start with the same rules.
+    /// A bad value stops the host with <see cref="OptionsValidationException"/> saying which setting and why.
+    /// </summary>
+    public static QueueOptions GetQueueOptions(this IHostApplicationBuilder builder) =>
+        builder.AddValidatedOptions<QueueOptions, QueueOptionsValidator>(QueueOptions.Section);
 
     /// <summary>
     /// What every CounterQueue silo has, whatever its clustering: the grains' storage (the embedded

@@ -9,25 +9,26 @@ using CounterQueue.Web.Operations;
 using CounterQueue.Web.Schedules;
 using CounterQueue.Web.Tickets;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddQueueSilo();
-builder.AddQueueApi();
-builder.AddQueueAuth();
-builder.AddTicketing();
-builder.AddRealtime();
-builder.AddScheduling();
-
-var app = builder.Build();
-app.UseQueueApi();
-app.MapOperations();
-app.MapIdentityApi();
-app.MapOfficeApi();
-app.MapTicketApi();
-app.MapCounterApi();
-app.MapTemporaryCounterApi();
-app.MapLobby();
-app.MapQueuePages();
-app.Run();
+return QueueHost.Run(args, builder =>
+{
+    builder.AddQueueSilo();
+    builder.AddQueueApi();
+    builder.AddQueueAuth();
+    builder.AddTicketing();
+    builder.AddRealtime();
+    builder.AddScheduling();
+}, app =>
+{
+    app.UseQueueApi();
+    app.MapOperations();
+    app.MapIdentityApi();
+    app.MapOfficeApi();
+    app.MapTicketApi();
+    app.MapCounterApi();
+    app.MapTemporaryCounterApi();
+    app.MapLobby();
+    app.MapQueuePages();
+});
 
 /// <summary>The web host; public so tests can start the real app.</summary>
 public partial class Program;

@@ -52,7 +52,7 @@ public static class CounterRules
     public static void Open(CounterState state, IReadOnlyList<string> serviceIds, DateOnly today)
     {
         if (serviceIds.Count == 0)
-            throw QueueRuleException.Invalid("no-services", "A counter must serve at least one service.");
+            throw QueueRuleException.Invalid(ProblemCodes.NoServices, "A counter must serve at least one service.");
         state.Status = CounterStatus.Open;
         state.ServiceIds = serviceIds.Distinct().ToList();
         state.Day = today;
@@ -61,14 +61,14 @@ public static class CounterRules
     public static void Pause(CounterState state)
     {
         if (state.Status == CounterStatus.Closed)
-            throw QueueRuleException.Conflict("counter-closed", "The counter is closed; open it first.");
+            throw QueueRuleException.Conflict(ProblemCodes.CounterClosed, "The counter is closed; open it first.");
         state.Status = CounterStatus.Paused;
     }
 
     public static void Close(CounterState state)
     {
         if (state.Current is not null)
-            throw QueueRuleException.Conflict("ticket-in-hand",
+            throw QueueRuleException.Conflict(ProblemCodes.TicketInHand,
                 $"Finish ticket {state.Current.Number} first (complete, no-show or transfer).");
         state.Status = CounterStatus.Closed;
         state.PriorityStreak = 0;
@@ -77,9 +77,9 @@ public static class CounterRules
     public static void EnsureCanCall(CounterState state)
     {
         if (state.Status != CounterStatus.Open)
-            throw QueueRuleException.Conflict("counter-not-open", "The counter is not open.");
+            throw QueueRuleException.Conflict(ProblemCodes.CounterNotOpen, "The counter is not open.");
         if (state.Current is not null)
-            throw QueueRuleException.Conflict("ticket-in-hand",
+            throw QueueRuleException.Conflict(ProblemCodes.TicketInHand,
                 $"Finish ticket {state.Current.Number} first (complete, no-show or transfer).");
     }
 
@@ -108,5 +108,5 @@ public static class CounterRules
     }
 
     public static TicketInHand RequireCurrent(CounterState state) => state.Current
-        ?? throw QueueRuleException.Conflict("no-ticket-in-hand", "The counter has no ticket in hand.");
+        ?? throw QueueRuleException.Conflict(ProblemCodes.NoTicketInHand, "The counter has no ticket in hand.");
 }

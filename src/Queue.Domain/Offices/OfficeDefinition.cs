@@ -66,10 +66,10 @@ public sealed record OfficeDefinition
     public SectionDefinition? FindSection(string sectionId) => Sections.FirstOrDefault(s => s.Id == sectionId);
 
     public ServiceDefinition RequireService(string serviceId) => FindService(serviceId)
-        ?? throw QueueRuleException.NotFound("service-not-found", $"Office '{Id}' has no service '{serviceId}'.");
+        ?? throw QueueRuleException.NotFound(ProblemCodes.ServiceNotFound, $"Office '{Id}' has no service '{serviceId}'.");
 
     public CounterDefinition RequireCounter(string counterId) => FindCounter(counterId)
-        ?? throw QueueRuleException.NotFound("counter-not-found", $"Office '{Id}' has no counter '{counterId}'.");
+        ?? throw QueueRuleException.NotFound(ProblemCodes.CounterNotFound, $"Office '{Id}' has no counter '{counterId}'.");
 
     /// <summary>The floor a service is on (its section's floor).</summary>
     public string FloorOf(ServiceDefinition service) => FindSection(service.SectionId)?.Floor ?? "";

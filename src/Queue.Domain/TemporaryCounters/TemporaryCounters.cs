@@ -69,35 +69,35 @@ public static class TemporaryCounterRules
         IReadOnlyList<TemporarySession> sessions, IEnumerable<TemporaryCounterSchedule> existing, DateTimeOffset now)
     {
         if (sessions.Count == 0)
-            throw QueueRuleException.Invalid("no-sessions", "A schedule needs at least one session.");
+            throw QueueRuleException.Invalid(ProblemCodes.NoSessions, "A schedule needs at least one session.");
         if (sessions.Count > MaxSessions)
-            throw QueueRuleException.Invalid("too-many-sessions", $"A schedule has at most {MaxSessions} sessions.");
+            throw QueueRuleException.Invalid(ProblemCodes.TooManySessions, $"A schedule has at most {MaxSessions} sessions.");
         var today = Tokyo.DateOf(now);
         foreach (var s in sessions)
         {
             // Dates first: far-off ones are mistakes (and would not even convert to an instant).
             if (s.Date < today)
-                throw QueueRuleException.Invalid("session-in-past", $"Session {s.Date:yyyy-MM-dd} is in the past.");
+                throw QueueRuleException.Invalid(ProblemCodes.SessionInPast, $"Session {s.Date:yyyy-MM-dd} is in the past.");
             if (s.Date > today.AddYears(MaxYearsAhead))
-                throw QueueRuleException.Invalid("session-too-far", $"Session {s.Date:yyyy-MM-dd} is more than {MaxYearsAhead} years ahead.");
+                throw QueueRuleException.Invalid(ProblemCodes.SessionTooFar, $"Session {s.Date:yyyy-MM-dd} is more than {MaxYearsAhead} years ahead.");
             if (s.Opens < TimeSpan.Zero || s.Closes > TimeSpan.FromHours(24) || s.Opens >= TimeSpan.FromHours(24))
-                throw QueueRuleException.Invalid("session-time", $"Session {s.Date:yyyy-MM-dd}: times must be within the day (00:00–24:00).");
+                throw QueueRuleException.Invalid(ProblemCodes.SessionTime, $"Session {s.Date:yyyy-MM-dd}: times must be within the day (00:00–24:00).");
             if (s.Closes <= s.Opens)
-                throw QueueRuleException.Invalid("session-closes-before-opens", $"Session {s.Date:yyyy-MM-dd}: it must close after it opens.");
+                throw QueueRuleException.Invalid(ProblemCodes.SessionClosesBeforeOpens, $"Session {s.Date:yyyy-MM-dd}: it must close after it opens.");
             if (s.EndsAt <= now)
-                throw QueueRuleException.Invalid("session-in-past", $"Session {s.Date:yyyy-MM-dd} {Format(s.Opens)}–{Format(s.Closes)} is in the past.");
+                throw QueueRuleException.Invalid(ProblemCodes.SessionInPast, $"Session {s.Date:yyyy-MM-dd} {Format(s.Opens)}–{Format(s.Closes)} is in the past.");
         }
         var ordered = sessions.OrderBy(s => s.StartsAt).ToList();
         for (var i = 1; i < ordered.Count; i++)
         {
             if (ordered[i].Overlaps(ordered[i - 1]))
-                throw QueueRuleException.Conflict("session-overlap", $"Sessions on {ordered[i].Date:yyyy-MM-dd} overlap each other.");
+                throw QueueRuleException.Conflict(ProblemCodes.SessionOverlap, $"Sessions on {ordered[i].Date:yyyy-MM-dd} overlap each other.");
         }
         foreach (var other in existing)
         {
             var clash = ordered.FirstOrDefault(s => other.Sessions.Any(s.Overlaps));
             if (clash is not null)
-                throw QueueRuleException.Conflict("session-overlap",
+                throw QueueRuleException.Conflict(ProblemCodes.SessionOverlap,
                     $"The session on {clash.Date:yyyy-MM-dd} overlaps schedule {other.Id} for the same counter.");
         }
         return ordered;
@@ -129,7 +129,7 @@ public static class TemporaryCounterRules
         var existingService = office.Services.FirstOrDefault(s => s.Id == service.Id);
         var existingCounter = office.Counters.FirstOrDefault(c => c.Id == counter.Id);
         if (existingService is not null && !existingService.Temporary)
-            throw QueueRuleException.Conflict("service-not-temporary", $"Office '{office.Id}' already has a regular service '{service.Id}'.");
+            throw QueueRuleException.Conflict(ProblemCodes.ServiceNotTemporary, $"Office '{office.Id}' already has a regular service '{service.Id}'.");
         if (existingService is not null && existingCounter is not null && existingCounter.Label == counterLabel && ReferenceEquals(sections, office.Sections))
             return office;
         return office with

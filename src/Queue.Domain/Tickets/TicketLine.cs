@@ -51,7 +51,7 @@ public sealed class TicketLine
     public TicketRecord? Find(string ticketId) => _byId.GetValueOrDefault(ticketId);
 
     public TicketRecord Require(string ticketId) => Find(ticketId)
-        ?? throw QueueRuleException.NotFound("ticket-not-found", "No such ticket.");
+        ?? throw QueueRuleException.NotFound(ProblemCodes.TicketNotFound, "No such ticket.");
 
     /// <summary>Issues a new ticket. Issuing the same id again returns the first ticket (idempotent).</summary>
     public TicketRecord Issue(string ticketId, Priority priority, string? language, DateTimeOffset now)
@@ -166,7 +166,7 @@ public sealed class TicketLine
     {
         var ticket = Require(ticketId);
         if (ticket.CounterId != counterId || !allowed.Contains(ticket.Status))
-            throw QueueRuleException.Conflict("ticket-not-at-counter",
+            throw QueueRuleException.Conflict(ProblemCodes.TicketNotAtCounter,
                 $"Ticket {ticket.Number} is {ticket.Status.ToString().ToLowerInvariant()}, not {string.Join(" or ", allowed).ToLowerInvariant()} at this counter.");
         return ticket;
     }
@@ -229,7 +229,7 @@ public sealed class TicketLine
     {
         var ticket = Require(ticketId);
         if (ticket.Status is not (TicketStatus.Waiting or TicketStatus.Called))
-            throw QueueRuleException.Conflict("ticket-finished", $"Ticket {ticket.Number} can no longer be cancelled.");
+            throw QueueRuleException.Conflict(ProblemCodes.TicketFinished, $"Ticket {ticket.Number} can no longer be cancelled.");
         ticket.Status = TicketStatus.Cancelled;
         ticket.FinishedAt = now;
         return ticket;
@@ -240,7 +240,7 @@ public sealed class TicketLine
     {
         var ticket = Require(ticketId);
         if (ticket.Status != TicketStatus.Waiting || _service.Steps[ticket.Step].Kind != StepKind.Processing)
-            throw QueueRuleException.Conflict("ticket-not-processing", $"Ticket {ticket.Number} is not being processed.");
+            throw QueueRuleException.Conflict(ProblemCodes.TicketNotProcessing, $"Ticket {ticket.Number} is not being processed.");
         ticket.ReadyAt = now;
         ticket.WaitingSince = now;
         if (ticket.Step + 1 < _service.Steps.Count) ticket.Step++;
@@ -262,12 +262,12 @@ public sealed class TicketLine
         var ticket = Require(ticketId);
         if (ticket.Status == TicketStatus.Moved && ticket.MovedToServiceId == toServiceId) return ticket.Clone();
         if (toServiceId == _service.Id)
-            throw QueueRuleException.Invalid("same-service", "The ticket already belongs to that service.");
+            throw QueueRuleException.Invalid(ProblemCodes.SameService, "The ticket already belongs to that service.");
         var allowed = counterId is null
             ? ticket.Status == TicketStatus.Waiting
             : ticket.CounterId == counterId && ticket.Status is TicketStatus.Called or TicketStatus.Serving;
         if (!allowed)
-            throw QueueRuleException.Conflict(counterId is null ? "ticket-not-waiting" : "ticket-not-at-counter",
+            throw QueueRuleException.Conflict(counterId is null ? ProblemCodes.TicketNotWaiting : ProblemCodes.TicketNotAtCounter,
                 counterId is null
                     ? $"Only a waiting ticket can be redirected; {ticket.Number} is {ticket.Status.ToString().ToLowerInvariant()}."
                     : $"Ticket {ticket.Number} is not at this counter.");

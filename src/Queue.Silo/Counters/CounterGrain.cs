@@ -82,7 +82,7 @@ public sealed class CounterGrain(
     {
         _key = CounterKey.Parse(this.GetPrimaryKeyString());
         _office = await GrainFactory.GetGrain<IOfficeGrain>(_key.OfficeId).GetAsync()
-                  ?? throw QueueRuleException.NotFound("office-not-found", $"There is no office '{_key.OfficeId}'.");
+                  ?? throw QueueRuleException.NotFound(ProblemCodes.OfficeNotFound, $"There is no office '{_key.OfficeId}'.");
         _definition = _office.RequireCounter(_key.CounterId);
     }
 
@@ -166,7 +166,7 @@ public sealed class CounterGrain(
             var ticket = await Line(chosen.ServiceId, today).TakeAsync(_key.CounterId, chosen.TicketId, chosen.Priority, _definition.Steps);
             if (ticket is not null) return await HoldAsync(ticket, choice.PriorityStreak);
         }
-        throw QueueRuleException.Conflict("call-contended", "Other counters kept taking the next ticket; try again.");
+        throw QueueRuleException.Conflict(ProblemCodes.CallContended, "Other counters kept taking the next ticket; try again.");
     }
 
     /// <summary>A ticket in hand that the visitor cancelled (or that moved away) no longer blocks the counter.</summary>
@@ -230,7 +230,7 @@ public sealed class CounterGrain(
         {
             ticket = await act(Line(current.ServiceId, current.Day), current.TicketId);
         }
-        catch (Infrastructure.QueueProblemException e) when (e.Code == "ticket-not-at-counter")
+        catch (Infrastructure.QueueProblemException e) when (e.Code == ProblemCodes.TicketNotAtCounter)
         {
             // The visitor cancelled, or the ticket was moved away: the counter lets go of it.
             counter.State.Current = null;

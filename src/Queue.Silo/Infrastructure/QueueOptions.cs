@@ -1,11 +1,11 @@
 namespace CounterQueue.Silo.Infrastructure;
 
-/// <summary>The "Queue" configuration section.</summary>
+/// <summary>The "Queue" configuration section (appsettings, Queue__* environment variables, command line).</summary>
 public sealed class QueueOptions
 {
     public const string Section = "Queue";
 
-    /// <summary>Where the embedded store, the signing key and other local files live (Queue__DataDirectory).</summary>
+    /// <summary>Where the embedded store, the signing key and other local files live (Queue__DataDirectory), relative to the working folder.</summary>
     public string DataDirectory { get; set; } = "data";
 
     /// <summary>The demo offices loaded on first start; empty to start with none.</summary>
@@ -29,4 +29,10 @@ public sealed class QueueOptions
     public int SiloPort { get; set; } = 11111;
 
     public string ClusterId { get; set; } = "counterqueue";
+
+    /// <summary>The one place that decides the mode: cluster mode on PostgreSQL, or one process on the embedded store.</summary>
+    public bool IsClusterMode => !string.IsNullOrWhiteSpace(PostgreSql);
+
+    /// <summary>The data folder as an absolute path (a relative one is under the working folder).</summary>
+    public string DataDirectoryPath => Path.GetFullPath(DataDirectory);
 }

@@ -25,19 +25,22 @@ public sealed class OfficeCatalog(IGrainFactory grains, TimeProvider time)
     }
 
     public async Task<OfficeDefinition> RequireAsync(string? officeId) => await FindAsync(officeId)
-        ?? throw QueueRuleException.NotFound("office-not-found", $"There is no office '{officeId}'.");
+        ?? throw QueueRuleException.NotFound(ProblemCodes.OfficeNotFound, $"There is no office '{officeId}'.");
 
+    /// <summary>Every office: ward offices (区役所) first, then the branches (支所), each kind by id.</summary>
     public async Task<IReadOnlyList<OfficeDefinition>> ListAsync()
     {
         var ids = await grains.GetGrain<IOfficeRegistryGrain>(IOfficeRegistryGrain.Key).ListAsync();
         var offices = await Task.WhenAll(ids.Select(FindAsync));
-        return offices.OfType<OfficeDefinition>().ToList();
+        return offices.OfType<OfficeDefinition>()
+            .OrderBy(o => o.Kind == OfficeKind.Ward ? 0 : 1).ThenBy(o => o.Id, StringComparer.Ordinal)
+            .ToList();
     }
 
     public async Task<bool> DefineAsync(OfficeDefinition definition, bool onlyIfNew)
     {
         if (!OfficeDefinitionValidator.IsValidId(definition.Id))
-            throw QueueRuleException.Invalid("invalid-office", $"Office id '{definition.Id}' must be 1-40 lowercase letters, digits or '-'.");
+            throw QueueRuleException.Invalid(ProblemCodes.InvalidOffice, $"Office id '{definition.Id}' must be 1-40 lowercase letters, digits or '-'.");
         var changed = await grains.GetGrain<IOfficeGrain>(definition.Id).DefineAsync(definition, onlyIfNew);
         _cache.TryRemove(definition.Id, out _);
         return changed;

@@ -59,12 +59,12 @@ public sealed class TemporaryCounterRegistryGrain(
     {
         if (registry.State.Schedules.FirstOrDefault(s => s.Id == schedule.Id) is { } existing) return existing;
         if (registry.State.Procedures.All(p => p.Id != schedule.ProcedureId))
-            throw QueueRuleException.NotFound("procedure-not-found", $"There is no temporary procedure '{schedule.ProcedureId}'.");
+            throw QueueRuleException.NotFound(ProblemCodes.ProcedureNotFound, $"There is no temporary procedure '{schedule.ProcedureId}'.");
         // Cancelled schedules are kept only while their counter may still need closing.
         var longAgo = time.GetUtcNow().AddDays(-1);
         registry.State.Schedules.RemoveAll(s => s.Cancelled && s.Sessions.All(x => x.EndsAt < longAgo));
         if (registry.State.Schedules.Count(s => !s.Cancelled) >= MaxSchedules)
-            throw QueueRuleException.Conflict("too-many-schedules", $"At most {MaxSchedules} schedules; cancel old ones first.");
+            throw QueueRuleException.Conflict(ProblemCodes.TooManySchedules, $"At most {MaxSchedules} schedules; cancel old ones first.");
         var sameCounter = registry.State.Schedules.Where(s => !s.Cancelled && s.OfficeId == schedule.OfficeId && s.ProcedureId == schedule.ProcedureId);
         var sessions = TemporaryCounterRules.ValidateSessions(schedule.Sessions, sameCounter, time.GetUtcNow());
         var stored = schedule with { Sessions = sessions };

@@ -91,7 +91,7 @@ public sealed class TicketLineGrain(
     private async Task LoadOfficeAsync()
     {
         _office = await GrainFactory.GetGrain<IOfficeGrain>(_key.OfficeId).GetAsync()
-                  ?? throw QueueRuleException.NotFound("office-not-found", $"There is no office '{_key.OfficeId}'.");
+                  ?? throw QueueRuleException.NotFound(ProblemCodes.OfficeNotFound, $"There is no office '{_key.OfficeId}'.");
         var service = _office.RequireService(_key.ServiceId);
         _rules = new TicketLine(line.State, service);
         _officeLoadedAt = time.GetUtcNow();
@@ -105,7 +105,7 @@ public sealed class TicketLineGrain(
     public async Task<TicketView> IssueAsync(IssueTicket command)
     {
         if (TicketId.IssuingLine(command.TicketId) != _key)
-            throw QueueRuleException.Invalid("ticket-id-mismatch", "The ticket id does not belong to this line.");
+            throw QueueRuleException.Invalid(ProblemCodes.TicketIdMismatch, "The ticket id does not belong to this line.");
         if (_rules.Find(command.TicketId) is { } existing) return View(existing); // a retry of the same issue
         await RefreshOfficeIfStaleAsync();
         var now = time.GetUtcNow();
@@ -143,12 +143,12 @@ public sealed class TicketLineGrain(
     private void EnsureAccepting(DateTimeOffset now)
     {
         if (Tokyo.DateOf(now) != _key.Day)
-            throw QueueRuleException.Conflict("line-closed", "This day's line no longer takes tickets.");
+            throw QueueRuleException.Conflict(ProblemCodes.LineClosed, "This day's line no longer takes tickets.");
         if (IsAccepting(now)) return;
         var next = _rules.Service.Temporary ? null : _office.Hours.NextOpening(now);
         var details = new Dictionary<string, string>();
         if (next is { } opens) details["nextOpening"] = Tokyo.ToLocal(opens).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
-        throw QueueRuleException.Conflict("service-closed",
+        throw QueueRuleException.Conflict(ProblemCodes.ServiceClosed,
             next is { } at
                 ? $"This service is not taking tickets now. It next opens at {Tokyo.ToLocal(at):yyyy-MM-dd HH:mm} (Japan time)."
                 : "This service is not taking tickets now.",

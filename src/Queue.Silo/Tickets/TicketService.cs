@@ -63,7 +63,7 @@ public sealed class TicketService(IGrainFactory grains, OfficeCatalog catalog, T
     }
 
     public async Task<(TicketLineKey Line, TicketView Ticket)> RequireAsync(string? ticketId) =>
-        await FindAsync(ticketId) ?? throw QueueRuleException.NotFound("ticket-not-found", "No such ticket.");
+        await FindAsync(ticketId) ?? throw QueueRuleException.NotFound(ProblemCodes.TicketNotFound, "No such ticket.");
 
     public async Task<TicketView> CancelAsync(string? ticketId)
     {

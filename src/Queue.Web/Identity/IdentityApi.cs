@@ -1,3 +1,5 @@
+using CounterQueue.Silo.Infrastructure;
+using CounterQueue.Domain;
 using System.Text.RegularExpressions;
 using CounterQueue.Silo.Identity;
 using CounterQueue.Web.Infrastructure;
@@ -23,9 +25,7 @@ public static partial class IdentityApi
     /// <summary>Bearer tokens signed by this office, roles staff / guide / admin (admin implies the others).</summary>
     public static WebApplicationBuilder AddQueueAuth(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<AuthOptions>().BindConfiguration("Queue:Auth")
-            .Validate(o => o.TokenLifetime > TimeSpan.Zero && o.TokenLifetime <= TimeSpan.FromDays(7), "Queue:Auth:TokenLifetime must be between 0 and 7 days.")
-            .ValidateOnStart();
+        builder.AddValidatedOptions<AuthOptions, AuthOptionsValidator>(AuthOptions.Section);
         builder.Services.AddSingleton<TokenIssuer>();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
@@ -57,7 +57,7 @@ public static partial class IdentityApi
         if (roles is null)
         {
             logger.LogWarning("Failed sign-in for {User}", username);
-            return Problems.Result(context, StatusCodes.Status401Unauthorized, "invalid-credentials", null);
+            return Problems.Result(context, StatusCodes.Status401Unauthorized, ProblemCodes.InvalidCredentials, null);
         }
         var (token, expires) = issuer.Issue(username, roles);
         logger.LogInformation("{User} signed in", username);
@@ -74,7 +74,7 @@ public static partial class IdentityApi
         if (request.Roles is not { Count: > 0 } roles || roles.Any(r => !Roles.All.Contains(r)))
             throw Validate.Invalid($"'roles' must list one or more of: {string.Join(", ", Roles.All)}.");
         if (!await grains.GetGrain<IUserGrain>(username).CreateAsync(password, roles))
-            return Problems.Result(context, StatusCodes.Status409Conflict, "user-exists", $"User '{username}' already exists.");
+            return Problems.Result(context, StatusCodes.Status409Conflict, ProblemCodes.UserExists, $"User '{username}' already exists.");
         logger.LogInformation("User {User} created with roles {Roles}", username, roles);
         return TypedResults.Created($"/api/admin/users/{username}", new UserResponse(username, roles.Distinct().ToList()));
     }

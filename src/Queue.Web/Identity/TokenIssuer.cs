@@ -10,9 +10,33 @@ namespace CounterQueue.Web.Identity;
 /// <summary>The "Queue:Auth" configuration section.</summary>
 public sealed class AuthOptions
 {
+    public const string Section = "Queue:Auth";
+
     /// <summary>Base64 HMAC key (at least 32 bytes). When empty, one is generated and kept in the data folder.</summary>
     public string? SigningKey { get; set; }
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(12);
+
+}
+
+/// <summary>Checks "Queue:Auth" on start, with a sentence per bad setting.</summary>
+public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AuthOptions options)
+    {
+        var errors = new List<string>();
+        if (options.TokenLifetime <= TimeSpan.Zero || options.TokenLifetime > TimeSpan.FromDays(7))
+            errors.Add($"Queue:Auth:TokenLifetime {options.TokenLifetime} must be more than zero and at most 7 days (e.g. 12:00:00).");
+        if (!IsValidSigningKey(options.SigningKey))
+            errors.Add("Queue:Auth:SigningKey must be base64 of at least 32 random bytes (e.g. from `openssl rand -base64 32`), or empty to keep a generated one in the data folder.");
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static bool IsValidSigningKey(string? key)
+    {
+        if (string.IsNullOrWhiteSpace(key)) return true;
+        var bytes = new byte[key.Length];
+        return Convert.TryFromBase64String(key.Trim(), bytes, out var written) && written >= 32;
+    }
 }
 
 /// <summary>Issues and validates bearer tokens signed with the office's own key.</summary>

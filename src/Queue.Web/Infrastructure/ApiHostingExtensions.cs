@@ -1,7 +1,7 @@
+using CounterQueue.Domain;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CounterQueue.Silo.Telemetry;
-using CounterQueue.Web.Operations;
 using Microsoft.AspNetCore.Http.Json;
 using OpenTelemetry.Metrics;
 
@@ -12,9 +12,16 @@ public static class ApiHostingExtensions
     /// <summary>The largest request body the API reads; a ticket request is a few hundred bytes.</summary>
     public const long MaxRequestBodyBytes = 64 * 1024;
 
-    /// <summary>JSON, problem details for every error, OpenAPI, health checks and metrics.</summary>
+    /// <summary>Where the app listens when neither --urls, ASPNETCORE_URLS, the *_PORTS settings nor Kestrel endpoints say.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    /// <summary>JSON, problem details for every error, OpenAPI and metrics; the default address.</summary>
     public static WebApplicationBuilder AddQueueApi(this WebApplicationBuilder builder)
     {
+        var configuration = builder.Configuration;
+        if (string.IsNullOrEmpty(configuration["urls"]) && string.IsNullOrEmpty(configuration["http_ports"])
+            && string.IsNullOrEmpty(configuration["https_ports"]) && !configuration.GetSection("Kestrel:Endpoints").Exists())
+            builder.WebHost.UseUrls(DefaultUrl);
         var services = builder.Services;
         services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true); // so bad bodies reach the problem handler
@@ -22,7 +29,6 @@ public static class ApiHostingExtensions
         services.AddProblemDetails(o => o.CustomizeProblemDetails = FillStatusProblem);
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddOpenApi();
-        services.AddQueueHealthChecks();
 
         var telemetry = services.AddOpenTelemetry().WithMetrics(m =>
         {
@@ -46,14 +52,14 @@ public static class ApiHostingExtensions
         if (problem.Extensions.ContainsKey("code")) return;
         var code = problem.Status switch
         {
-            401 => "unauthorized",
-            403 => "forbidden",
-            404 => "not-found",
-            405 => "method-not-allowed",
-            413 => "body-too-large",
-            415 => "unsupported-media-type",
-            >= 500 => "internal",
-            _ => "bad-request",
+            401 => ProblemCodes.Unauthorized,
+            403 => ProblemCodes.Forbidden,
+            404 => ProblemCodes.NotFound,
+            405 => ProblemCodes.MethodNotAllowed,
+            413 => ProblemCodes.BodyTooLarge,
+            415 => ProblemCodes.UnsupportedMediaType,
+            >= 500 => ProblemCodes.Internal,
+            _ => ProblemCodes.BadRequest,
         };
         problem.Extensions["code"] = code;
         problem.Title = ProblemText.Title(code, context.HttpContext);
@@ -75,7 +81,7 @@ public static class ApiHostingExtensions
         if (context.Request.ContentLength > MaxRequestBodyBytes)
         {
             context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-            await Results.Problem(Problems.Create(context, 413, "body-too-large",
+            await Results.Problem(Problems.Create(context, 413, ProblemCodes.BodyTooLarge,
                 $"The API accepts bodies up to {MaxRequestBodyBytes / 1024} KiB.")).ExecuteAsync(context);
             return;
         }

@@ -32,18 +32,18 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         {
             QueueProblemException p => (StatusOf(p.Kind), p.Code, p.Message, p.Details),
             QueueRuleException r => (StatusOf(r.Kind), r.Code, r.Message, r.Details),
-            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (413, "body-too-large", "The request body is larger than the API accepts.", none),
-            BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } => (415, "unsupported-media-type", "Send the body as application/json.", none),
-            BadHttpRequestException b when b.InnerException is JsonException json => (400, "malformed-request", JsonProblem(json), none),
-            BadHttpRequestException b => (b.StatusCode is >= 400 and < 500 ? b.StatusCode : 400, "malformed-request", b.Message, none),
-            JsonException json => (400, "malformed-request", JsonProblem(json), none),
-            OperationCanceledException => (400, "bad-request", "The request was cancelled.", none),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (413, ProblemCodes.BodyTooLarge, "The request body is larger than the API accepts.", none),
+            BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } => (415, ProblemCodes.UnsupportedMediaType, "Send the body as application/json.", none),
+            BadHttpRequestException b when b.InnerException is JsonException json => (400, ProblemCodes.MalformedRequest, JsonProblem(json), none),
+            BadHttpRequestException b => (b.StatusCode is >= 400 and < 500 ? b.StatusCode : 400, ProblemCodes.MalformedRequest, b.Message, none),
+            JsonException json => (400, ProblemCodes.MalformedRequest, JsonProblem(json), none),
+            OperationCanceledException => (400, ProblemCodes.BadRequest, "The request was cancelled.", none),
             // A silo stopped or unreachable (a node lost in cluster mode, a restart): the request was not carried
             // out, and trying again shortly is the right thing to do.
             Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException
                 or Orleans.Runtime.Messaging.ConnectionFailedException or Orleans.Networking.Shared.SocketConnectionException
-                or TimeoutException => (503, "unavailable", "The queue service is briefly unavailable; try again in a few seconds.", none),
-            _ => (500, "internal", null, none),
+                or TimeoutException => (503, ProblemCodes.Unavailable, "The queue service is briefly unavailable; try again in a few seconds.", none),
+            _ => (500, ProblemCodes.Internal, null, none),
         };
     }
 

@@ -1,3 +1,4 @@
+using CounterQueue.Domain;
 using System.Globalization;
 using System.Resources;
 
@@ -14,7 +15,25 @@ public static class ProblemText
     public static string Title(string code, HttpContext context)
     {
         var culture = PrefersJapanese(context) ? Japanese : English;
-        return Resources.GetString(code, culture) ?? Resources.GetString("bad-request", culture) ?? code;
+        return Resources.GetString(code, culture) ?? Resources.GetString(ProblemCodes.BadRequest, culture) ?? code;
+    }
+
+    /// <summary>
+    /// The title written for <paramref name="code"/> in exactly this language ("ja" or "en"), without falling back
+    /// to another language or a generic title; null when there is none.
+    /// </summary>
+    public static string? Exact(string code, string language)
+    {
+        var culture = language == "ja" ? CultureInfo.InvariantCulture : CultureInfo.GetCultureInfo(language); // Japanese is the neutral resource
+        return Resources.GetResourceSet(culture, createIfNotExists: true, tryParents: false)?.GetString(code);
+    }
+
+    /// <summary>Every code that has a title in the given language.</summary>
+    public static IReadOnlyList<string> Codes(string language)
+    {
+        var culture = language == "ja" ? CultureInfo.InvariantCulture : CultureInfo.GetCultureInfo(language);
+        var set = Resources.GetResourceSet(culture, createIfNotExists: true, tryParents: false);
+        return set is null ? [] : set.Cast<System.Collections.DictionaryEntry>().Select(e => (string)e.Key).ToArray();
     }
 
     private static bool PrefersJapanese(HttpContext context)

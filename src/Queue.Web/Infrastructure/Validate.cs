@@ -31,5 +31,5 @@ public static partial class Validate
         throw Invalid($"'{field}' must be a date as YYYY-MM-DD.");
     }
 
-    public static QueueRuleException Invalid(string message) => QueueRuleException.Invalid("validation", message);
+    public static QueueRuleException Invalid(string message) => QueueRuleException.Invalid(ProblemCodes.Validation, message);
 }

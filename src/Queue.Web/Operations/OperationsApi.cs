@@ -1,3 +1,5 @@
+using CounterQueue.Silo.Infrastructure;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Scalar.AspNetCore;
@@ -20,14 +22,24 @@ public static class OperationsApi
         return app;
     }
 
+    /// <summary>/health/live answers while the process runs; /health/ready only when the cluster and storage answer.</summary>
+    private static void MapHealth(this WebApplication app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthTags.Ready) });
+    }
+
     private static void PrintBanner(WebApplication app)
     {
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         var url = addresses.FirstOrDefault() ?? "(no address)";
         var adminSet = !string.IsNullOrEmpty(app.Configuration["QUEUE_ADMIN_PASSWORD"]);
+        var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<QueueOptions>>().Value;
         app.Logger.LogInformation(
-            "CounterQueue is running at {Url}  (pages: {Url}/ — display, kiosk, staff console; API reference: {Url}/docs). {Login}",
-            url, url, url,
+            "CounterQueue is running at {Url}  (pages: {Url}/ — display, kiosk, staff console; API reference: {Url}/docs). " +
+            "Environment {Environment}, {Mode}, data in {DataDirectory}. {Login}",
+            url, url, url, app.Environment.EnvironmentName,
+            options.IsClusterMode ? "cluster mode on PostgreSQL" : "one process on the embedded store", options.DataDirectoryPath,
             adminSet
                 ? "Sign in at /staff (or POST /api/auth/token) as 'admin' with the QUEUE_ADMIN_PASSWORD you set."
                 : "No admin account was set: start with QUEUE_ADMIN_PASSWORD=... to create 'admin'.");

@@ -1,3 +1,4 @@
+using CounterQueue.Silo;
 using CounterQueue.Domain.TemporaryCounters;
 using CounterQueue.Silo.Infrastructure;
 using CounterQueue.Silo.TemporaryCounters;
@@ -14,20 +15,20 @@ public static class SchedulingExtensions
     /// </summary>
     public static WebApplicationBuilder AddScheduling(this WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(QueueOptions.Section).Get<QueueOptions>() ?? new QueueOptions();
+        var options = builder.GetQueueOptions();
         builder.Services.AddQuartz(quartz =>
         {
             quartz.UsePersistentStore(store =>
             {
-                if (options.PostgreSql is { Length: > 0 } postgres)
+                if (options.IsClusterMode)
                 {
                     // Cluster mode: every node shares the job store, and clustering makes exactly one fire each trigger.
-                    store.UsePostgres(Npgsql.NpgsqlFactory.Instance, postgres);
+                    store.UsePostgres(Npgsql.NpgsqlFactory.Instance, options.PostgreSql!);
                     store.UseClustering(c => c.CheckinInterval = TimeSpan.FromSeconds(5));
                 }
                 else
                 {
-                    var dataDirectory = Path.GetFullPath(options.DataDirectory);
+                    var dataDirectory = options.DataDirectoryPath;
                     Directory.CreateDirectory(dataDirectory);
                     store.UseSqlite($"Data Source={Path.Combine(dataDirectory, "scheduler.db")}");
                 }

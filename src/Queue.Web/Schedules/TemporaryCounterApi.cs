@@ -101,7 +101,7 @@ public static class TemporaryCounterApi
         TemporaryCounterScheduler scheduler, TemporaryCounterOperator counters, IOptions<QueueOptions> options)
     {
         var schedule = await Registry(grains).CancelAsync(id)
-                       ?? throw QueueRuleException.NotFound("schedule-not-found", $"There is no temporary counter schedule '{id}'.");
+                       ?? throw QueueRuleException.NotFound(ProblemCodes.ScheduleNotFound, $"There is no temporary counter schedule '{id}'.");
         await scheduler.RemoveTriggersAsync(schedule);
         // Visitors already waiting are still served; the counter closes when they are done (checked again until then).
         if ((await counters.ReconcileAsync(schedule, cancelled: true)).ClosePending)

@@ -1,3 +1,4 @@
+using CounterQueue.Domain;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -37,7 +38,7 @@ public sealed class Idempotency(IGrainFactory grains, IOptions<JsonOptions> json
         switch (decision.Outcome)
         {
             case IdempotencyOutcome.Mismatch:
-                return Problems.Result(context, StatusCodes.Status422UnprocessableEntity, "idempotency-mismatch",
+                return Problems.Result(context, StatusCodes.Status422UnprocessableEntity, ProblemCodes.IdempotencyMismatch,
                     $"This {Header} was already used for a different request.");
             case IdempotencyOutcome.Replay:
                 context.Response.Headers["Idempotent-Replayed"] = "true";

@@ -206,6 +206,11 @@ public sealed class TicketFlowApiTests(AppFixture app)
         Assert.Equal("ward", byId["kawasaki"]["kind"]!.GetValue<string>());
         Assert.Equal("branch", byId["daishi"]["kind"]!.GetValue<string>());
         Assert.Equal("田島支所", byId["tajima"]["name"]!["ja"]!.GetValue<string>());
+        // Ward offices first, then the branches (the index page and kiosks list them in this order).
+        var kinds = offices.Select(o => o!["kind"]!.GetValue<string>()).ToList();
+        Assert.Equal(kinds.OrderBy(k => k == "ward" ? 0 : 1), kinds);
+        var demo = offices.Select(o => o!["id"]!.GetValue<string>()).Where(id => id is "kawasaki" or "daishi" or "tajima");
+        Assert.Equal(["kawasaki", "daishi", "tajima"], demo);
 
         var services = (await (await visitor.GetAsync("/api/offices/kawasaki/services")).ReadJsonAsync()).AsArray();
         var residence = services.Single(s => s!["id"]!.GetValue<string>() == "residence-certificate")!;

@@ -14,24 +14,37 @@ public sealed class AppProcess : IAsyncDisposable
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<string> _output = [];
 
-    private AppProcess(string dataDirectory, string adminPassword, int? port, IReadOnlyDictionary<string, string>? environment)
+    private AppProcess(string dataDirectory, string adminPassword, int? port, IReadOnlyDictionary<string, string>? environment,
+        AppLaunch launch, string? workingDirectory)
     {
         Port = port ?? FreePort.Next();
         var dll = WebAppPath();
         var start = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            WorkingDirectory = workingDirectory ?? (launch == AppLaunch.Dll ? Path.GetDirectoryName(dll)! : RepositoryRoot),
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(dll);
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add(BaseAddress.ToString().TrimEnd('/'));
+        var address = BaseAddress.ToString().TrimEnd('/');
+        if (launch == AppLaunch.Dll)
+        {
+            start.ArgumentList.Add(dll);
+            start.ArgumentList.Add("--urls");
+            start.ArgumentList.Add(address);
+        }
+        else
+        {
+            // The README's command (built already, in this test build's configuration); the address comes from the environment.
+            foreach (var arg in new[] { "run", "--no-build", "-c", Configuration, "--project", Path.Combine("src", "Queue.Web") }) start.ArgumentList.Add(arg);
+            if (launch == AppLaunch.DotnetRunNoLaunchProfile) start.ArgumentList.Add("--no-launch-profile");
+        }
+        // As from a fresh shell: whatever environment the app runs in is its own default, not the test runner's.
+        foreach (var name in new[] { "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT", "ASPNETCORE_URLS" }) start.Environment.Remove(name);
+        if (launch != AppLaunch.Dll) start.Environment["ASPNETCORE_URLS"] = address;
         start.Environment["Queue__DataDirectory"] = dataDirectory;
         start.Environment["Queue__SiloPort"] = FreePort.Next().ToString();
         start.Environment["QUEUE_ADMIN_PASSWORD"] = adminPassword;
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         _process = new Process { StartInfo = start, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => Observe(e.Data);
@@ -54,10 +67,12 @@ public sealed class AppProcess : IAsyncDisposable
     /// <summary>Starts the app and waits until it says it is running (after the silo and the seeding).</summary>
     /// <param name="port">The HTTP port: by default a free one; the same one again to restart "the same server".</param>
     /// <param name="environment">More settings, e.g. Queue__PostgreSql for cluster mode.</param>
+    /// <param name="launch">How to start it: the built app's dll (as a published build runs), or the README's `dotnet run`.</param>
+    /// <param name="workingDirectory">The folder to start it from (by default the dll's folder, or the repository root for `dotnet run`).</param>
     public static async Task<AppProcess> StartAsync(string dataDirectory, string adminPassword, int? port = null,
-        IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyDictionary<string, string>? environment = null, AppLaunch launch = AppLaunch.Dll, string? workingDirectory = null)
     {
-        var app = new AppProcess(dataDirectory, adminPassword, port, environment);
+        var app = new AppProcess(dataDirectory, adminPassword, port, environment, launch, workingDirectory);
         app._process.Start();
         app._process.BeginOutputReadLine();
         app._process.BeginErrorReadLine();
@@ -86,14 +101,35 @@ public sealed class AppProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    /// <summary>The built web app next to this test build (same configuration).</summary>
-    private static string WebAppPath()
+    /// <summary>The folder that holds CounterQueue.sln.</summary>
+    public static string RepositoryRoot
     {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "CounterQueue.sln"))) directory = directory.Parent;
-        if (directory is null) throw new InvalidOperationException("CounterQueue.sln not found above the test folder.");
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
-        var dll = Path.Combine(directory.FullName, "src", "Queue.Web", "bin", configuration, "net10.0", "CounterQueue.Web.dll");
+        get
+        {
+            var directory = new DirectoryInfo(AppContext.BaseDirectory);
+            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "CounterQueue.sln"))) directory = directory.Parent;
+            return directory?.FullName ?? throw new InvalidOperationException("CounterQueue.sln not found above the test folder.");
+        }
+    }
+
+    private static string Configuration =>
+        AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
+
+    /// <summary>The built web app next to this test build (same configuration).</summary>
+    public static string WebAppPath()
+    {
+        var dll = Path.Combine(RepositoryRoot, "src", "Queue.Web", "bin", Configuration, "net10.0", "CounterQueue.Web.dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException("Build the solution first.", dll);
     }
+}
+
+/// <summary>How a test starts the real app.</summary>
+public enum AppLaunch
+{
+    /// <summary>`dotnet CounterQueue.Web.dll`, as a published build runs.</summary>
+    Dll,
+    /// <summary>The README's `dotnet run --project src/Queue.Web`.</summary>
+    DotnetRun,
+    /// <summary>`dotnet run --no-launch-profile --project src/Queue.Web`.</summary>
+    DotnetRunNoLaunchProfile,
 }

@@ -1,0 +1,55 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace CounterQueue.Silo.Infrastructure;
+
+/// <summary>
+/// Checks the "Queue" section once, on start, and says in one sentence per setting what is wrong and what
+/// would be right, instead of failing later with an exception trace from deep inside the silo.
+/// </summary>
+public sealed class QueueOptionsValidator : IValidateOptions<QueueOptions>
+{
+    public ValidateOptionsResult Validate(string? name, QueueOptions options)
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.DataDirectory))
+            errors.Add("Queue:DataDirectory must name a folder (e.g. Queue__DataDirectory=/srv/counterqueue).");
+        else if (!IsValidPath(options.DataDirectory))
+            errors.Add($"Queue:DataDirectory '{options.DataDirectory}' is not a valid path.");
+        if (options.SiloPort is <= 0 or > 65535)
+            errors.Add($"Queue:SiloPort {options.SiloPort} is not a port number (1-65535).");
+        if (options.TemporaryCloseRetry <= TimeSpan.Zero || options.TemporaryCloseRetry > TimeSpan.FromDays(1))
+            errors.Add($"Queue:TemporaryCloseRetry {options.TemporaryCloseRetry} must be more than zero and at most a day (e.g. 00:01:00).");
+        if (string.IsNullOrWhiteSpace(options.ClusterId) || options.ClusterId.Length > 64 || !options.ClusterId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+            errors.Add($"Queue:ClusterId '{options.ClusterId}' must be 1-64 letters, digits, '-' or '_'.");
+        if (options.IsClusterMode)
+        {
+            if (!IPAddress.TryParse(options.AdvertisedAddress, out _))
+                errors.Add($"Queue:AdvertisedAddress '{options.AdvertisedAddress}' is not an IP address; give this host's address on the office network (e.g. 10.0.0.11).");
+            try
+            {
+                _ = new NpgsqlConnectionStringBuilder(options.PostgreSql);
+            }
+            catch (ArgumentException e)
+            {
+                errors.Add($"Queue:PostgreSql is not a valid connection string ({e.Message}); e.g. Host=db;Database=counterqueue;Username=counterqueue;Password=….");
+            }
+        }
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static bool IsValidPath(string path)
+    {
+        try
+        {
+            _ = Path.GetFullPath(path);
+            return path.IndexOfAny(Path.GetInvalidPathChars()) < 0;
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            return false;
+        }
+    }
+}

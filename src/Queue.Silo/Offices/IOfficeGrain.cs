@@ -1,0 +1,21 @@
+using CounterQueue.Domain;
+using CounterQueue.Domain.Offices;
+using CounterQueue.Domain.TemporaryCounters;
+using Orleans.Concurrency;
+
+namespace CounterQueue.Silo.Offices;
+
+/// <summary>An office's definition: sections, services, counters, hours. Keyed by office id.</summary>
+public interface IOfficeGrain : IGrainWithStringKey
+{
+    [ReadOnly] Task<OfficeDefinition?> GetAsync();
+
+    /// <summary>Stores a (validated) definition. With <paramref name="onlyIfNew"/>, an existing one is kept.</summary>
+    Task<bool> DefineAsync(OfficeDefinition definition, bool onlyIfNew);
+
+    /// <summary>
+    /// Adds a temporary procedure's service and counter (臨時窓口) to the definition as it is now, here in the
+    /// grain, so nothing another writer stored meanwhile is lost. Returns the definition after it.
+    /// </summary>
+    Task<OfficeDefinition> AddTemporaryCounterAsync(TemporaryProcedure procedure, LocalizedText? label);
+}

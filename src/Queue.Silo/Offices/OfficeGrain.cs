@@ -1,0 +1,72 @@
+using CounterQueue.Domain;
+using CounterQueue.Domain.Offices;
+using CounterQueue.Domain.TemporaryCounters;
+using CounterQueue.Silo.Infrastructure;
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+
+namespace CounterQueue.Silo.Offices;
+
+/// <remarks>
+/// Reentrant so that reads never wait behind a write; every change runs synchronously between awaits and is
+/// persisted through one <see cref="WriteBatcher"/>, so two overlapping changes never race on the ETag and
+/// neither is lost.
+/// </remarks>
+[Reentrant]
+public sealed class OfficeGrain(
+    [PersistentState("office", StorageNames.Queue)] IPersistentState<OfficeState> office,
+    ILogger<OfficeGrain> logger) : Grain, IOfficeGrain
+{
+    private WriteBatcher? _writer;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _writer = new WriteBatcher(office.WriteStateAsync);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Persists the definition (shared with concurrent changes). If a write fails, the in-memory state may
+    /// be ahead of storage, so the activation goes away and the next one reloads what is durable.</summary>
+    private async Task PersistAsync()
+    {
+        try
+        {
+            await _writer!.WriteAsync();
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    public Task<OfficeDefinition?> GetAsync() => Task.FromResult(office.State.Definition);
+
+    public async Task<bool> DefineAsync(OfficeDefinition definition, bool onlyIfNew)
+    {
+        if (definition.Id != this.GetPrimaryKeyString())
+            throw QueueRuleException.Invalid(ProblemCodes.OfficeIdMismatch, "The definition's id does not match the office.");
+        var errors = OfficeDefinitionValidator.Validate(definition);
+        if (errors.Count > 0)
+            throw QueueRuleException.Invalid(ProblemCodes.InvalidOffice, string.Join(" ", errors));
+        if (onlyIfNew && office.State.Definition is not null) return false;
+        office.State.Definition = definition;
+        await PersistAsync();
+        await GrainFactory.GetGrain<IOfficeRegistryGrain>(IOfficeRegistryGrain.Key).AddAsync(definition.Id);
+        logger.LogInformation("Office {OfficeId} defined with {Services} services and {Counters} counters",
+            definition.Id, definition.Services.Count, definition.Counters.Count);
+        return true;
+    }
+
+    public async Task<OfficeDefinition> AddTemporaryCounterAsync(TemporaryProcedure procedure, LocalizedText? label)
+    {
+        var current = office.State.Definition
+                      ?? throw QueueRuleException.NotFound(ProblemCodes.OfficeNotFound, $"There is no office '{this.GetPrimaryKeyString()}'.");
+        var updated = TemporaryCounterRules.WithTemporaryCounter(current, procedure, label);
+        if (ReferenceEquals(updated, current)) return current;
+        office.State.Definition = updated;
+        await PersistAsync();
+        logger.LogInformation("Office {OfficeId}: temporary counter for {ProcedureId} added", current.Id, procedure.Id);
+        return updated;
+    }
+}
