@@ -291,6 +291,10 @@ public sealed class TicketLine
 
     public int WaitingCount => Callable().Count();
 
+    /// <summary>Tickets whose processing is done and that wait to be picked up (交付待ち), the earliest ready first.</summary>
+    public IEnumerable<TicketRecord> ReadyForPickup() =>
+        _state.Tickets.Where(t => t.Status == TicketStatus.Waiting && t.ReadyAt is not null).OrderBy(t => t.ReadyAt);
+
     public double AverageServiceMinutes => WaitEstimator.AverageServiceMinutes(_state.RecentServiceSeconds, _service.DefaultServiceMinutes);
 
     /// <summary>Estimated minutes until the ticket is called; 0 once it has been.</summary>

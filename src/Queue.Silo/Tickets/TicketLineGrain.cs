@@ -24,6 +24,8 @@ public interface ITicketLineGrain : IGrainWithStringKey
     [ReadOnly] Task<TicketLookup> GetAsync(string ticketId);
     [ReadOnly] Task<LineSummary> GetSummaryAsync();
     [ReadOnly] Task<IReadOnlyList<TicketView>> ListWaitingAsync();
+    /// <summary>The numbers waiting to be picked up (the pick-up board), as the lobby sees them: no ticket ids.</summary>
+    [ReadOnly] Task<IReadOnlyList<PickupReady>> ListReadyForPickupAsync();
     [ReadOnly] Task<LinePeek> PeekAsync(string counterId, IReadOnlyList<string>? steps);
     Task<TicketView?> TakeAsync(string counterId, string? preferredTicketId, Priority preferredClass, IReadOnlyList<string>? steps);
     Task<TicketView> RecallAsync(string ticketId, string counterId);
@@ -172,6 +174,9 @@ public sealed class TicketLineGrain(
 
     public Task<IReadOnlyList<TicketView>> ListWaitingAsync() => Task.FromResult<IReadOnlyList<TicketView>>(
         _rules.Tickets.Where(t => t.Status == TicketStatus.Waiting).Select(View).ToList());
+
+    public Task<IReadOnlyList<PickupReady>> ListReadyForPickupAsync() => Task.FromResult<IReadOnlyList<PickupReady>>(
+        _rules.ReadyForPickup().Select(t => new PickupReady(_key.OfficeId, t.Number, _key.ServiceId, t.ReadyAt!.Value)).ToList());
 
     public Task<LinePeek> PeekAsync(string counterId, IReadOnlyList<string>? steps)
     {

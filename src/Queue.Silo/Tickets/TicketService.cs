@@ -100,4 +100,15 @@ public sealed class TicketService(IGrainFactory grains, OfficeCatalog catalog, T
         var lists = await Task.WhenAll(office.Services.Select(s => Line(office.Id, s.Id).ListWaitingAsync()));
         return lists.SelectMany(l => l).OrderBy(t => t.IssuedAt).ThenBy(t => t.Number, StringComparer.Ordinal).ToList();
     }
+
+    /// <summary>
+    /// The office's pick-up board today (what <see cref="Lobby.PickupReady"/> events add to): every number whose
+    /// processing is done and that waits to be collected, the earliest ready first. Only multi-step services are asked.
+    /// </summary>
+    public async Task<IReadOnlyList<Lobby.PickupReady>> ListReadyForPickupAsync(OfficeDefinition office)
+    {
+        var lists = await Task.WhenAll(office.Services.Where(s => s.Steps.Any(step => step.Kind == StepKind.Processing))
+            .Select(s => Line(office.Id, s.Id).ListReadyForPickupAsync()));
+        return lists.SelectMany(l => l).OrderBy(p => p.ReadyAt).ThenBy(p => p.Number, StringComparer.Ordinal).ToList();
+    }
 }

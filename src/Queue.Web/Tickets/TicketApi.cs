@@ -20,12 +20,21 @@ public static class TicketApi
         tickets.MapGet("/tickets/{ticketId}", GetAsync);
         tickets.MapDelete("/tickets/{ticketId}", CancelAsync);
         tickets.MapPost("/tickets/{ticketId}/ready", ReadyAsync).RequireAuthorization(IdentityApi.StaffPolicy);
+        tickets.MapGet("/offices/{officeId}/pickup", PickupAsync);
 
         var guides = app.MapGroup("/api").WithTags("Floor guides").RequireAuthorization(IdentityApi.GuidePolicy);
         guides.MapGet("/offices/{officeId}/tickets", ListAsync);
         guides.MapPost("/tickets/{ticketId}/redirect", RedirectAsync);
         return app;
     }
+
+    /// <summary>
+    /// The pick-up board (交付待ち): numbers whose processing is done and that wait to be collected, the earliest
+    /// ready first, as the lobby's <c>PickupReady</c> events carry them (numbers only, no ticket ids). Displays read it
+    /// on load and after a reconnect.
+    /// </summary>
+    private static async Task<Ok<IReadOnlyList<CounterQueue.Silo.Lobby.PickupReady>>> PickupAsync(string officeId, OfficeCatalog catalog, TicketService tickets) =>
+        TypedResults.Ok(await tickets.ListReadyForPickupAsync(await catalog.RequireAsync(officeId)));
 
     /// <summary>Issues a numbered ticket (番号札). Send an Idempotency-Key so a retried request never prints two.</summary>
     private static async Task<IResult> IssueAsync(string officeId, IssueTicketRequest request, HttpContext context,

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using CounterQueue.Tests.Support;
@@ -100,6 +101,16 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>Opens a counter for the given services only (tests share the app: each keeps to its own lines).</summary>
+    /// <summary>A fresh office of this test's own (see <see cref="TestOffices"/>), so no other test's tickets show on its pages.</summary>
+    public async Task<CounterQueue.Domain.Offices.OfficeDefinition> CreateOfficeAsync()
+    {
+        var office = TestOffices.Create();
+        using var admin = Api();
+        var response = await admin.PutAsJsonAsync($"/api/admin/offices/{office.Id}", office, ApiJson.Options);
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        return office;
+    }
+
     public async Task<JsonNode> OpenCounterAsync(string officeId, string counterId, params string[] serviceIds)
     {
         using var admin = Api();

@@ -8,6 +8,7 @@ const floor = params.get("floor") || null;
 const second = LANGUAGES.some((l) => l.code === params.get("second") && l.code !== "ja") ? params.get("second") : "en";
 const HISTORY = 4;       // numbers shown per counter (current + earlier)
 const LATEST = 4;        // earlier calls listed under the big number
+const PICKUP = 12;       // numbers on the pick-up board
 const FRESH_MS = 15000;  // how long a new call's row stays highlighted
 
 const state = {
@@ -225,10 +226,11 @@ const render = () => Promise.all([renderNow(), renderCounters(), renderServices(
 const onThisFloor = (f) => floor === null || f === floor;
 
 async function resync() {
-  const [offices, services, counters, notices] = await Promise.all([
+  const [offices, services, counters, notices, pickup] = await Promise.all([
     api("/api/offices"), api(`/api/offices/${encodeURIComponent(officeId)}/services`),
     api(`/api/offices/${encodeURIComponent(officeId)}/counters`),
     api(`/api/offices/${encodeURIComponent(officeId)}/notices`).catch(() => []),
+    api(`/api/offices/${encodeURIComponent(officeId)}/pickup`).catch(() => null),
   ]);
   state.office = offices.find((o) => o.id === officeId);
   $("#office-name").textContent = local(state.office?.name, "ja");
@@ -243,6 +245,9 @@ async function resync() {
   state.latest = [...state.counters.values()].flatMap((c) => c.calls.slice(0, 1))
     .sort((a, b) => Date.parse(b.calledAt) - Date.parse(a.calledAt));
   state.notices = notices ?? [];
+  // The pick-up board as the server has it now (events alone would leave it empty after a reload or reconnect);
+  // the newest first, as PickupReady events add them.
+  if (pickup) state.pickup = pickup.filter((p) => state.services.has(p.serviceId)).reverse().slice(0, PICKUP);
   await render();
 }
 
@@ -294,7 +299,7 @@ function onNotice(notice) {
 
 function onPickup(ready) {
   if (!state.services.has(ready.serviceId)) return;
-  state.pickup = [ready, ...state.pickup.filter((p) => p.number !== ready.number)].slice(0, 12);
+  state.pickup = [ready, ...state.pickup.filter((p) => p.number !== ready.number)].slice(0, PICKUP);
   renderPickup();
 }
 
