@@ -24,7 +24,7 @@ public sealed class QueueGrainTests(ClusterFixture fixture)
     private ICounterGrain Counter(OfficeDefinition office, string id) =>
         Grains.GetGrain<ICounterGrain>(new CounterKey(office.Id, id).ToGrainKey());
 
-    private static DateOnly Today => Tokyo.DateOf(DateTimeOffset.UtcNow);
+    private DateOnly Today => Tokyo.DateOf(fixture.Time.GetUtcNow());
 
     private Task<TicketView> IssueAsync(OfficeDefinition office, string serviceId, Priority priority = Priority.Normal)
     {
@@ -248,5 +248,48 @@ public sealed class QueueGrainTests(ClusterFixture fixture)
         Assert.Null(await counter.CallNextAsync()); // nothing else waits in "a"; the counter lets go and finishes the move
         var moved = (await target.GetAsync(ticket.TicketId)).Ticket;
         Assert.Equal((ticket.Number, TicketStatus.Waiting), (moved!.Number, moved.Status));
+    }
+
+    [Fact]
+    public async Task A_day_that_starts_at_23_59_50_in_Tokyo_crosses_midnight_into_a_new_day_with_its_own_numbers()
+    {
+        // 23:59:50 Japan time, whatever the machine's zone and time of day (the clock only moves forward).
+        var now = Tokyo.ToLocal(fixture.Time.GetUtcNow());
+        var lateEvening = new DateTimeOffset(now.Date.AddDays(1).AddSeconds(-10), TimeSpan.FromHours(9));
+        fixture.Time.SetUtcNow(lateEvening);
+        var office = await NewOfficeAsync();
+        var counter = Counter(office, "c1");
+        await counter.OpenAsync(null);
+        var yesterday = Today;
+        var first = await IssueAsync(office, "a");
+        var second = await IssueAsync(office, "a");
+        Assert.Equal(("A-001", "A-002"), (first.Number, second.Number));
+        Assert.Equal("A-001", (await counter.CallNextAsync())!.Number);
+        var yesterdaysLine = Grains.GetGrain<ITicketLineGrain>(new TicketLineKey(office.Id, "a", yesterday).ToGrainKey());
+
+        fixture.Time.Advance(TimeSpan.FromSeconds(15)); // 00:00:05 the next day
+        Assert.Equal(yesterday.AddDays(1), Today);
+
+        // The business day is over: the counter shows closed with nothing in hand, and yesterday's line takes no more tickets.
+        var view = await counter.GetAsync();
+        Assert.Equal(CounterQueue.Domain.Counters.CounterStatus.Closed, view.State);
+        Assert.Null(view.Serving);
+        var late = await Assert.ThrowsAsync<QueueProblemException>(() =>
+            yesterdaysLine.IssueAsync(new IssueTicket(TicketId.New(new TicketLineKey(office.Id, "a", yesterday)), Priority.Normal, "ja")));
+        Assert.Equal("line-closed", late.Code);
+
+        // Today's numbers start again at 001, in today's line, and a counter opened today calls them, not yesterday's.
+        var today = await IssueAsync(office, "a");
+        Assert.Equal("A-001", today.Number);
+        Assert.Equal(Today, TicketId.IssuingLine(today.TicketId)!.Value.Day);
+        Assert.Equal(0, today.Position);
+        await counter.OpenAsync(null);
+        var called = await counter.CallNextAsync();
+        Assert.Equal(today.TicketId, called!.TicketId);
+        await counter.CompleteAsync();
+        Assert.Null(await counter.CallNextAsync());
+
+        // Yesterday's tickets are still there to be read, as they were left.
+        Assert.Equal(TicketStatus.Waiting, (await yesterdaysLine.GetAsync(second.TicketId)).Ticket!.Status);
     }
 }

@@ -1,4 +1,6 @@
 using CounterQueue.Silo;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
 
 namespace CounterQueue.Tests.Support;
@@ -7,6 +9,18 @@ namespace CounterQueue.Tests.Support;
 public sealed class ClusterFixture : IAsyncLifetime
 {
     private static readonly string DataDirectory = new TempDirectory("cluster").Path;
+
+    /// <summary>
+    /// The grains' clock: a fake one, so tests set the time of day they need (a line's day, midnight in Tokyo)
+    /// and advance it instead of sleeping. It starts at 10:00 Japan time on a weekday and, like a real clock, moves
+    /// on a millisecond each time it is read, so two tickets issued one after the other never share an instant.
+    /// </summary>
+    public static FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.FromHours(9)))
+    {
+        AutoAdvanceAmount = TimeSpan.FromMilliseconds(1),
+    };
+
+    public FakeTimeProvider Time => Clock;
 
     public TestCluster Cluster { get; private set; } = null!;
 
@@ -29,7 +43,11 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     private sealed class SiloConfigurator : ISiloConfigurator
     {
-        public void Configure(ISiloBuilder siloBuilder) => siloBuilder.AddQueueGrains(DataDirectory);
+        public void Configure(ISiloBuilder siloBuilder)
+        {
+            siloBuilder.Services.AddSingleton<TimeProvider>(Clock);
+            siloBuilder.AddQueueGrains(DataDirectory);
+        }
     }
 
     private sealed class ClientConfigurator : IClientBuilderConfigurator
