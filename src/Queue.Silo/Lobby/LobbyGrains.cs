@@ -26,8 +26,14 @@ public interface ILobbyPublisherGrain : IGrainWithIntegerKey
     [OneWay] Task PublishAsync(IReadOnlyList<LobbyMessage> messages);
 }
 
-public sealed class LobbySubscriptionsGrain(TimeProvider time) : Grain, ILobbySubscriptionsGrain
+/// <remarks>
+/// Subscriptions are leases between processes, so they are measured on the machine's own clock
+/// (<see cref="TimeProvider.System"/>), like the web host's renewal timer, not on the queue's business clock
+/// (the injected <see cref="TimeProvider"/>, which tests move by hours).
+/// </remarks>
+public sealed class LobbySubscriptionsGrain : Grain, ILobbySubscriptionsGrain
 {
+    private static readonly TimeProvider time = TimeProvider.System;
     private static readonly TimeSpan Expiry = TimeSpan.FromMinutes(2);
     private readonly Dictionary<ILobbyObserver, DateTimeOffset> _observers = [];
 
@@ -52,8 +58,9 @@ public sealed class LobbySubscriptionsGrain(TimeProvider time) : Grain, ILobbySu
 }
 
 [StatelessWorker]
-public sealed class LobbyPublisherGrain(TimeProvider time, ILogger<LobbyPublisherGrain> logger) : Grain, ILobbyPublisherGrain
+public sealed class LobbyPublisherGrain(ILogger<LobbyPublisherGrain> logger) : Grain, ILobbyPublisherGrain
 {
+    private static readonly TimeProvider time = TimeProvider.System; // a cache of the subscriptions: real elapsed time, as they are
     private static readonly TimeSpan Refresh = TimeSpan.FromSeconds(5);
     private IReadOnlyList<ILobbyObserver> _observers = [];
     private DateTimeOffset _fetchedAt = DateTimeOffset.MinValue;

@@ -84,6 +84,13 @@ public sealed class TokenIssuer
         NameClaimType = NameClaim,
         RoleClaimType = RoleClaim,
         ClockSkew = TimeSpan.FromMinutes(1),
+        // Expiry is judged on the same clock that issued the token.
+        LifetimeValidator = (notBefore, expires, _, parameters) =>
+        {
+            var now = _time.GetUtcNow().UtcDateTime;
+            return (notBefore is null || notBefore.Value <= now + parameters.ClockSkew)
+                && (expires is null || expires.Value >= now - parameters.ClockSkew);
+        },
     };
 
     public (string Token, DateTimeOffset ExpiresAt) Issue(string username, IEnumerable<string> roles)

@@ -81,7 +81,7 @@ public sealed class BadInputApiTests(AppFixture app)
         Assert.Equal(HttpStatusCode.Conflict, (await staff.PostJsonAsync($"/api/offices/{office.Id}/counters/c1/transfer", new { toServiceId = "b" })).StatusCode);
     }
 
-    private static readonly string Day = $"\"date\":\"{CounterQueue.Domain.Calendar.Tokyo.DateOf(DateTimeOffset.UtcNow).AddDays(40):yyyy-MM-dd}\"";
+    private static readonly string Day = $"\"date\":\"{CounterQueue.Domain.Calendar.Tokyo.DateOf(AppFixture.Start).AddDays(40):yyyy-MM-dd}\"";
 
     public static TheoryData<string, string, string?, int> AdminRequests => new()
     {

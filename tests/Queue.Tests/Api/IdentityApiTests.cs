@@ -24,7 +24,7 @@ public sealed class IdentityApiTests(AppFixture app)
         using var client = app.CreateClient();
         var body = await (await client.PostJsonAsync("/api/auth/token", new { username = "admin", password = AppFixture.AdminPassword })).ReadJsonAsync();
         Assert.EndsWith("+09:00", body["expiresAt"]!.GetValue<string>());
-        Assert.True(DateTimeOffset.Parse(body["expiresAt"]!.GetValue<string>()) > DateTimeOffset.UtcNow.AddHours(1));
+        Assert.True(DateTimeOffset.Parse(body["expiresAt"]!.GetValue<string>()) > app.Clock.GetUtcNow().AddHours(1));
     }
 
     [Fact]

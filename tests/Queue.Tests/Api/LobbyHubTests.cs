@@ -9,7 +9,6 @@ namespace CounterQueue.Tests.Api;
 [Collection(AppCollection.Name)]
 public sealed class LobbyHubTests(AppFixture app)
 {
-    private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(500);
 
     private async Task<string> IssueAsync(string officeId, string serviceId)
     {
@@ -50,13 +49,16 @@ public sealed class LobbyHubTests(AppFixture app)
             Assert.False(called.TryGetProperty("ticketId", out _)); // nothing private in the lobby
         }
 
-        // The other office, and the 2nd floor of this one, hear nothing of it.
+        // The other office, and the 2nd floor of this one, hear nothing of it: the first call each hears is one of
+        // its own made afterwards (an explicit signal that what was sent their way has arrived, instead of a wait).
         await staff.PostAsync($"/api/offices/{other.Id}/counters/c1/open", null);
         await IssueAsync(other.Id, "a");
         await staff.PostAsync($"/api/offices/{other.Id}/counters/c1/call-next", null);
-        var own = await otherOffice.NextAsync(LobbyMethods.TicketCalled);
-        Assert.Equal("A-001", own.GetProperty("number").GetString());
-        await Task.Delay(Settle); // absence can only be observed by waiting
+        Assert.Equal("A-001", (await otherOffice.NextAsync(LobbyMethods.TicketCalled)).GetProperty("number").GetString());
+        await staff.PostAsync($"/api/offices/{office.Id}/counters/c1/open", null); // c1 is on 2F
+        await IssueAsync(office.Id, "a");
+        await staff.PostAsync($"/api/offices/{office.Id}/counters/c1/call-next", null);
+        Assert.Equal("A-001", (await secondFloor.NextAsync(LobbyMethods.TicketCalled)).GetProperty("number").GetString());
         Assert.DoesNotContain(otherOffice.Drain(), e => e.Method == LobbyMethods.TicketCalled);
         Assert.DoesNotContain(secondFloor.Drain(), e => e.Method == LobbyMethods.TicketCalled);
     }
@@ -99,7 +101,14 @@ public sealed class LobbyHubTests(AppFixture app)
         var update = await myPhone.NextAsync(LobbyMethods.TicketUpdated);
         Assert.Equal(("called", "c1"), (update.GetProperty("status").GetString(), update.GetProperty("counter").GetProperty("id").GetString()));
         await display.NextAsync(LobbyMethods.TicketCalled);
-        await Task.Delay(Settle);
+
+        // Then theirs is called: the first update their phone hears is about their own ticket, and the display hears
+        // that call and no ticket's update (explicit signals that mine's events have been delivered, instead of a wait).
+        await staff.PostAsync($"/api/offices/{office.Id}/counters/c1/complete", null);
+        await staff.PostAsync($"/api/offices/{office.Id}/counters/c1/call-next", null);
+        var theirUpdate = await theirPhone.NextAsync(LobbyMethods.TicketUpdated);
+        Assert.Equal(theirs, theirUpdate.GetProperty("ticketId").GetString());
+        Assert.Equal("A-002", (await display.NextAsync(LobbyMethods.TicketCalled)).GetProperty("number").GetString());
         Assert.DoesNotContain(theirPhone.Drain(), e => e.Method == LobbyMethods.TicketUpdated && e.Payload.GetProperty("ticketId").GetString() == mine);
         Assert.DoesNotContain(display.Drain(), e => e.Method == LobbyMethods.TicketUpdated);
     }

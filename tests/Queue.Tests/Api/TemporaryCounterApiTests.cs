@@ -6,35 +6,25 @@ using CounterQueue.Tests.Support;
 
 namespace CounterQueue.Tests.Api;
 
-/// <summary>Temporary counters (臨時窓口) with real Quartz and the real clock: short sessions a few seconds ahead.</summary>
+/// <summary>
+/// Temporary counters (臨時窓口) with real Quartz on the app's fake clock: a test moves the clock past a session's
+/// start or end and waits for Quartz's job to have run (a signal, not a sleep).
+/// </summary>
 [Collection(AppCollection.Name)]
 public sealed class TemporaryCounterApiTests(AppFixture app)
 {
-    /// <summary>A session from now + <paramref name="startIn"/> for <paramref name="length"/>, in Japan time (never across midnight).</summary>
-    public static async Task<object> SessionAsync(TimeSpan startIn, TimeSpan length)
+    /// <summary>A session from the app's now + <paramref name="startIn"/> for <paramref name="length"/>, in Japan time, on one day.</summary>
+    private object Session(TimeSpan startIn, TimeSpan length)
     {
-        var local = Tokyo.ToLocal(DateTimeOffset.UtcNow);
-        if (local.TimeOfDay > TimeSpan.FromHours(24) - startIn - length - TimeSpan.FromSeconds(5))
-            await Task.Delay(TimeSpan.FromHours(24) - local.TimeOfDay + TimeSpan.FromSeconds(1)); // just after midnight instead
-        var start = Tokyo.ToLocal(DateTimeOffset.UtcNow + startIn);
+        var start = Tokyo.ToLocal(app.Clock.GetUtcNow() + startIn);
         start = start.AddTicks(-(start.Ticks % TimeSpan.TicksPerSecond)).AddSeconds(1);
-        var end = start + length;
-        return new
+        if ((start + length).Date != start.Date)
         {
-            date = start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            opens = start.ToString("HH:mm:ss", CultureInfo.InvariantCulture),
-            closes = end.ToString("HH:mm:ss", CultureInfo.InvariantCulture),
-        };
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"timed out waiting until {what}");
-            await Task.Delay(200);
+            // Too close to midnight for one session: move the clock on to the next morning (it only goes forward).
+            app.Clock.SetUtcNow(new DateTimeOffset(start.Date.AddDays(1).AddHours(9), TimeSpan.FromHours(9)));
+            return Session(startIn, length);
         }
+        return Poll.SessionBody(start, start + length);
     }
 
     public static async Task<string?> CounterStateAsync(HttpClient client, string officeId, string counterId)
@@ -43,25 +33,37 @@ public sealed class TemporaryCounterApiTests(AppFixture app)
         return counters.FirstOrDefault(c => c!["id"]!.GetValue<string>() == counterId)?["state"]!.GetValue<string>();
     }
 
+    private static async Task<bool> ServiceOpenAsync(HttpClient client, string officeId, string serviceId)
+    {
+        var services = (await (await client.GetAsync($"/api/offices/{officeId}/services")).ReadJsonAsync()).AsArray();
+        return services.Single(s => s!["id"]!.GetValue<string>() == serviceId)!["open"]!.GetValue<bool>();
+    }
+
     [Fact]
     public async Task A_session_opens_on_time_takes_tickets_and_ends_on_time_serving_those_already_waiting()
     {
         var office = await app.CreateOfficeAsync();
+        var runs = await JobRuns.AttachAsync(app.Services);
         using var admin = app.AdminClient();
         using var visitor = app.CreateClient();
-        var session = await SessionAsync(TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(6));
+        var session = Session(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(30));
         var created = await admin.PostJsonAsync($"/api/offices/{office.Id}/temporary-counters",
             new { procedureId = "fureai-free-pass", label = "臨時窓口A", sessions = new[] { session } });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var schedule = await created.ReadJsonAsync();
+        var id = schedule["id"]!.GetValue<string>();
         Assert.Equal("tmp-fureai-free-pass", schedule["counterId"]!.GetValue<string>());
         Assert.False(schedule["openNow"]!.GetValue<bool>());
 
         // Before the session: the service exists but takes no ticket.
         var early = await visitor.PostJsonAsync($"/api/offices/{office.Id}/tickets", new { serviceId = "fureai-free-pass" });
         Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
+        Assert.Equal("closed", await CounterStateAsync(visitor, office.Id, "tmp-fureai-free-pass"));
 
-        await WaitUntilAsync(async () => await CounterStateAsync(visitor, office.Id, "tmp-fureai-free-pass") == "open", TimeSpan.FromSeconds(15), "the counter opens");
+        // The session's start: Quartz fires, the counter and its service open.
+        app.Clock.Advance(TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(2));
+        await runs.WaitForAsync(id, 1);
+        Assert.Equal("open", await CounterStateAsync(visitor, office.Id, "tmp-fureai-free-pass"));
         var services = (await (await visitor.GetAsync($"/api/offices/{office.Id}/services")).ReadJsonAsync()).AsArray();
         var service = services.Single(s => s!["id"]!.GetValue<string>() == "fureai-free-pass")!;
         Assert.True(service["open"]!.GetValue<bool>());
@@ -80,20 +82,25 @@ public sealed class TemporaryCounterApiTests(AppFixture app)
         var called = await admin.PostAsync($"/api/offices/{office.Id}/counters/tmp-fureai-free-pass/call-next", null);
         Assert.Equal(HttpStatusCode.OK, called.StatusCode);
 
-        // The session ends: no new tickets; the counter stays open for the visitor still waiting.
-        await WaitUntilAsync(async () =>
-        {
-            var list = (await (await visitor.GetAsync($"/api/offices/{office.Id}/services")).ReadJsonAsync()).AsArray();
-            return !list.Single(s => s!["id"]!.GetValue<string>() == "fureai-free-pass")!["open"]!.GetValue<bool>();
-        }, TimeSpan.FromSeconds(15), "the service stops taking tickets");
+        // The session ends: no new tickets; the counter stays open for the visitor still waiting, however often the
+        // scheduler checks again.
+        app.Clock.Advance(TimeSpan.FromMinutes(30));
+        await runs.WaitForAsync(id, 2);
+        Assert.False(await ServiceOpenAsync(visitor, office.Id, "fureai-free-pass"));
         Assert.Equal(HttpStatusCode.Conflict, (await visitor.PostJsonAsync($"/api/offices/{office.Id}/tickets", new { serviceId = "fureai-free-pass" })).StatusCode);
-        await Task.Delay(1500);
-        Assert.Equal("open", await CounterStateAsync(visitor, office.Id, "tmp-fureai-free-pass"));
+        for (var check = 3; check <= 4; check++)
+        {
+            app.Clock.Advance(TimeSpan.FromSeconds(2)); // past Queue:TemporaryCloseRetry (1 s here)
+            await runs.WaitForAsync(id, check);
+            Assert.Equal("open", await CounterStateAsync(visitor, office.Id, "tmp-fureai-free-pass"));
+        }
         await admin.PostAsync($"/api/offices/{office.Id}/counters/tmp-fureai-free-pass/complete", null);
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/offices/{office.Id}/counters/tmp-fureai-free-pass/call-next", null)).StatusCode);
         await admin.PostAsync($"/api/offices/{office.Id}/counters/tmp-fureai-free-pass/complete", null);
         // Its line is empty: the scheduler's next check closes it.
-        await WaitUntilAsync(async () => await CounterStateAsync(visitor, office.Id, "tmp-fureai-free-pass") == "closed", TimeSpan.FromSeconds(15), "the counter closes");
+        app.Clock.Advance(TimeSpan.FromSeconds(2));
+        await runs.WaitForAsync(id, 5);
+        Assert.Equal("closed", await CounterStateAsync(visitor, office.Id, "tmp-fureai-free-pass"));
         // (Test offices are ward offices, which also show other offices' notices: look for this one's only.)
         Assert.DoesNotContain("ふれあいフリーパス", await (await visitor.GetAsync($"/api/offices/{office.Id}/notices")).Content.ReadAsStringAsync());
     }
@@ -102,11 +109,14 @@ public sealed class TemporaryCounterApiTests(AppFixture app)
     public async Task Cancelling_a_schedule_stops_new_tickets_serves_those_waiting_then_closes_the_counter()
     {
         var office = await app.CreateOfficeAsync();
+        var runs = await JobRuns.AttachAsync(app.Services);
         using var admin = app.AdminClient();
         var created = await (await admin.PostJsonAsync($"/api/offices/{office.Id}/temporary-counters",
-            new { procedureId = "bus-discount", sessions = new[] { await SessionAsync(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5)) } })).ReadJsonAsync();
+            new { procedureId = "bus-discount", sessions = new[] { Session(TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(5)) } })).ReadJsonAsync();
         var id = created["id"]!.GetValue<string>();
-        await WaitUntilAsync(async () => await CounterStateAsync(admin, office.Id, "tmp-bus-discount") == "open", TimeSpan.FromSeconds(15), "the counter opens");
+        app.Clock.Advance(TimeSpan.FromSeconds(12));
+        await runs.WaitForAsync(id, 1);
+        Assert.Equal("open", await CounterStateAsync(admin, office.Id, "tmp-bus-discount"));
         Assert.Equal(HttpStatusCode.Created, (await admin.PostJsonAsync($"/api/offices/{office.Id}/tickets", new { serviceId = "bus-discount" })).StatusCode);
 
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/temporary-counters/{id}")).StatusCode);
@@ -117,18 +127,22 @@ public sealed class TemporaryCounterApiTests(AppFixture app)
         Assert.DoesNotContain("乗合バス割引証", await (await admin.GetAsync($"/api/offices/{office.Id}/notices")).Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/offices/{office.Id}/counters/tmp-bus-discount/call-next", null)).StatusCode);
         await admin.PostAsync($"/api/offices/{office.Id}/counters/tmp-bus-discount/complete", null);
-        await WaitUntilAsync(async () => await CounterStateAsync(admin, office.Id, "tmp-bus-discount") == "closed", TimeSpan.FromSeconds(15), "the counter closes");
+        app.Clock.Advance(TimeSpan.FromSeconds(2)); // past the close check the cancellation asked for
+        await runs.WaitForAsync(id, 2);
+        Assert.Equal("closed", await CounterStateAsync(admin, office.Id, "tmp-bus-discount"));
         Assert.Equal(HttpStatusCode.NotFound, (await admin.DeleteAsync($"/api/temporary-counters/{id}")).StatusCode);
 
         // The same counter can be scheduled again over the cancelled session's time.
         Assert.Equal(HttpStatusCode.Created, (await admin.PostJsonAsync($"/api/offices/{office.Id}/temporary-counters",
-            new { procedureId = "bus-discount", sessions = new[] { await SessionAsync(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1)) } })).StatusCode);
+            new { procedureId = "bus-discount", sessions = new[] { Session(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1)) } })).StatusCode);
     }
+
+    /// <summary>Dates relative to the app's clock, which every test in the collection moves forward.</summary>
+    private const string Tomorrow = "{tomorrow}", Yesterday = "{yesterday}";
 
     public static TheoryData<string, object, HttpStatusCode, string> BadSchedules()
     {
-        var tomorrow = Tokyo.DateOf(DateTimeOffset.UtcNow).AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var yesterday = Tokyo.DateOf(DateTimeOffset.UtcNow).AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        const string tomorrow = Tomorrow, yesterday = Yesterday;
         return new()
         {
             { "closes before opens", new { procedureId = "taxi-voucher", sessions = new[] { new { date = tomorrow, opens = "16:00", closes = "09:00" } } }, HttpStatusCode.BadRequest, "session-closes-before-opens" },
@@ -148,7 +162,11 @@ public sealed class TemporaryCounterApiTests(AppFixture app)
     {
         var office = await app.CreateOfficeAsync();
         using var admin = app.AdminClient();
-        var response = await admin.PostJsonAsync($"/api/offices/{office.Id}/temporary-counters", body);
+        var json = System.Text.Json.JsonSerializer.Serialize(body)
+            .Replace(Tomorrow, app.Today.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))
+            .Replace(Yesterday, app.Today.AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        var response = await admin.PostAsync($"/api/offices/{office.Id}/temporary-counters",
+            new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
         Assert.True(status == response.StatusCode, $"{why}: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(code, (await response.ReadJsonAsync())["code"]!.GetValue<string>());
@@ -159,7 +177,7 @@ public sealed class TemporaryCounterApiTests(AppFixture app)
     {
         var office = await app.CreateOfficeAsync();
         using var admin = app.AdminClient();
-        var day = Tokyo.DateOf(DateTimeOffset.UtcNow).AddDays(2).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var day = app.Today.AddDays(2).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var first = await admin.PostJsonAsync($"/api/offices/{office.Id}/temporary-counters",
             new { procedureId = "care-cost-ceiling", sessions = new[] { new { date = day, opens = "09:00", closes = "15:30" } } });
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
@@ -175,7 +193,7 @@ public sealed class TemporaryCounterApiTests(AppFixture app)
     public async Task Scheduling_needs_an_admin_an_existing_office_and_the_same_idempotency_key_creates_nothing_new()
     {
         var office = await app.CreateOfficeAsync();
-        var day = Tokyo.DateOf(DateTimeOffset.UtcNow).AddDays(3).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var day = app.Today.AddDays(3).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var body = new { procedureId = "taxi-voucher", sessions = new[] { new { date = day, opens = "09:00", closes = "16:00" } } };
         using var anonymous = app.CreateClient();
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostJsonAsync($"/api/offices/{office.Id}/temporary-counters", body)).StatusCode);

@@ -188,7 +188,7 @@ public sealed class TicketFlowApiTests(AppFixture app)
     [Fact]
     public async Task A_service_outside_hours_refuses_tickets_saying_when_it_opens()
     {
-        var office = await app.CreateOfficeAsync(TestOffices.Create(hours: new() { Weekdays = CounterQueue.Domain.Calendar.DailyHours.Parse("09:00", "09:01"), ClosedDates = [CounterQueue.Domain.Calendar.Tokyo.DateOf(DateTimeOffset.UtcNow)] }));
+        var office = await app.CreateOfficeAsync(TestOffices.Create(hours: new() { Weekdays = CounterQueue.Domain.Calendar.DailyHours.Parse("09:00", "09:01"), ClosedDates = [app.Today] }));
         using var visitor = app.CreateClient();
         var response = await visitor.PostJsonAsync($"/api/offices/{office.Id}/tickets", new { serviceId = "a" });
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);

@@ -46,7 +46,7 @@ public sealed class BusyDisplayTests(BrowserFixture fixture)
         // A notice along the bottom (as on a ward office's TV in the temporary-counter season) leaves less room.
         using (var scheduled = await admin.PostJsonAsync($"/api/offices/{id}/temporary-counters", new
         {
-            procedureId = "care-cost-ceiling", sessions = new[] { await Api.TemporaryCounterApiTests.SessionAsync(TimeSpan.Zero, TimeSpan.FromMinutes(10)) },
+            procedureId = "care-cost-ceiling", sessions = new[] { (await Poll.RealSessionAsync(TimeSpan.Zero, TimeSpan.FromMinutes(10))).Body },
         }))
             Assert.Equal(HttpStatusCode.Created, scheduled.StatusCode);
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CounterQueue.Domain.Calendar;
+using CounterQueue.Tests.Support;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -25,13 +26,11 @@ public sealed class TemporaryCounterPageTests(BrowserFixture fixture)
         await BrowserFixture.AssertAccessibleAsync(admin, "admin");
 
         // A session from the next minute boundary that is at least 5 s away (the form has minute precision) … for 2 minutes.
-        var now = Tokyo.ToLocal(DateTimeOffset.UtcNow);
-        if (now.TimeOfDay > TimeSpan.FromHours(24) - TimeSpan.FromMinutes(4))
-        {
-            // The session must not cross midnight: start it just after.
-            await Task.Delay(TimeSpan.FromHours(24) - now.TimeOfDay + TimeSpan.FromSeconds(1));
-            now = Tokyo.ToLocal(DateTimeOffset.UtcNow);
-        }
+        // The app is a real process on the machine's clock. The session must not cross midnight: that close to it,
+        // poll the clock until the new day has begun.
+        await Poll.UntilAsync(() => Tokyo.ToLocal(TimeProvider.System.GetUtcNow()).TimeOfDay < TimeSpan.FromHours(24) - TimeSpan.FromMinutes(4),
+            TimeSpan.FromMinutes(5), "the day has room for the session");
+        var now = Tokyo.ToLocal(TimeProvider.System.GetUtcNow());
         var start = now.AddSeconds(5);
         start = new DateTimeOffset(start.Year, start.Month, start.Day, start.Hour, start.Minute, 0, start.Offset).AddMinutes(1);
         await admin.Locator("#office").SelectOptionAsync("daishi");

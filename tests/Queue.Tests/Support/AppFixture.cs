@@ -3,6 +3,9 @@ using System.Net.Http.Json;
 using CounterQueue.Domain.Offices;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CounterQueue.Tests.Support;
 
@@ -10,6 +13,19 @@ namespace CounterQueue.Tests.Support;
 public sealed class AppFixture : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string AdminPassword = "test-admin-password";
+
+    /// <summary>Where the app's clock starts: 10:00 Japan time on a Wednesday (a working day at every office).</summary>
+    public static readonly DateTimeOffset Start = new(2026, 11, 25, 10, 0, 0, TimeSpan.FromHours(9));
+
+    /// <summary>
+    /// The app's clock (queue rules, grains, tokens, Quartz): tests advance it instead of sleeping. Like a real
+    /// clock it moves on a millisecond each time it is read. It only moves forward, and every test in the
+    /// collection shares it, so a test reads it rather than assuming a time of day.
+    /// </summary>
+    public FakeTimeProvider Clock { get; } = new(Start) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) };
+
+    /// <summary>Today in Japan on the app's clock.</summary>
+    public DateOnly Today => CounterQueue.Domain.Calendar.Tokyo.DateOf(Clock.GetUtcNow());
     private readonly TempDirectory _data = new("app");
     private string? _adminToken;
 
@@ -20,6 +36,7 @@ public sealed class AppFixture : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("QUEUE_ADMIN_PASSWORD", AdminPassword);
         builder.UseSetting("Queue:TemporaryCloseRetry", "00:00:01");
         builder.UseEnvironment("Testing");
+        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
     }
 
     public async Task InitializeAsync()
