@@ -13,11 +13,11 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Polly.Registry;
 using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
 using Orleans.Storage;
+using Polly.Registry;
 
 namespace CounterQueue.Silo;
 

@@ -6,7 +6,7 @@ using CounterQueue.Web.Infrastructure;
 using CounterQueue.Web.Lobby;
 using CounterQueue.Web.Offices;
 using CounterQueue.Web.Operations;
-using CounterQueue.Web.Schedules;
+using CounterQueue.Web.TemporaryCounters;
 using CounterQueue.Web.Tickets;
 
 return QueueHost.Run(args, builder =>
@@ -16,7 +16,7 @@ return QueueHost.Run(args, builder =>
     builder.AddQueueAuth();
     builder.AddTicketing();
     builder.AddRealtime();
-    builder.AddScheduling();
+    builder.AddTemporaryCounters();
 }, app =>
 {
     app.UseQueueApi();

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -10,23 +9,10 @@ public sealed record DailyHours(TimeSpan Opens, TimeSpan Closes)
 {
     public static DailyHours Parse(string opens, string closes)
     {
-        var hours = new DailyHours(ParseTime(opens), ParseTime(closes));
+        var hours = new DailyHours(TimeOfDay.Parse(opens), TimeOfDay.Parse(closes));
         if (hours.Closes <= hours.Opens) throw new FormatException($"Closing time {closes} must be after opening time {opens}.");
         return hours;
     }
-
-    /// <summary>Parses "HH:mm" or "HH:mm:ss", allowing 24:00 as the end of the day.</summary>
-    public static TimeSpan ParseTime(string text)
-    {
-        if (text is "24:00" or "24:00:00") return TimeSpan.FromHours(24);
-        string[] formats = ["HH\\:mm", "HH\\:mm\\:ss", "H\\:mm"];
-        if (TimeOnly.TryParseExact(text, formats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var t))
-            return t.ToTimeSpan();
-        throw new FormatException($"'{text}' is not a time of day (HH:mm).");
-    }
-
-    public static string Format(TimeSpan time) =>
-        time >= TimeSpan.FromHours(24) ? "24:00" : time.ToString(time.Seconds == 0 ? "hh\\:mm" : "hh\\:mm\\:ss", CultureInfo.InvariantCulture);
 }
 
 /// <summary>Saturday openings, e.g. the 2nd and 4th Saturday of the month (第2・第4土曜日開庁).</summary>
@@ -120,8 +106,8 @@ internal sealed class DailyHoursJsonConverter : JsonConverter<DailyHours>
     public override void Write(Utf8JsonWriter writer, DailyHours value, JsonSerializerOptions options)
     {
         writer.WriteStartObject();
-        writer.WriteString("opens", DailyHours.Format(value.Opens));
-        writer.WriteString("closes", DailyHours.Format(value.Closes));
+        writer.WriteString("opens", TimeOfDay.Format(value.Opens));
+        writer.WriteString("closes", TimeOfDay.Format(value.Closes));
         writer.WriteEndObject();
     }
 }

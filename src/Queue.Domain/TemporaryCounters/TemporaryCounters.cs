@@ -140,7 +140,7 @@ public static class TemporaryCounterRules
         };
     }
 
-    public static string Format(TimeSpan time) => $"{(int)time.TotalHours:00}:{time.Minutes:00}";
+    public static string Format(TimeSpan time) => TimeOfDay.FormatMinutes(time);
 
     /// <summary>The lobby notice while a session runs, e.g. 「大師支所で本日9:00〜16:00 ふれあいフリーパスの臨時窓口を開設しています」.</summary>
     public static LocalizedText NoticeText(LocalizedText officeName, TemporaryProcedure procedure, TemporarySession session)

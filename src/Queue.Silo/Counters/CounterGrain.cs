@@ -7,65 +7,8 @@ using CounterQueue.Silo.Lobby;
 using CounterQueue.Silo.Offices;
 using CounterQueue.Silo.Tickets;
 using Microsoft.Extensions.Logging;
-using Orleans.Concurrency;
 
 namespace CounterQueue.Silo.Counters;
-
-/// <summary>The key of a counter: "office/counter".</summary>
-public readonly record struct CounterKey(string OfficeId, string CounterId)
-{
-    public string ToGrainKey() => $"{OfficeId}/{CounterId}";
-
-    public static CounterKey Parse(string key)
-    {
-        var slash = key.IndexOf('/');
-        if (slash <= 0) throw new FormatException($"'{key}' is not a counter key.");
-        return new(key[..slash], key[(slash + 1)..]);
-    }
-}
-
-[GenerateSerializer, Immutable, Alias("cq.serving")]
-public sealed record ServingRef(
-    [property: Id(0)] string Number,
-    [property: Id(1)] string ServiceId,
-    [property: Id(2)] TicketStatus Status,
-    [property: Id(3)] DateTimeOffset CalledAt);
-
-/// <summary>A number called at a counter earlier today.</summary>
-[GenerateSerializer, Immutable, Alias("cq.recentCall")]
-public sealed record RecentCallView(
-    [property: Id(0)] string Number,
-    [property: Id(1)] string ServiceId,
-    [property: Id(2)] DateTimeOffset CalledAt);
-
-/// <summary>A counter as the public API shows it.</summary>
-[GenerateSerializer, Immutable, Alias("cq.counterView")]
-public sealed record CounterView(
-    [property: Id(0)] string Id,
-    [property: Id(1)] LocalizedText Label,
-    [property: Id(2)] string Floor,
-    [property: Id(3)] IReadOnlyList<string> ServiceIds,
-    [property: Id(4)] CounterStatus State,
-    [property: Id(5)] bool Temporary,
-    [property: Id(6)] ServingRef? Serving,
-    [property: Id(7)] IReadOnlyList<RecentCallView> RecentCalls);
-
-/// <summary>A counter (窓口): its state, the services it serves, and the ticket in hand.</summary>
-public interface ICounterGrain : IGrainWithStringKey
-{
-    [ReadOnly] Task<CounterView> GetAsync();
-    Task<CounterView> OpenAsync(IReadOnlyList<string>? serviceIds);
-    Task<CounterView> PauseAsync();
-    Task<CounterView> CloseAsync();
-    /// <summary>Calls the next ticket; null when nobody waits for the counter's services.</summary>
-    Task<TicketView?> CallNextAsync();
-    Task<TicketView> RecallAsync();
-    Task<TicketView> StartAsync();
-    Task<TicketView> CompleteAsync();
-    Task<TicketView> NoShowAsync();
-    /// <summary>回付: the ticket in hand goes to another service keeping its number and place.</summary>
-    Task<TicketView> TransferAsync(string toServiceId);
-}
 
 public sealed class CounterGrain(
     [PersistentState("counter", StorageNames.Queue)] IPersistentState<CounterState> counter,

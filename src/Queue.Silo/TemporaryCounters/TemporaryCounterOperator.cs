@@ -1,4 +1,3 @@
-using CounterQueue.Domain;
 using CounterQueue.Domain.Calendar;
 using CounterQueue.Domain.Counters;
 using CounterQueue.Domain.Offices;
@@ -10,9 +9,6 @@ using CounterQueue.Silo.Tickets;
 using Microsoft.Extensions.Logging;
 
 namespace CounterQueue.Silo.TemporaryCounters;
-
-/// <summary>Where a temporary counter stands after <see cref="TemporaryCounterOperator.ReconcileAsync"/>.</summary>
-public sealed record ReconcileOutcome(bool Open, bool ClosePending);
 
 /// <summary>
 /// Brings a temporary counter to the state its schedule asks for *now*: during a session its counter is

@@ -1,7 +1,7 @@
-using CounterQueue.Silo.Infrastructure;
-using CounterQueue.Domain;
 using System.Text.RegularExpressions;
+using CounterQueue.Domain;
 using CounterQueue.Silo.Identity;
+using CounterQueue.Silo.Infrastructure;
 using CounterQueue.Web.Infrastructure;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,6 +1,6 @@
-using CounterQueue.Domain;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CounterQueue.Domain;
 using CounterQueue.Silo.Telemetry;
 using Microsoft.AspNetCore.Http.Json;
 using OpenTelemetry.Metrics;

@@ -1,6 +1,6 @@
-using CounterQueue.Domain;
 using System.Globalization;
 using System.Resources;
+using CounterQueue.Domain;
 
 namespace CounterQueue.Web.Infrastructure;
 

@@ -1,7 +1,7 @@
-using CounterQueue.Domain;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using CounterQueue.Domain;
 using CounterQueue.Domain.Idempotency;
 using CounterQueue.Silo.Idempotency;
 using CounterQueue.Silo.Infrastructure;

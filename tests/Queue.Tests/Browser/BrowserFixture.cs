@@ -1,5 +1,5 @@
-using System.Net.Http.Json;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using CounterQueue.Tests.Support;
 using Deque.AxeCore.Commons;

@@ -1,19 +1,18 @@
-using System.Globalization;
 using System.Text.Json;
 using CounterQueue.Domain;
 using CounterQueue.Domain.Calendar;
 using CounterQueue.Domain.TemporaryCounters;
+using CounterQueue.Silo.Infrastructure;
 using CounterQueue.Silo.Lobby;
 using CounterQueue.Silo.Offices;
 using CounterQueue.Silo.TemporaryCounters;
 using CounterQueue.Web.Identity;
 using CounterQueue.Web.Infrastructure;
 using CounterQueue.Web.Tickets;
-using CounterQueue.Silo.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
-namespace CounterQueue.Web.Schedules;
+namespace CounterQueue.Web.TemporaryCounters;
 
 public sealed record SessionRequest(string? Date, string? Opens, string? Closes);
 
@@ -25,6 +24,11 @@ public sealed record TemporaryCounterView(
     string Id, string ProcedureId, LocalizedText ProcedureName, string OfficeId, LocalizedText? OfficeName,
     string ServiceId, string CounterId, LocalizedText? Label, IReadOnlyList<SessionView> Sessions, bool OpenNow,
     IReadOnlyList<LocalizedText> Bring, LocalizedText? Note);
+
+/// <summary>What the temporary-counter endpoints work with, injected as one parameter (eShop's <c>[AsParameters]</c> services).</summary>
+public sealed record TemporaryCounterServices(
+    OfficeCatalog Catalog, IGrainFactory Grains, TemporaryCounterScheduler Scheduler, TemporaryCounterOperator Counters,
+    Idempotency Idempotency, TimeProvider Time);
 
 /// <summary>Temporary counters (臨時窓口): schedules for administrators, where and when for everyone.</summary>
 public static class TemporaryCounterApi
@@ -47,9 +51,9 @@ public static class TemporaryCounterApi
 
     /// <summary>Schedules a temporary counter: a procedure at an office with its sessions (date, opens, closes; Japan time).</summary>
     private static async Task<IResult> CreateAsync(string officeId, CreateTemporaryCounterRequest request, HttpContext context,
-        OfficeCatalog catalog, IGrainFactory grains, TemporaryCounterScheduler scheduler, TemporaryCounterOperator counters,
-        Idempotency idempotency, TimeProvider time)
+        [AsParameters] TemporaryCounterServices services)
     {
+        var (catalog, grains, scheduler, counters, idempotency, time) = services;
         var office = await catalog.RequireAsync(officeId);
         var procedureId = Validate.Required(request.ProcedureId, "procedureId", 40);
         var label = request.Label is null ? null : Validate.Required(request.Label, "label", 60);
@@ -121,14 +125,7 @@ public static class TemporaryCounterApi
             schedule.IsOpenAt(now), procedure?.Bring ?? [], procedure?.Note);
     }
 
-    private static readonly string[] TimeFormats = [@"hh\:mm", @"hh\:mm\:ss"];
-
     /// <summary>"HH:mm" or "HH:mm:ss" (Japan time); "24:00" is the end of the day.</summary>
-    private static TimeSpan Time(string? value, string field)
-    {
-        if (value is "24:00" or "24:00:00") return TimeSpan.FromHours(24);
-        if (value is not null && TimeSpan.TryParseExact(value, TimeFormats, CultureInfo.InvariantCulture, out var time) && time < TimeSpan.FromHours(24))
-            return time;
-        throw Validate.Invalid($"'{field}' must be a time as HH:mm or HH:mm:ss.");
-    }
+    private static TimeSpan Time(string? value, string field) =>
+        TimeOfDay.TryParse(value, out var time) ? time : throw Validate.Invalid($"'{field}' must be a time as HH:mm or HH:mm:ss.");
 }

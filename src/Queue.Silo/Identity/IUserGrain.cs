@@ -1,0 +1,15 @@
+using Microsoft.AspNetCore.Identity;
+using Orleans.Concurrency;
+
+namespace CounterQueue.Silo.Identity;
+
+/// <summary>A user account, keyed by user name. Only the password hash is kept (ASP.NET Core Identity's PBKDF2 hasher).</summary>
+public interface IUserGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the user; false when the name is taken.</summary>
+    Task<bool> CreateAsync(string password, IReadOnlyList<string> roles);
+    /// <summary>Creates the user or sets its password and roles (used for the QUEUE_ADMIN_PASSWORD account).</summary>
+    Task SetAsync(string password, IReadOnlyList<string> roles);
+    /// <summary>The user's roles when the password is right; null otherwise.</summary>
+    [AlwaysInterleave] Task<IReadOnlyList<string>?> VerifyAsync(string password);
+}

@@ -1,0 +1,9 @@
+using Orleans.Concurrency;
+
+namespace CounterQueue.Silo.Lobby;
+
+/// <summary>A web host that forwards lobby events to its SignalR clients. Best effort: pages re-read over REST.</summary>
+public interface ILobbyObserver : IGrainObserver
+{
+    [OneWay] Task ReceiveAsync(IReadOnlyList<LobbyMessage> messages);
+}

@@ -1,0 +1,11 @@
+using Orleans.Concurrency;
+
+namespace CounterQueue.Silo.Lobby;
+
+/// <summary>Which web hosts listen (key 0). Hosts renew their subscription; silent ones are dropped.</summary>
+public interface ILobbySubscriptionsGrain : IGrainWithIntegerKey
+{
+    Task SubscribeAsync(ILobbyObserver observer);
+    Task UnsubscribeAsync(ILobbyObserver observer);
+    [ReadOnly] Task<IReadOnlyList<ILobbyObserver>> GetAsync();
+}
