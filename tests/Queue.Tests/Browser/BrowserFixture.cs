@@ -111,6 +111,22 @@ public sealed class BrowserFixture : IAsyncLifetime
         return office;
     }
 
+    /// <summary>
+    /// A copy of a demo office (its sections, floors, counters, hours, names) under a new id, for one test alone:
+    /// the pages look as they do for the real office, and no other test's tickets or counters show on them.
+    /// </summary>
+    public async Task<string> CopyOfficeAsync(string demoOfficeId)
+    {
+        using var admin = Api();
+        var definition = (await (await admin.GetAsync($"/api/admin/offices/{demoOfficeId}")).ReadJsonAsync()).AsObject();
+        var id = $"{demoOfficeId}-{Guid.NewGuid():N}"[..(demoOfficeId.Length + 9)];
+        definition["id"] = id;
+        var response = await admin.PutAsync($"/api/admin/offices/{id}",
+            new StringContent(definition.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        return id;
+    }
+
     public async Task<JsonNode> OpenCounterAsync(string officeId, string counterId, params string[] serviceIds)
     {
         using var admin = Api();

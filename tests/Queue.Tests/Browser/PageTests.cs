@@ -37,13 +37,14 @@ public sealed class PageTests(BrowserFixture fixture)
     [Fact]
     public async Task Display_shows_and_announces_a_number_called_through_the_api_and_again_on_recall()
     {
-        await fixture.OpenCounterAsync("kawasaki", "c2", "residence-certificate");
-        var page = await OpenAsync("/display/kawasaki?floor=1F", 1920, 1080);
+        var officeId = await fixture.CopyOfficeAsync("kawasaki"); // this test's own copy of kawasaki
+        await fixture.OpenCounterAsync(officeId, "c2", "residence-certificate");
+        var page = await OpenAsync($"/display/{officeId}?floor=1F", 1920, 1080);
         await WaitReadyAsync(page);
 
-        var ticket = await fixture.IssueAsync("kawasaki", "residence-certificate");
+        var ticket = await fixture.IssueAsync(officeId, "residence-certificate");
         var number = ticket["number"]!.GetValue<string>();
-        Assert.Equal(number, (await fixture.CallNextAsync("kawasaki", "c2"))!["number"]!.GetValue<string>());
+        Assert.Equal(number, (await fixture.CallNextAsync(officeId, "c2"))!["number"]!.GetValue<string>());
 
         await Expect(page.GetByTestId("now-number")).ToHaveTextAsync(number);
         await Expect(page.Locator("#now")).ToContainTextAsync("2番窓口");
@@ -57,7 +58,7 @@ public sealed class PageTests(BrowserFixture fixture)
         await BrowserFixture.AssertOwnJapaneseFontAsync(page);
         await BrowserFixture.ScreenshotAsync(page, "display-1F-called");
 
-        await fixture.CounterActionAsync("kawasaki", "c2", "recall");
+        await fixture.CounterActionAsync(officeId, "c2", "recall");
         await Expect(page.Locator("#now .recall")).ToBeVisibleAsync();
         await page.WaitForFunctionAsync("n => window.cqDisplay.announcements.some(a => a.text.startsWith('もう一度') && a.text.includes(n))", spokenNumber);
         await BrowserFixture.ScreenshotAsync(page, "display-1F-recall");
@@ -71,12 +72,13 @@ public sealed class PageTests(BrowserFixture fixture)
     [Fact]
     public async Task Display_of_another_floor_does_not_show_the_call()
     {
-        await fixture.OpenCounterAsync("kawasaki", "c1", "residence-certificate");
-        var other = await OpenAsync("/display/kawasaki?floor=3F", 1920, 1080);
+        var officeId = await fixture.CopyOfficeAsync("kawasaki"); // this test's own copy of kawasaki
+        await fixture.OpenCounterAsync(officeId, "c1", "residence-certificate");
+        var other = await OpenAsync($"/display/{officeId}?floor=3F", 1920, 1080);
         await WaitReadyAsync(other);
-        await fixture.IssueAsync("kawasaki", "residence-certificate");
-        var called = (await fixture.CallNextAsync("kawasaki", "c1"))!["number"]!.GetValue<string>();
-        var whole = await OpenAsync("/display/kawasaki", 1920, 1080);
+        await fixture.IssueAsync(officeId, "residence-certificate");
+        var called = (await fixture.CallNextAsync(officeId, "c1"))!["number"]!.GetValue<string>();
+        var whole = await OpenAsync($"/display/{officeId}", 1920, 1080);
         await WaitReadyAsync(whole);
         // The whole-office display (opened after the call) resynchronised from the API and shows it…
         await Expect(whole.Locator("#counters tr[data-counter='c1']")).ToContainTextAsync(called);
@@ -91,8 +93,9 @@ public sealed class PageTests(BrowserFixture fixture)
     [Fact]
     public async Task Kiosk_issues_an_assisted_ticket_by_keyboard_alone_with_a_qr_code_to_the_phone_page()
     {
-        await fixture.OpenCounterAsync("kawasaki", "c3", "tax-certificate");
-        var page = await OpenAsync("/kiosk/kawasaki?print=off", 1280, 1024);
+        var officeId = await fixture.CopyOfficeAsync("kawasaki"); // this test's own copy of kawasaki
+        await fixture.OpenCounterAsync(officeId, "c3", "tax-certificate");
+        var page = await OpenAsync($"/kiosk/{officeId}?print=off", 1280, 1024);
         await WaitReadyAsync(page);
         await BrowserFixture.AssertOwnJapaneseFontAsync(page);
         await BrowserFixture.ScreenshotAsync(page, "kiosk-start", fullPage: true);
@@ -137,10 +140,10 @@ public sealed class PageTests(BrowserFixture fixture)
         await WaitReadyAsync(phone);
         await Expect(phone.GetByTestId("number")).ToHaveTextAsync((await number.TextContentAsync())!);
         await Expect(phone.Locator("html")).ToHaveAttributeAsync("lang", "en"); // the language chosen at the kiosk
-        Assert.Equal(await number.TextContentAsync(), (await fixture.CallNextAsync("kawasaki", "c3"))!["number"]!.GetValue<string>());
+        Assert.Equal(await number.TextContentAsync(), (await fixture.CallNextAsync(officeId, "c3"))!["number"]!.GetValue<string>());
         await Expect(phone.Locator("#status")).ToHaveAttributeAsync("data-status", "called");
         await Expect(phone.Locator("#detail")).ToContainTextAsync("Counter 3");
-        await fixture.CounterActionAsync("kawasaki", "c3", "complete");
+        await fixture.CounterActionAsync(officeId, "c3", "complete");
         Assert.Empty(fixture.PageErrors[phone]);
         await BrowserFixture.ScreenshotAsync(page, "kiosk-ticket");
         await BrowserFixture.AssertAccessibleAsync(page, "kiosk-ticket");
@@ -180,9 +183,10 @@ public sealed class PageTests(BrowserFixture fixture)
     [Fact]
     public async Task Phone_page_follows_the_ticket_to_called_and_vibrates()
     {
-        await fixture.OpenCounterAsync("kawasaki", "c13", "my-number");
-        var ahead = await fixture.IssueAsync("kawasaki", "my-number");
-        var ticket = await fixture.IssueAsync("kawasaki", "my-number");
+        var officeId = await fixture.CopyOfficeAsync("kawasaki"); // this test's own copy of kawasaki
+        await fixture.OpenCounterAsync(officeId, "c13", "my-number");
+        var ahead = await fixture.IssueAsync(officeId, "my-number");
+        var ticket = await fixture.IssueAsync(officeId, "my-number");
         var ticketId = ticket["ticketId"]!.GetValue<string>();
         var page = await fixture.NewPageAsync(390, 844, mobile: true);
         await page.AddInitScriptAsync("window.__vibrations = []; navigator.vibrate = (p) => { window.__vibrations.push(p); return true; };");
@@ -194,22 +198,22 @@ public sealed class PageTests(BrowserFixture fixture)
         await Expect(page.Locator("#status")).ToHaveAttributeAsync("aria-live", "polite");
         await Expect(page.Locator("#position")).ToContainTextAsync("あなたの前に 1人");
         // The one ahead is called: the position follows, live.
-        Assert.Equal(ahead["number"]!.GetValue<string>(), (await fixture.CallNextAsync("kawasaki", "c13"))!["number"]!.GetValue<string>());
+        Assert.Equal(ahead["number"]!.GetValue<string>(), (await fixture.CallNextAsync(officeId, "c13"))!["number"]!.GetValue<string>());
         await Expect(page.Locator("#position")).ToContainTextAsync("次にお呼びします");
-        await fixture.CounterActionAsync("kawasaki", "c13", "complete");
+        await fixture.CounterActionAsync(officeId, "c13", "complete");
         await BrowserFixture.AssertOwnJapaneseFontAsync(page);
         await BrowserFixture.ScreenshotAsync(page, "phone-waiting", fullPage: true);
         await BrowserFixture.AssertAccessibleAsync(page, "phone");
         await BrowserFixture.AssertTouchTargetsAsync(page, "phone");
 
-        await fixture.CallNextAsync("kawasaki", "c13");
+        await fixture.CallNextAsync(officeId, "c13");
         await Expect(page.Locator("#status")).ToHaveAttributeAsync("data-status", "called");
         await Expect(page.Locator("#detail")).ToContainTextAsync("2階の13番窓口へお越しください");
         Assert.Equal(1, await page.EvaluateAsync<int>("() => window.__vibrations.length"));
         await BrowserFixture.ScreenshotAsync(page, "phone-called", fullPage: true);
         await BrowserFixture.AssertAccessibleAsync(page, "phone-called");
 
-        await fixture.CounterActionAsync("kawasaki", "c13", "complete");
+        await fixture.CounterActionAsync(officeId, "c13", "complete");
         await Expect(page.Locator("#status")).ToHaveAttributeAsync("data-status", "done");
         AssertClean(page);
     }
@@ -217,9 +221,10 @@ public sealed class PageTests(BrowserFixture fixture)
     [Fact]
     public async Task Phone_page_cancels_the_ticket_after_confirmation_in_the_visitors_language()
     {
-        await fixture.OpenCounterAsync("kawasaki", "c12", "seal-registration");
+        var officeId = await fixture.CopyOfficeAsync("kawasaki"); // this test's own copy of kawasaki
+        await fixture.OpenCounterAsync(officeId, "c12", "seal-registration");
         using var visitor = fixture.Api(asAdmin: false);
-        var response = await visitor.PostJsonAsync("/api/offices/kawasaki/tickets", new { serviceId = "seal-registration", language = "vi" });
+        var response = await visitor.PostJsonAsync($"/api/offices/{officeId}/tickets", new { serviceId = "seal-registration", language = "vi" });
         var ticket = await response.ReadJsonAsync();
         var page = await OpenAsync($"/t/{ticket["ticketId"]!.GetValue<string>()}", 390, 844, mobile: true);
         await WaitReadyAsync(page);
@@ -245,6 +250,7 @@ public sealed class PageTests(BrowserFixture fixture)
     [Fact]
     public async Task Staff_console_logs_in_and_drives_a_counter_by_buttons_and_keys()
     {
+        var officeId = await fixture.CopyOfficeAsync("daishi"); // this test's own copy of daishi
         var page = await OpenAsync("/staff", 1400, 900);
         await page.Locator("#username").FillAsync("admin");
         await page.Locator("#password").FillAsync("wrong password");
@@ -255,7 +261,7 @@ public sealed class PageTests(BrowserFixture fixture)
         await Expect(page.Locator("#console")).ToBeVisibleAsync();
         await WaitReadyAsync(page);
 
-        await page.Locator("#office").SelectOptionAsync("daishi");
+        await page.Locator("#office").SelectOptionAsync(officeId);
         await page.Locator("#counter").SelectOptionAsync("c1");
         await page.Locator("#open").ClickAsync();
         await Expect(page.GetByTestId("counter-state")).ToHaveAttributeAsync("data-state", "open");
@@ -264,15 +270,15 @@ public sealed class PageTests(BrowserFixture fixture)
         await page.Keyboard.PressAsync("n");
         await Expect(page.Locator("#feedback")).ToHaveTextAsync("お待ちの方はいません");
 
-        var first = (await fixture.IssueAsync("daishi", "document-forwarding"))["number"]!.GetValue<string>();
-        var second = await fixture.IssueAsync("daishi", "document-forwarding");
+        var first = (await fixture.IssueAsync(officeId, "document-forwarding"))["number"]!.GetValue<string>();
+        var second = await fixture.IssueAsync(officeId, "document-forwarding");
         await Expect(page.Locator("#waiting tr[data-service='document-forwarding'] td.number")).ToHaveTextAsync("2");
         await BrowserFixture.ScreenshotAsync(page, "staff-open");
         await BrowserFixture.AssertAccessibleAsync(page, "staff");
         await BrowserFixture.AssertTouchTargetsAsync(page, "staff");
 
         // The branch's lobby display, side by side with the console: the call shows there at once.
-        var display = await OpenAsync("/display/daishi", 1920, 1080);
+        var display = await OpenAsync($"/display/{officeId}", 1920, 1080);
         await WaitReadyAsync(display);
         await page.Locator("#call-next").ClickAsync();
         await Expect(page.GetByTestId("in-hand")).ToHaveTextAsync(first);
@@ -300,7 +306,7 @@ public sealed class PageTests(BrowserFixture fixture)
         }
 
         // A failure is shown, not swallowed: someone else closed the counter meanwhile.
-        await fixture.CounterActionAsync("daishi", "c1", "pause");
+        await fixture.CounterActionAsync(officeId, "c1", "pause");
         await Expect(page.GetByTestId("counter-state")).ToHaveAttributeAsync("data-state", "paused");
         await page.Locator("#close").ClickAsync();
         await Expect(page.GetByTestId("counter-state")).ToHaveAttributeAsync("data-state", "closed");

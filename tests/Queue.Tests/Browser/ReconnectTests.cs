@@ -10,17 +10,18 @@ public sealed class ReconnectTests(BrowserFixture fixture)
     [Fact]
     public async Task Display_reconnects_after_the_web_process_restarts_and_shows_the_right_state()
     {
-        await fixture.OpenCounterAsync("tajima", "c1", "document-forwarding");
-        var before = await fixture.IssueAsync("tajima", "document-forwarding");
-        var waiting = await fixture.IssueAsync("tajima", "document-forwarding");
-        await fixture.CallNextAsync("tajima", "c1");
+        var officeId = await fixture.CopyOfficeAsync("tajima"); // this test's own copy of tajima
+        await fixture.OpenCounterAsync(officeId, "c1", "document-forwarding");
+        var before = await fixture.IssueAsync(officeId, "document-forwarding");
+        var waiting = await fixture.IssueAsync(officeId, "document-forwarding");
+        await fixture.CallNextAsync(officeId, "c1");
 
         var page = await fixture.NewPageAsync(1920, 1080);
         var counterReads = 0;
-        page.Request += (_, request) => { if (request.Url.EndsWith("/api/offices/tajima/counters", StringComparison.Ordinal)) Interlocked.Increment(ref counterReads); };
+        page.Request += (_, request) => { if (request.Url.EndsWith($"/api/offices/{officeId}/counters", StringComparison.Ordinal)) Interlocked.Increment(ref counterReads); };
         var navigations = 0;
         page.FrameNavigated += (_, frame) => { if (frame == page.MainFrame) Interlocked.Increment(ref navigations); };
-        await page.GotoAsync("/display/tajima");
+        await page.GotoAsync($"/display/{officeId}");
         await Expect(page.Locator("body[data-ready='true']")).ToHaveCountAsync(1);
         await Expect(page.GetByTestId("now-number")).ToHaveTextAsync(before["number"]!.GetValue<string>());
 
@@ -30,8 +31,8 @@ public sealed class ReconnectTests(BrowserFixture fixture)
         var readsBeforeReconnect = counterReads;
 
         // The counter moves on at once, perhaps before the display is back: it must show it either way.
-        await fixture.CounterActionAsync("tajima", "c1", "complete");
-        var next = await fixture.CallNextAsync("tajima", "c1");
+        await fixture.CounterActionAsync(officeId, "c1", "complete");
+        var next = await fixture.CallNextAsync(officeId, "c1");
         Assert.Equal(waiting["number"]!.GetValue<string>(), next!["number"]!.GetValue<string>());
 
         await Expect(page.Locator("body[data-connection='online']")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
@@ -41,9 +42,9 @@ public sealed class ReconnectTests(BrowserFixture fixture)
         Assert.Equal(1, navigations); // no reload
 
         // And it hears live events again.
-        var third = await fixture.IssueAsync("tajima", "document-forwarding");
-        await fixture.CounterActionAsync("tajima", "c1", "complete");
-        await fixture.CallNextAsync("tajima", "c1");
+        var third = await fixture.IssueAsync(officeId, "document-forwarding");
+        await fixture.CounterActionAsync(officeId, "c1", "complete");
+        await fixture.CallNextAsync(officeId, "c1");
         await Expect(page.GetByTestId("now-number")).ToHaveTextAsync(third["number"]!.GetValue<string>());
         await BrowserFixture.ScreenshotAsync(page, "display-after-restart");
         Assert.Empty(fixture.PageErrors[page]);
