@@ -37,9 +37,7 @@ public sealed class ClusterModeTests : IDisposable
         await using (var database = NpgsqlDataSource.Create(connectionString))
         {
             await using var command = database.CreateCommand("SELECT count(*) FROM cq_membership WHERE status = 3");
-            long active = 0;
-            for (var i = 0; i < 50 && active < 2; i++) { active = (long)(await command.ExecuteScalarAsync())!; if (active < 2) await Task.Delay(200); }
-            Assert.Equal(2, active);
+            await Poll.UntilAsync(async () => (long)(await command.ExecuteScalarAsync())! == 2, TimeSpan.FromSeconds(10), "both silos are active");
         }
 
         foreach (var host in new[] { a, b })

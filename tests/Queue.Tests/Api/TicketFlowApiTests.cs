@@ -25,6 +25,46 @@ public sealed class TicketFlowApiTests(AppFixture app)
         System.Net.Http.Json.JsonContent.Create(body, options: ApiJson.Options);
 
     [Fact]
+    public async Task A_day_that_starts_at_23_59_50_in_Tokyo_crosses_midnight_through_the_api()
+    {
+        // 23:59:50 Japan time on the app's clock (it only moves forward).
+        var now = CounterQueue.Domain.Calendar.Tokyo.ToLocal(app.Clock.GetUtcNow());
+        var lateEvening = new DateTimeOffset(now.Date.AddDays(1).AddSeconds(-10), TimeSpan.FromHours(9));
+        app.Clock.SetUtcNow(lateEvening > now ? lateEvening : lateEvening.AddDays(1));
+        var office = await app.CreateOfficeAsync();
+        using var visitor = app.CreateClient();
+        using var staff = app.AdminClient();
+        await staff.PostAsync($"/api/offices/{office.Id}/counters/c1/open", null);
+        var late = await IssueAsync(visitor, office.Id, "a");
+        var later = await IssueAsync(visitor, office.Id, "a");
+        Assert.Equal(["A-001", "A-002"], new[] { late, later }.Select(t => t["number"]!.GetValue<string>()));
+        Assert.Equal(HttpStatusCode.OK, (await staff.PostAsync($"/api/offices/{office.Id}/counters/c1/call-next", null)).StatusCode);
+        var yesterday = app.Today;
+
+        app.Clock.Advance(TimeSpan.FromSeconds(15)); // 00:00:05
+        Assert.Equal(yesterday.AddDays(1), app.Today);
+
+        // A new business day: the counter is closed with nothing in hand, numbers start again.
+        var counters = (await (await visitor.GetAsync($"/api/offices/{office.Id}/counters")).ReadJsonAsync()).AsArray();
+        var c1 = counters.Single(c => c!["id"]!.GetValue<string>() == "c1")!;
+        Assert.Equal("closed", c1["state"]!.GetValue<string>());
+        Assert.Null(c1["serving"]);
+        var today = await IssueAsync(visitor, office.Id, "a");
+        Assert.Equal("A-001", today["number"]!.GetValue<string>());
+        Assert.Equal(0, today["position"]!.GetValue<int>());
+        Assert.StartsWith($"{app.Today:yyyy-MM-dd}T00:00:", today["issuedAt"]!.GetValue<string>());
+        var services = (await (await visitor.GetAsync($"/api/offices/{office.Id}/services")).ReadJsonAsync()).AsArray();
+        Assert.Equal(1, services.Single(s => s!["id"]!.GetValue<string>() == "a")!["waiting"]!.GetValue<int>()); // today's line only
+
+        // Opened again, the counter calls today's ticket, not yesterday's; yesterday's visitor can still read theirs.
+        await staff.PostAsync($"/api/offices/{office.Id}/counters/c1/open", null);
+        var called = await (await staff.PostAsync($"/api/offices/{office.Id}/counters/c1/call-next", null)).ReadJsonAsync();
+        Assert.Equal(today["ticketId"]!.GetValue<string>(), called["ticket"]!["ticketId"]!.GetValue<string>());
+        var old = await (await visitor.GetAsync($"/api/tickets/{later["ticketId"]!.GetValue<string>()}")).ReadJsonAsync();
+        Assert.Equal("A-002", old["number"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Open_issue_three_call_them_in_order_and_complete()
     {
         var office = await app.CreateOfficeAsync();

@@ -256,7 +256,7 @@ public sealed class QueueGrainTests(ClusterFixture fixture)
         // 23:59:50 Japan time, whatever the machine's zone and time of day (the clock only moves forward).
         var now = Tokyo.ToLocal(fixture.Time.GetUtcNow());
         var lateEvening = new DateTimeOffset(now.Date.AddDays(1).AddSeconds(-10), TimeSpan.FromHours(9));
-        fixture.Time.SetUtcNow(lateEvening);
+        fixture.Time.SetUtcNow(lateEvening > now ? lateEvening : lateEvening.AddDays(1));
         var office = await NewOfficeAsync();
         var counter = Counter(office, "c1");
         await counter.OpenAsync(null);

@@ -35,6 +35,8 @@ public sealed class AppFixture : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Queue:SiloPort", FreePort.Next().ToString());
         builder.UseSetting("QUEUE_ADMIN_PASSWORD", AdminPassword);
         builder.UseSetting("Queue:TemporaryCloseRetry", "00:00:01");
+        // The admin's token is signed once for the whole collection, while tests move the clock on by hours.
+        builder.UseSetting("Queue:Auth:TokenLifetime", "7.00:00:00");
         builder.UseEnvironment("Testing");
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
     }
