@@ -31,15 +31,14 @@ public static class SiloHostingExtensions
     {
         var options = builder.GetQueueOptions();
         var dataDirectory = options.DataDirectoryPath;
-        var health = builder.Services.AddHealthChecks()
-            .AddCheck<ClusterHealthCheck>("cluster", tags: [HealthTags.Ready]);
+        var health = builder.Services.AddHealthChecks().AddClusterCheck();
 
         if (options.IsClusterMode)
         {
             // Cluster mode: silos find each other, and keep their grains' state, in PostgreSQL.
             var database = new NpgsqlDataSourceBuilder(options.PostgreSql).Build();
             builder.Services.AddSingleton(database);
-            health.AddCheck<PostgresHealthCheck>("storage", tags: [HealthTags.Ready]);
+            health.AddPostgresCheck();
             builder.UseOrleans(silo => silo
                 .Configure<ClusterOptions>(c => { c.ClusterId = options.ClusterId; c.ServiceId = "counterqueue"; })
                 .Configure<EndpointOptions>(e =>
@@ -55,7 +54,7 @@ public static class SiloHostingExtensions
         }
         else
         {
-            health.AddCheck<EmbeddedStoreHealthCheck>("storage", tags: [HealthTags.Ready]);
+            health.AddEmbeddedStoreCheck();
             builder.UseOrleans(silo => silo
                 .UseLocalhostClustering(siloPort: options.SiloPort, gatewayPort: 0, serviceId: "counterqueue", clusterId: options.ClusterId)
                 .Configure<EndpointOptions>(e => e.GatewayPort = 0) // co-hosted: no external clients

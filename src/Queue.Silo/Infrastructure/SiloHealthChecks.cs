@@ -1,5 +1,6 @@
 using CounterQueue.Silo.Offices;
 using CounterQueue.Silo.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 
@@ -11,54 +12,47 @@ public static class HealthTags
     public const string Ready = "ready";
 }
 
-/// <summary>The embedded store answers (one process, the default).</summary>
-internal sealed class EmbeddedStoreHealthCheck(SqliteStore store) : IHealthCheck
+/// <summary>The silo's readiness checks, registered where the silo and its storage are added.</summary>
+internal static class SiloHealthChecks
 {
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await store.PingAsync().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
-            return HealthCheckResult.Healthy("The embedded store answers.");
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            return HealthCheckResult.Unhealthy("The embedded store does not answer.", e);
-        }
-    }
-}
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
-/// <summary>PostgreSQL answers (cluster mode).</summary>
-internal sealed class PostgresHealthCheck(NpgsqlDataSource database) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await using var command = database.CreateCommand("SELECT 1");
-            await command.ExecuteScalarAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
-            return HealthCheckResult.Healthy("PostgreSQL answers.");
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            return HealthCheckResult.Unhealthy("PostgreSQL does not answer.", e);
-        }
-    }
-}
+    /// <summary>Grains answer: the silo is up and (in cluster mode) part of a working cluster.</summary>
+    public static IHealthChecksBuilder AddClusterCheck(this IHealthChecksBuilder health) =>
+        health.AddProbe("cluster", "Grains answer.", "The cluster does not answer.",
+            sp => _ => sp.GetRequiredService<IGrainFactory>().GetGrain<IOfficeRegistryGrain>(IOfficeRegistryGrain.Key).ListAsync());
 
-/// <summary>Grains answer: the silo is up and (in cluster mode) part of a working cluster.</summary>
-internal sealed class ClusterHealthCheck(IGrainFactory grains) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    /// <summary>The embedded store answers (one process, the default).</summary>
+    public static IHealthChecksBuilder AddEmbeddedStoreCheck(this IHealthChecksBuilder health) =>
+        health.AddProbe("storage", "The embedded store answers.", "The embedded store does not answer.",
+            sp => _ => sp.GetRequiredService<SqliteStore>().PingAsync());
+
+    /// <summary>PostgreSQL answers (cluster mode).</summary>
+    public static IHealthChecksBuilder AddPostgresCheck(this IHealthChecksBuilder health) =>
+        health.AddProbe("storage", "PostgreSQL answers.", "PostgreSQL does not answer.", sp => async cancellationToken =>
+        {
+            await using var command = sp.GetRequiredService<NpgsqlDataSource>().CreateCommand("SELECT 1");
+            await command.ExecuteScalarAsync(cancellationToken);
+        });
+
+    private static IHealthChecksBuilder AddProbe(this IHealthChecksBuilder health, string name, string healthy, string unhealthy,
+        Func<IServiceProvider, Func<CancellationToken, Task>> probe) =>
+        health.Add(new HealthCheckRegistration(name, sp => new ProbeHealthCheck(probe(sp), healthy, unhealthy), null, [HealthTags.Ready]));
+
+    /// <summary>Healthy when the probe answers within <see cref="Timeout"/>.</summary>
+    private sealed class ProbeHealthCheck(Func<CancellationToken, Task> probe, string healthy, string unhealthy) : IHealthCheck
     {
-        try
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
-            await grains.GetGrain<IOfficeRegistryGrain>(IOfficeRegistryGrain.Key).ListAsync().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
-            return HealthCheckResult.Healthy("Grains answer.");
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            return HealthCheckResult.Unhealthy("The cluster does not answer.", e);
+            try
+            {
+                await probe(cancellationToken).WaitAsync(Timeout, cancellationToken);
+                return HealthCheckResult.Healthy(healthy);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                return HealthCheckResult.Unhealthy(unhealthy, e);
+            }
         }
     }
 }
