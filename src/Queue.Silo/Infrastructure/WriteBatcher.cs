@@ -6,13 +6,31 @@ namespace CounterQueue.Silo.Infrastructure;
 /// its task completes, and the grain never has two writes of its state in flight at once.
 /// Must be used from the grain's own scheduler (it is not thread-safe, and need not be).
 /// </summary>
-public sealed class WriteBatcher(Func<Task> write)
+/// <param name="write">The grain state's write.</param>
+/// <param name="onFailure">
+/// Runs when a write fails, before its callers see the failure: a grain passes <c>DeactivateOnIdle</c>, since its
+/// in-memory state may then be ahead of storage and the next activation must reload what is durable.
+/// </param>
+public sealed class WriteBatcher(Func<Task> write, Action? onFailure = null)
 {
     private Task _inFlight = Task.CompletedTask;
     private Task? _queued;
 
-    /// <summary>Completes once a write that started after this call is durable.</summary>
-    public Task WriteAsync()
+    /// <summary>Completes once a write that started after this call is durable; a failure is reported to every caller it covered.</summary>
+    public async Task WriteAsync()
+    {
+        try
+        {
+            await ShareWriteAsync();
+        }
+        catch
+        {
+            onFailure?.Invoke();
+            throw;
+        }
+    }
+
+    private Task ShareWriteAsync()
     {
         if (_queued is not null) return _queued; // not started yet: it will carry this change too
         if (_inFlight.IsCompleted)

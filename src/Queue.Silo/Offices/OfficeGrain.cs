@@ -21,24 +21,12 @@ public sealed class OfficeGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _writer = new WriteBatcher(office.WriteStateAsync);
+        _writer = new WriteBatcher(office.WriteStateAsync, onFailure: DeactivateOnIdle);
         return Task.CompletedTask;
     }
 
-    /// <summary>Persists the definition (shared with concurrent changes). If a write fails, the in-memory state may
-    /// be ahead of storage, so the activation goes away and the next one reloads what is durable.</summary>
-    private async Task PersistAsync()
-    {
-        try
-        {
-            await _writer!.WriteAsync();
-        }
-        catch
-        {
-            DeactivateOnIdle();
-            throw;
-        }
-    }
+    /// <summary>Persists the state, sharing one durable write with concurrent changes (see <see cref="WriteBatcher"/>).</summary>
+    private Task PersistAsync() => _writer!.WriteAsync();
 
     public Task<OfficeDefinition?> GetAsync() => Task.FromResult(office.State.Definition);
 

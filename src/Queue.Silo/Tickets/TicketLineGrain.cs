@@ -34,7 +34,7 @@ public sealed class TicketLineGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _key = TicketLineKey.Parse(this.GetPrimaryKeyString());
-        _writer = new WriteBatcher(line.WriteStateAsync);
+        _writer = new WriteBatcher(line.WriteStateAsync, onFailure: DeactivateOnIdle);
         await LoadOfficeAsync();
     }
 
@@ -42,15 +42,7 @@ public sealed class TicketLineGrain(
     /// ahead of storage, so the activation goes away and the next one reloads what is durable.</summary>
     private async Task PersistAsync()
     {
-        try
-        {
-            await _writer!.WriteAsync();
-        }
-        catch
-        {
-            DeactivateOnIdle();
-            throw;
-        }
+        await _writer!.WriteAsync();
         metrics.LineChanged(_key.OfficeId, _key.ServiceId, _key.Day, _rules.WaitingCount, _rules.EstimateWaitForNewTicket());
     }
 
