@@ -21,10 +21,11 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData(AppLaunch.DotnetRun)]
-    [InlineData(AppLaunch.DotnetRunNoLaunchProfile)]
-    [InlineData(AppLaunch.Dll)]
-    public async Task The_data_folder_environment_and_address_given_are_the_ones_used(AppLaunch launch)
+    [InlineData(AppLaunch.DotnetRun, null)]
+    [InlineData(AppLaunch.DotnetRunNoLaunchProfile, null)]
+    [InlineData(AppLaunch.Dll, null)]
+    [InlineData(AppLaunch.DotnetRun, "Staging")]
+    public async Task The_data_folder_environment_and_address_given_are_the_ones_used(AppLaunch launch, string? environment)
     {
         var dataDirectory = Path.Combine(_data.Path, "srv-cq"); // not there yet: the app makes it
         var repositoryData = Path.Combine(AppProcess.RepositoryRoot, "data");
@@ -32,7 +33,8 @@ public sealed class RunCommandTests : IDisposable
 
         // A published build is started from wherever the operator is; `dotnet run` from the repository root.
         await using var app = await AppProcess.StartAsync(dataDirectory, "pw", launch: launch,
-            workingDirectory: launch == AppLaunch.Dll ? _elsewhere.Path : null);
+            workingDirectory: launch == AppLaunch.Dll ? _elsewhere.Path : null,
+            environment: environment is null ? null : new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = environment });
         using var client = app.CreateClient();
         var ticket = await client.PostJsonAsync("/api/offices/kawasaki/tickets", new { serviceId = "residence-certificate" });
         Assert.True(ticket.StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict, $"{ticket.StatusCode}"); // 409 outside office hours
@@ -44,8 +46,8 @@ public sealed class RunCommandTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_elsewhere.Path, "data", "queue.db")), "nothing in the working folder's data/");
         var repositoryDataAfter = Directory.Exists(repositoryData) ? Directory.GetLastWriteTimeUtc(repositoryData) : (DateTime?)null;
         Assert.Equal(repositoryDataBefore, repositoryDataAfter); // the repository's data/ was neither made nor touched
-        // The environment is only visible in the start-up line: nothing set it, so it is Production.
-        Assert.Contains("Environment Production", app.Output);
+        // The environment is only visible in the start-up line: Production unless ASPNETCORE_ENVIRONMENT says otherwise.
+        Assert.Contains($"Environment {environment ?? "Production"},", app.Output);
     }
 
     [Fact]

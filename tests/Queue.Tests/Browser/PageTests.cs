@@ -241,6 +241,22 @@ public sealed class PageTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task Index_lists_the_ward_office_first_then_its_branches()
+    {
+        var page = await OpenAsync("/", 1280, 900);
+        await Expect(page.Locator("#offices > li").First).ToHaveAttributeAsync("data-office", "kawasaki");
+        var shown = await page.Locator("#offices > li").EvaluateAllAsync<string[]>("items => items.map(i => i.dataset.office)");
+        using var api = fixture.Api(asAdmin: false);
+        var kinds = (await (await api.GetAsync("/api/offices")).ReadJsonAsync()).AsArray()
+            .ToDictionary(o => o!["id"]!.GetValue<string>(), o => o!["kind"]!.GetValue<string>());
+        var lastWard = Array.FindLastIndex(shown, id => kinds[id] == "ward");
+        var firstBranch = Array.FindIndex(shown, id => kinds[id] == "branch");
+        Assert.True(firstBranch > lastWard, $"ward offices first, then branches: {string.Join(", ", shown)}");
+        Assert.True(Array.IndexOf(shown, "daishi") < Array.IndexOf(shown, "tajima"));
+        AssertClean(page);
+    }
+
+    [Fact]
     public async Task Phone_page_for_an_unknown_ticket_says_so()
     {
         var page = await OpenAsync("/t/kawasaki.moving.20260101.AAAAAAAAAAAAAAAAAAAAAA", 390, 844, mobile: true);
