@@ -14,7 +14,8 @@ namespace CounterQueue.Silo.Storage;
 /// matches again. Each write is one statement that checks and bumps the version atomically, so silos
 /// on different machines cannot both win.
 /// </summary>
-public sealed class PostgresGrainStorage(string name, NpgsqlDataSource database, IGrainStorageSerializer serializer, ResiliencePipeline? resilience = null) : IGrainStorage
+public sealed class PostgresGrainStorage(string name, NpgsqlDataSource database, IGrainStorageSerializer serializer, ResiliencePipeline? resilience = null)
+    : IGrainStorage, IRecordSetStorage
 {
     public const string Schema = """
         CREATE TABLE IF NOT EXISTS cq_grain_state (
@@ -24,6 +25,13 @@ public sealed class PostgresGrainStorage(string name, NpgsqlDataSource database,
             data        bytea       NULL,
             updated_at  timestamptz NOT NULL DEFAULT now(),
             PRIMARY KEY (state_name, grain_id)
+        );
+        CREATE TABLE IF NOT EXISTS cq_grain_record (
+            state_name  text  NOT NULL,
+            grain_id    text  NOT NULL,
+            record_key  text  NOT NULL,
+            data        bytea NOT NULL,
+            PRIMARY KEY (state_name, grain_id, record_key)
         );
         """;
 
@@ -80,23 +88,75 @@ public sealed class PostgresGrainStorage(string name, NpgsqlDataSource database,
         grainState.RecordExists = false;
     }
 
-    private async Task<long> WriteAsync(string stateName, GrainId grainId, byte[]? data, string? etag)
+    public async Task<RecordSet> ReadRecordSetAsync(string stateName, GrainId grainId)
+    {
+        await _schema.Value;
+        // Header and records in one snapshot (repeatable read); safe to repeat, so retried on a transient failure.
+        return await _resilience.ExecuteAsync(async ct =>
+        {
+            await using var connection = await database.OpenConnectionAsync(ct);
+            await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+            long? version = null;
+            byte[]? header = null;
+            await using (var command = new NpgsqlCommand("SELECT version, data FROM cq_grain_state WHERE state_name = $1 AND grain_id = $2", connection, transaction))
+            {
+                command.Parameters.AddWithValue(stateName);
+                command.Parameters.AddWithValue(grainId.ToString());
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                if (await reader.ReadAsync(ct)) (version, header) = (reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<byte[]>(1));
+            }
+            var records = new List<byte[]>();
+            await using (var command = new NpgsqlCommand("SELECT data FROM cq_grain_record WHERE state_name = $1 AND grain_id = $2", connection, transaction))
+            {
+                command.Parameters.AddWithValue(stateName);
+                command.Parameters.AddWithValue(grainId.ToString());
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct)) records.Add(reader.GetFieldValue<byte[]>(0));
+            }
+            await transaction.CommitAsync(ct);
+            return new RecordSet(header, Format(version), records);
+        });
+    }
+
+    public async Task<string> WriteRecordSetAsync(string stateName, GrainId grainId, byte[] header,
+        IReadOnlyList<KeyValuePair<string, byte[]>> records, string? etag) =>
+        Format(await WriteAsync(stateName, grainId, header, etag, records))!;
+
+    private async Task<long> WriteAsync(string stateName, GrainId grainId, byte[]? data, string? etag,
+        IReadOnlyList<KeyValuePair<string, byte[]>>? records = null)
     {
         await _schema.Value;
         var key = grainId.ToString();
         long? stored;
-        // Getting a connection is retried; the statement itself is sent once.
+        // Getting a connection is retried; the statements themselves are sent once.
         await using var connection = await _resilience.ExecuteAsync(ct => database.OpenConnectionAsync(ct));
+        await using var transaction = records is { Count: > 0 } ? await connection.BeginTransactionAsync() : null;
+        async Task<long> WithRecordsAsync(long version)
+        {
+            if (transaction is null) return version;
+            await using var upsert = new NpgsqlCommand("""
+                INSERT INTO cq_grain_record (state_name, grain_id, record_key, data)
+                SELECT $1, $2, k, d FROM unnest($3::text[], $4::bytea[]) AS r(k, d)
+                ON CONFLICT (state_name, grain_id, record_key) DO UPDATE SET data = excluded.data
+                """, connection, transaction);
+            upsert.Parameters.AddWithValue(stateName);
+            upsert.Parameters.AddWithValue(key);
+            upsert.Parameters.AddWithValue(records!.Select(r => r.Key).ToArray());
+            upsert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea, Value = records!.Select(r => r.Value).ToArray() });
+            await upsert.ExecuteNonQueryAsync();
+            await transaction.CommitAsync();
+            return version;
+        }
         if (etag is null)
         {
             await using var insert = new NpgsqlCommand("""
                 INSERT INTO cq_grain_state (state_name, grain_id, version, data) VALUES ($1, $2, 1, $3)
                 ON CONFLICT (state_name, grain_id) DO NOTHING RETURNING version
-                """, connection);
+                """, connection, transaction);
             insert.Parameters.AddWithValue(stateName);
             insert.Parameters.AddWithValue(key);
             insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = (object?)data ?? DBNull.Value });
-            if (await insert.ExecuteScalarAsync() is long created) return created;
+            if (await insert.ExecuteScalarAsync() is long created) return await WithRecordsAsync(created);
         }
         else
         {
@@ -104,14 +164,14 @@ public sealed class PostgresGrainStorage(string name, NpgsqlDataSource database,
             await using var update = new NpgsqlCommand("""
                 UPDATE cq_grain_state SET version = version + 1, data = $4, updated_at = now()
                 WHERE state_name = $1 AND grain_id = $2 AND version = $3 RETURNING version
-                """, connection);
+                """, connection, transaction);
             update.Parameters.AddWithValue(stateName);
             update.Parameters.AddWithValue(key);
             update.Parameters.AddWithValue(expected);
             update.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = (object?)data ?? DBNull.Value });
-            if (await update.ExecuteScalarAsync() is long next) return next;
+            if (await update.ExecuteScalarAsync() is long next) return await WithRecordsAsync(next);
         }
-        await using (var read = new NpgsqlCommand("SELECT version FROM cq_grain_state WHERE state_name = $1 AND grain_id = $2", connection))
+        await using (var read = new NpgsqlCommand("SELECT version FROM cq_grain_state WHERE state_name = $1 AND grain_id = $2", connection, transaction))
         {
             read.Parameters.AddWithValue(stateName);
             read.Parameters.AddWithValue(key);

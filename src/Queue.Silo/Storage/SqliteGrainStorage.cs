@@ -10,7 +10,7 @@ namespace CounterQueue.Silo.Storage;
 /// <see cref="InconsistentStateException"/>. Clearing leaves a tombstone that keeps the version
 /// counting, so an old ETag can never match again.
 /// </summary>
-public sealed class SqliteGrainStorage(string name, SqliteStore store, IGrainStorageSerializer serializer) : IGrainStorage
+public sealed class SqliteGrainStorage(string name, SqliteStore store, IGrainStorageSerializer serializer) : IGrainStorage, IRecordSetStorage
 {
     public string Name { get; } = name;
 
@@ -51,12 +51,23 @@ public sealed class SqliteGrainStorage(string name, SqliteStore store, IGrainSto
         grainState.RecordExists = false;
     }
 
-    private async Task<long> WriteAsync(string stateName, GrainId grainId, byte[]? data, string? etag)
+    public async Task<RecordSet> ReadRecordSetAsync(string stateName, GrainId grainId)
+    {
+        var (header, records) = await store.ReadWithRecordsAsync(stateName, grainId.ToString());
+        return new RecordSet(header?.Data, Format(header?.Version), records);
+    }
+
+    public async Task<string> WriteRecordSetAsync(string stateName, GrainId grainId, byte[] header,
+        IReadOnlyList<KeyValuePair<string, byte[]>> records, string? etag) =>
+        Format(await WriteAsync(stateName, grainId, header, etag, records))!;
+
+    private async Task<long> WriteAsync(string stateName, GrainId grainId, byte[]? data, string? etag,
+        IReadOnlyList<KeyValuePair<string, byte[]>>? records = null)
     {
         long? expected = etag is null ? null : long.Parse(etag, CultureInfo.InvariantCulture);
         try
         {
-            return await store.WriteAsync(stateName, grainId.ToString(), data, expected);
+            return await store.WriteAsync(stateName, grainId.ToString(), data, expected, records);
         }
         catch (VersionConflictException conflict)
         {

@@ -56,6 +56,13 @@ public sealed class SqliteStore : IDisposable
                 updated_at TEXT NOT NULL,
                 PRIMARY KEY (state_name, grain_id)
             ) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS grain_record (
+                state_name TEXT NOT NULL,
+                grain_id   TEXT NOT NULL,
+                record_key TEXT NOT NULL,
+                data       BLOB NOT NULL,
+                PRIMARY KEY (state_name, grain_id, record_key)
+            ) WITHOUT ROWID;
             """);
         _writer = new Thread(WriteLoop) { IsBackground = true, Name = "sqlite-group-commit" };
         _writer.Start();
@@ -86,11 +93,43 @@ public sealed class SqliteStore : IDisposable
         return new StoredState(data, reader.GetInt64(1));
     }
 
-    /// <summary>Writes (or, with null data, clears) a state if its stored version is <paramref name="expectedVersion"/>
-    /// (null: no row yet). Completes with the new version once the write is durable.</summary>
-    public Task<long> WriteAsync(string stateName, string grainId, byte[]? data, long? expectedVersion)
+    /// <summary>A state's header row and all its records, read in one transaction (one consistent snapshot).</summary>
+    public Task<(StoredState? Header, List<byte[]> Records)> ReadWithRecordsAsync(string stateName, string grainId) => Task.Run(() =>
     {
-        var op = new WriteOp(stateName, grainId, data, expectedVersion);
+        using var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var transaction = connection.BeginTransaction(deferred: true);
+        StoredState? header = null;
+        using (var command = connection.CreateCommand())
+        {
+            command.Transaction = transaction;
+            command.CommandText = "SELECT data, version FROM grain_state WHERE state_name = $s AND grain_id = $g";
+            command.Parameters.AddWithValue("$s", stateName);
+            command.Parameters.AddWithValue("$g", grainId);
+            using var reader = command.ExecuteReader();
+            if (reader.Read()) header = new StoredState(reader.IsDBNull(0) ? null : (byte[])reader[0], reader.GetInt64(1));
+        }
+        var records = new List<byte[]>();
+        using (var command = connection.CreateCommand())
+        {
+            command.Transaction = transaction;
+            command.CommandText = "SELECT data FROM grain_record WHERE state_name = $s AND grain_id = $g";
+            command.Parameters.AddWithValue("$s", stateName);
+            command.Parameters.AddWithValue("$g", grainId);
+            using var reader = command.ExecuteReader();
+            while (reader.Read()) records.Add((byte[])reader[0]);
+        }
+        transaction.Commit();
+        return (header, records);
+    });
+
+    /// <summary>Writes (or, with null data, clears) a state if its stored version is <paramref name="expectedVersion"/>
+    /// (null: no row yet), and with it upserts <paramref name="records"/> by key. Completes with the new version once
+    /// the write is durable.</summary>
+    public Task<long> WriteAsync(string stateName, string grainId, byte[]? data, long? expectedVersion,
+        IReadOnlyList<KeyValuePair<string, byte[]>>? records = null)
+    {
+        var op = new WriteOp(stateName, grainId, data, expectedVersion, records);
         try
         {
             _queue.Add(op);
@@ -119,6 +158,10 @@ public sealed class SqliteStore : IDisposable
         using var update = Prepare("UPDATE grain_state SET data = $d, version = version + 1, updated_at = $t WHERE state_name = $s AND grain_id = $g AND version = $v RETURNING version");
         using var insert = Prepare("INSERT INTO grain_state (state_name, grain_id, version, data, updated_at) VALUES ($s, $g, 1, $d, $t) ON CONFLICT DO NOTHING RETURNING version");
         using var current = Prepare("SELECT version FROM grain_state WHERE state_name = $s AND grain_id = $g");
+        using var upsert = Prepare("""
+            INSERT INTO grain_record (state_name, grain_id, record_key, data) VALUES ($s, $g, $k, $d)
+            ON CONFLICT (state_name, grain_id, record_key) DO UPDATE SET data = excluded.data
+            """);
         foreach (var first in _queue.GetConsumingEnumerable())
         {
             batch.Clear();
@@ -131,7 +174,7 @@ public sealed class SqliteStore : IDisposable
                 var now = DateTimeOffset.UtcNow.ToString("O");
                 for (var i = 0; i < batch.Count; i++)
                 {
-                    results[i] = Apply(batch[i], update, insert, current, transaction, now);
+                    results[i] = Apply(batch[i], update, insert, current, upsert, transaction, now);
                 }
                 transaction.Commit();
                 Interlocked.Increment(ref _commits);
@@ -152,7 +195,7 @@ public sealed class SqliteStore : IDisposable
     }
 
     private static (long, Exception?) Apply(WriteOp op, SqliteCommand update, SqliteCommand insert, SqliteCommand current,
-        SqliteTransaction transaction, string now)
+        SqliteCommand upsert, SqliteTransaction transaction, string now)
     {
         var command = op.ExpectedVersion is null ? insert : update;
         command.Transaction = transaction;
@@ -161,7 +204,19 @@ public sealed class SqliteStore : IDisposable
         command.Parameters["$d"].Value = (object?)op.Data ?? DBNull.Value;
         command.Parameters["$t"].Value = now;
         if (op.ExpectedVersion is { } expected) command.Parameters["$v"].Value = expected;
-        if (command.ExecuteScalar() is long version) return (version, null);
+        if (command.ExecuteScalar() is long version)
+        {
+            foreach (var (key, data) in op.Records ?? [])
+            {
+                upsert.Transaction = transaction;
+                upsert.Parameters["$s"].Value = op.StateName;
+                upsert.Parameters["$g"].Value = op.GrainId;
+                upsert.Parameters["$k"].Value = key;
+                upsert.Parameters["$d"].Value = data;
+                upsert.ExecuteNonQuery();
+            }
+            return (version, null);
+        }
 
         current.Transaction = transaction;
         current.Parameters["$s"].Value = op.StateName;
@@ -174,7 +229,7 @@ public sealed class SqliteStore : IDisposable
     {
         var command = _writeConnection.CreateCommand();
         command.CommandText = sql;
-        foreach (var name in new[] { "$s", "$g", "$d", "$t", "$v" })
+        foreach (var name in new[] { "$s", "$g", "$d", "$t", "$v", "$k" })
         {
             if (sql.Contains(name)) command.Parameters.Add(new SqliteParameter { ParameterName = name });
         }
@@ -198,7 +253,8 @@ public sealed class SqliteStore : IDisposable
         SqliteConnection.ClearAllPools();
     }
 
-    private sealed record WriteOp(string StateName, string GrainId, byte[]? Data, long? ExpectedVersion)
+    private sealed record WriteOp(string StateName, string GrainId, byte[]? Data, long? ExpectedVersion,
+        IReadOnlyList<KeyValuePair<string, byte[]>>? Records)
     {
         public TaskCompletionSource<long> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -1,4 +1,5 @@
 using Orleans.Runtime;
+using CounterQueue.Silo.Storage;
 using Orleans.Storage;
 
 namespace CounterQueue.Tests.Storage;
@@ -191,5 +192,62 @@ public abstract class GrainStorageContract : IAsyncLifetime
         await Storage.ReadStateAsync("s", grain, read);
         Assert.Equal(state.State!.Items, read.State!.Items);
         Assert.Equal("大きい状態", read.State!.Name);
+    }
+
+    private static byte[] Bytes(string text) => System.Text.Encoding.UTF8.GetBytes(text);
+    private static string Text(byte[] bytes) => System.Text.Encoding.UTF8.GetString(bytes);
+    private static KeyValuePair<string, byte[]> Record(string key, string value) => new(key, Bytes(value));
+    private IRecordSetStorage Records => Assert.IsAssignableFrom<IRecordSetStorage>(Storage);
+
+    [Fact]
+    public async Task A_record_set_writes_only_what_changed_and_reads_back_whole_after_a_restart()
+    {
+        var grain = NewGrain();
+        var empty = await Records.ReadRecordSetAsync("r", grain);
+        Assert.Null(empty.Header);
+        Assert.Null(empty.ETag);
+        Assert.Empty(empty.Records);
+
+        var etag = await Records.WriteRecordSetAsync("r", grain, Bytes("h1"), [Record("a", "A1"), Record("b", "B1")], null);
+        etag = await Records.WriteRecordSetAsync("r", grain, Bytes("h2"), [Record("b", "B2"), Record("c", "C1")], etag);
+        etag = await Records.WriteRecordSetAsync("r", grain, Bytes("h3"), [], etag); // the header alone
+
+        var storage = Assert.IsAssignableFrom<IRecordSetStorage>(await ReopenAsync());
+        var read = await storage.ReadRecordSetAsync("r", grain);
+        Assert.Equal("h3", Text(read.Header!));
+        Assert.Equal(etag, read.ETag);
+        Assert.Equal(["A1", "B2", "C1"], read.Records.Select(Text).Order());
+    }
+
+    [Fact]
+    public async Task A_record_set_write_from_a_stale_etag_is_refused_and_writes_no_record()
+    {
+        var grain = NewGrain();
+        var first = await Records.WriteRecordSetAsync("r", grain, Bytes("h1"), [Record("a", "A1")], null);
+        var second = await Records.WriteRecordSetAsync("r", grain, Bytes("h2"), [Record("a", "A2")], first);
+        await Assert.ThrowsAsync<InconsistentStateException>(() =>
+            Records.WriteRecordSetAsync("r", grain, Bytes("stale"), [Record("a", "stale"), Record("z", "stale")], first));
+        await Assert.ThrowsAsync<InconsistentStateException>(() =>
+            Records.WriteRecordSetAsync("r", grain, Bytes("again"), [Record("y", "new")], null)); // it exists already
+        var read = await Records.ReadRecordSetAsync("r", grain);
+        Assert.Equal(("h2", second), (Text(read.Header!), read.ETag));
+        Assert.Equal(["A2"], read.Records.Select(Text));
+        // The header is the state of the same name: the grain-state ETag rules and the record set's are one.
+        var state = new GrainState<Sample>();
+        Assert.Empty((await Records.ReadRecordSetAsync("r", NewGrain())).Records);
+        await Storage.ReadStateAsync("other", grain, state);
+        Assert.Null(state.ETag);
+    }
+
+    [Fact]
+    public async Task Record_sets_of_different_grains_and_names_are_kept_apart()
+    {
+        var (one, two) = (NewGrain(), NewGrain());
+        await Records.WriteRecordSetAsync("r", one, Bytes("h"), [Record("k", "one")], null);
+        await Records.WriteRecordSetAsync("r", two, Bytes("h"), [Record("k", "two")], null);
+        await Records.WriteRecordSetAsync("q", one, Bytes("h"), [Record("k", "q-one")], null);
+        Assert.Equal(["one"], (await Records.ReadRecordSetAsync("r", one)).Records.Select(Text));
+        Assert.Equal(["two"], (await Records.ReadRecordSetAsync("r", two)).Records.Select(Text));
+        Assert.Equal(["q-one"], (await Records.ReadRecordSetAsync("q", one)).Records.Select(Text));
     }
 }

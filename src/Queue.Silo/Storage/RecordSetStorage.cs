@@ -1,0 +1,24 @@
+namespace CounterQueue.Silo.Storage;
+
+/// <summary>
+/// A grain's state kept as a small header plus keyed records, so a change writes the header and the records it
+/// touched, not the whole state: the cost of a write does not grow with the records around it. The header is an
+/// ordinary versioned state row (same ETag rules as <see cref="Orleans.Storage.IGrainStorage"/>); the records are
+/// written in the same transaction as the header, and only when its version check passes.
+/// </summary>
+public interface IRecordSetStorage
+{
+    /// <summary>The header (null if never written), its ETag, and every record, read as of one moment.</summary>
+    Task<RecordSet> ReadRecordSetAsync(string stateName, GrainId grainId);
+
+    /// <summary>
+    /// Writes the header if its stored version is <paramref name="etag"/> (null: none yet) and upserts
+    /// <paramref name="records"/> by key, atomically; returns the new ETag once durable. A stale ETag fails with
+    /// <see cref="Orleans.Storage.InconsistentStateException"/> and changes nothing.
+    /// </summary>
+    Task<string> WriteRecordSetAsync(string stateName, GrainId grainId, byte[] header,
+        IReadOnlyList<KeyValuePair<string, byte[]>> records, string? etag);
+}
+
+/// <summary>A record set as stored: the header, its ETag, and the records' payloads.</summary>
+public sealed record RecordSet(byte[]? Header, string? ETag, IReadOnlyList<byte[]> Records);
