@@ -22,6 +22,12 @@ if (args.FirstOrDefault() == "hub")
     await HubLatency.RunAsync(args);
     return;
 }
+// `-- line [--tickets 20000]`: cost per ticket from the first to the last of a busy day's line, and restart time.
+if (args.FirstOrDefault() == "line")
+{
+    await LineGrowth.RunAsync(args, Argument);
+    return;
+}
 var seconds = Argument("--seconds", 5);
 var writers = Argument("--writers", 64);
 var tickets = Argument("--tickets", 2000);

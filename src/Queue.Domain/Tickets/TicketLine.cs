@@ -3,6 +3,10 @@ using CounterQueue.Domain.Offices;
 namespace CounterQueue.Domain.Tickets;
 
 /// <summary>What a ticket line keeps: one service's tickets for one business day.</summary>
+/// <remarks>
+/// Stored as a small header (everything but <see cref="Tickets"/>) plus one record per ticket, so a change writes
+/// the header and the tickets it touched (<see cref="TicketLine.TakeChanges"/>), not the whole day's line.
+/// </remarks>
 public sealed class TicketLineState
 {
     /// <summary>The last number handed out today; never goes back, so numbers are never reused.</summary>
@@ -24,14 +28,84 @@ public sealed class TicketLineState
 public sealed class TicketLine
 {
     private readonly TicketLineState _state;
-    private readonly ServiceDefinition _service;
+    private ServiceDefinition _service;
     private readonly Dictionary<string, TicketRecord> _byId;
+    /// <summary>Tickets changed since the last <see cref="TakeChanges"/>: what the next write must store.</summary>
+    private readonly HashSet<TicketRecord> _changed = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>
+    /// Waiting tickets by step and priority class, each in call order, so finding the heads, counting who waits and a
+    /// ticket's position cost the same however long the day's line has grown (finished tickets are never looked at).
+    /// </summary>
+    private readonly Dictionary<(int Step, Priority Priority), SortedSet<CallKey>> _waiting = [];
+    /// <summary>Where each indexed ticket is: its waiting set (as it was when indexed), or the counter it is at.</summary>
+    private readonly Dictionary<TicketRecord, (int Step, Priority Priority, CallKey Key)> _waitingAt = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<string, TicketRecord> _atCounter = [];
+
+    /// <summary>A waiting ticket's place in the call order: effective time, then arrival.</summary>
+    private readonly record struct CallKey(DateTimeOffset EffectiveAt, long Arrival, string Id) : IComparable<CallKey>
+    {
+        public int CompareTo(CallKey other)
+        {
+            var c = EffectiveAt.CompareTo(other.EffectiveAt);
+            if (c == 0) c = Arrival.CompareTo(other.Arrival);
+            return c != 0 ? c : string.CompareOrdinal(Id, other.Id);
+        }
+    }
 
     public TicketLine(TicketLineState state, ServiceDefinition service)
     {
         _state = state;
         _service = service;
         _byId = state.Tickets.ToDictionary(t => t.Id);
+        foreach (var ticket in state.Tickets) Reindex(ticket);
+    }
+
+    /// <summary>Brings the indexes up to date with a ticket that was added, changed or replaced.</summary>
+    private void Reindex(TicketRecord ticket)
+    {
+        if (_waitingAt.Remove(ticket, out var was)) _waiting[(was.Step, was.Priority)].Remove(was.Key);
+        foreach (var counter in _atCounter.Where(c => c.Value == ticket).Select(c => c.Key).ToList()) _atCounter.Remove(counter);
+        if (_byId.GetValueOrDefault(ticket.Id) != ticket) return; // no longer in this line
+        if (ticket.Status == TicketStatus.Waiting)
+        {
+            var place = (ticket.Step, ticket.Priority);
+            if (!_waiting.TryGetValue(place, out var set)) _waiting[place] = set = [];
+            var key = new CallKey(ticket.EffectiveAt, ticket.Arrival, ticket.Id);
+            set.Add(key);
+            _waitingAt[ticket] = (ticket.Step, ticket.Priority, key);
+        }
+        else if (ticket.Status is TicketStatus.Called or TicketStatus.Serving && ticket.CounterId is { } counterId)
+        {
+            _atCounter[counterId] = ticket;
+        }
+    }
+
+    /// <summary>The ticket called to (or being served at) a counter, if any.</summary>
+    public TicketRecord? AtCounter(string counterId) => _atCounter.GetValueOrDefault(counterId);
+
+    private IEnumerable<SortedSet<CallKey>> WaitingSets(Priority priority, IReadOnlyCollection<string>? steps) =>
+        _waiting.Where(w => w.Key.Priority == priority && IsCallableStep(w.Key.Step, steps)).Select(w => w.Value);
+
+    /// <summary>The service's definition changed (an administrator edited the office): the line keeps its tickets.</summary>
+    public void Redefine(ServiceDefinition service) => _service = service;
+
+    /// <summary>The tickets changed since the last call, for the caller to persist with the header; the set starts again.</summary>
+    public IReadOnlyList<TicketRecord> TakeChanges()
+    {
+        var changed = _changed.Where(t => _byId.GetValueOrDefault(t.Id) == t).ToList(); // not one replaced since
+        _changed.Clear();
+        return changed;
+    }
+
+    /// <summary>A write of these changes failed: they are still to be stored.</summary>
+    public void ReturnChanges(IEnumerable<TicketRecord> tickets) => _changed.UnionWith(tickets.Where(t => _byId.GetValueOrDefault(t.Id) == t));
+
+    private TicketRecord Changed(TicketRecord ticket)
+    {
+        _changed.Add(ticket);
+        Reindex(ticket);
+        return ticket;
     }
 
     public ServiceDefinition Service => _service;
@@ -86,6 +160,7 @@ public sealed class TicketLine
             if (existing.Status != TicketStatus.Moved) return existing;
             _state.Tickets.Remove(existing); // it comes back to a line it left earlier
             _byId.Remove(existing.Id);
+            Reindex(existing);
         }
         var ticket = new TicketRecord
         {
@@ -109,11 +184,12 @@ public sealed class TicketLine
     {
         _state.Tickets.Add(ticket);
         _byId[ticket.Id] = ticket;
+        Changed(ticket);
     }
 
     /// <summary>Waiting tickets a counter can call, optionally only at some steps.</summary>
     public IEnumerable<TicketRecord> Callable(IReadOnlyCollection<string>? steps = null) =>
-        _state.Tickets.Where(t => t.Status == TicketStatus.Waiting && IsCallableStep(t.Step, steps));
+        WaitingSets(Priority.Assisted, steps).Concat(WaitingSets(Priority.Normal, steps)).SelectMany(set => set).Select(k => _byId[k.Id]);
 
     private bool IsCallableStep(int step, IReadOnlyCollection<string>? steps) =>
         step < _service.Steps.Count
@@ -123,19 +199,16 @@ public sealed class TicketLine
     /// <summary>The oldest waiting assisted ticket and the oldest waiting normal ticket.</summary>
     public (TicketRecord? Assisted, TicketRecord? Normal) Heads(IReadOnlyCollection<string>? steps = null)
     {
-        TicketRecord? assisted = null, normal = null;
-        foreach (var t in Callable(steps))
+        TicketRecord? Head(Priority priority)
         {
-            if (t.Priority == Priority.Assisted) assisted = Earlier(assisted, t);
-            else normal = Earlier(normal, t);
+            CallKey? head = null;
+            foreach (var set in WaitingSets(priority, steps))
+                if (set.Count > 0 && (head is null || set.Min.CompareTo(head.Value) < 0)) head = set.Min;
+            return head is { } key ? _byId[key.Id] : null;
         }
-        return (assisted, normal);
+        return (Head(Priority.Assisted), Head(Priority.Normal));
     }
 
-    private static TicketRecord Earlier(TicketRecord? a, TicketRecord b) =>
-        a is null || OrderKey(b).CompareTo(OrderKey(a)) < 0 ? b : a;
-
-    private static (DateTimeOffset, long) OrderKey(TicketRecord t) => (t.EffectiveAt, t.Arrival);
 
     /// <summary>
     /// Calls a ticket to a counter: the preferred one if it still waits, otherwise the head of the
@@ -159,7 +232,7 @@ public sealed class TicketLine
         ticket.CalledAt = now;
         ticket.StartedAt = null;
         ticket.Recalls = 0;
-        return ticket;
+        return Changed(ticket);
     }
 
     private TicketRecord RequireAtCounter(string ticketId, string counterId, params TicketStatus[] allowed)
@@ -175,7 +248,7 @@ public sealed class TicketLine
     {
         var ticket = RequireAtCounter(ticketId, counterId, TicketStatus.Called, TicketStatus.Serving);
         ticket.Recalls++;
-        return ticket;
+        return Changed(ticket);
     }
 
     /// <summary>The visitor arrived at the counter (called → serving). Starting twice is harmless.</summary>
@@ -186,6 +259,7 @@ public sealed class TicketLine
         {
             ticket.Status = TicketStatus.Serving;
             ticket.StartedAt = now;
+            Changed(ticket);
         }
         return ticket;
     }
@@ -212,7 +286,7 @@ public sealed class TicketLine
             ticket.Status = TicketStatus.Done;
             ticket.FinishedAt = now;
         }
-        return ticket;
+        return Changed(ticket);
     }
 
     /// <summary>The visitor did not come when called (不在).</summary>
@@ -221,7 +295,7 @@ public sealed class TicketLine
         var ticket = RequireAtCounter(ticketId, counterId, TicketStatus.Called);
         ticket.Status = TicketStatus.NoShow;
         ticket.FinishedAt = now;
-        return ticket;
+        return Changed(ticket);
     }
 
     /// <summary>The visitor gives up. A ticket already at the counter or finished cannot be cancelled.</summary>
@@ -232,7 +306,7 @@ public sealed class TicketLine
             throw QueueRuleException.Conflict(ProblemCodes.TicketFinished, $"Ticket {ticket.Number} can no longer be cancelled.");
         ticket.Status = TicketStatus.Cancelled;
         ticket.FinishedAt = now;
-        return ticket;
+        return Changed(ticket);
     }
 
     /// <summary>Processing finished (審査済): the ticket goes on to its next step, e.g. pick-up (交付).</summary>
@@ -249,7 +323,7 @@ public sealed class TicketLine
             ticket.Status = TicketStatus.Done;
             ticket.FinishedAt = now;
         }
-        return ticket;
+        return Changed(ticket);
     }
 
     /// <summary>
@@ -275,25 +349,29 @@ public sealed class TicketLine
         ticket.Status = TicketStatus.Moved;
         ticket.MovedToServiceId = toServiceId;
         ticket.CounterId = counterId ?? ticket.CounterId;
+        Changed(ticket);
         return copy;
     }
 
     /// <summary>Tickets before this one in the call order (0 = next), for a waiting ticket at a counter step.</summary>
     public int Position(TicketRecord ticket)
     {
-        if (ticket.Status != TicketStatus.Waiting || !IsCallableStep(ticket.Step, null)) return 0;
-        var key = OrderKey(ticket);
-        return _state.Tickets.Count(t =>
-            t.Status == TicketStatus.Waiting && t.Step == ticket.Step && !ReferenceEquals(t, ticket)
-            && (t.Priority > ticket.Priority
-                || t.Priority == ticket.Priority && OrderKey(t).CompareTo(key) < 0));
+        if (ticket.Status != TicketStatus.Waiting || !IsCallableStep(ticket.Step, null) || !_waitingAt.TryGetValue(ticket, out var at)) return 0;
+        var ahead = ticket.Priority == Priority.Normal ? _waiting.GetValueOrDefault((ticket.Step, Priority.Assisted))?.Count ?? 0 : 0;
+        var set = _waiting[(at.Step, at.Priority)];
+        // Count from the nearer end of the line: a new ticket's position costs as little as the next one's.
+        var nearerTheBack = at.Key.Arrival * 2 > set.Min.Arrival + set.Max.Arrival;
+        var before = nearerTheBack
+            ? set.Count - set.GetViewBetween(at.Key, set.Max).Count
+            : set.GetViewBetween(set.Min, at.Key).Count - 1;
+        return ahead + before;
     }
 
-    public int WaitingCount => Callable().Count();
+    public int WaitingCount => WaitingSets(Priority.Assisted, null).Concat(WaitingSets(Priority.Normal, null)).Sum(set => set.Count);
 
     /// <summary>Tickets whose processing is done and that wait to be picked up (交付待ち), the earliest ready first.</summary>
     public IEnumerable<TicketRecord> ReadyForPickup() =>
-        _state.Tickets.Where(t => t.Status == TicketStatus.Waiting && t.ReadyAt is not null).OrderBy(t => t.ReadyAt);
+        _waiting.Values.SelectMany(set => set).Select(k => _byId[k.Id]).Where(t => t.ReadyAt is not null).OrderBy(t => t.ReadyAt);
 
     public double AverageServiceMinutes => WaitEstimator.AverageServiceMinutes(_state.RecentServiceSeconds, _service.DefaultServiceMinutes);
 

@@ -8,18 +8,21 @@ using CounterQueue.Silo.Infrastructure;
 using CounterQueue.Silo.Lobby;
 using CounterQueue.Silo.Offices;
 using CounterQueue.Silo.Telemetry;
+using CounterQueue.Silo.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Orleans.Storage;
 using Orleans.Concurrency;
 
 namespace CounterQueue.Silo.Tickets;
 
 /// <remarks>
 /// Reentrant so that concurrent requests share one durable write (<see cref="WriteBatcher"/>):
-/// every rule runs synchronously between awaits, so interleaving never splits a change.
+/// every rule runs synchronously between awaits, so interleaving never splits a change. Each write stores the
+/// line's header and the tickets changed since the last one (<see cref="TicketLineStore"/>).
 /// </remarks>
 [Reentrant]
 public sealed class TicketLineGrain(
-    [PersistentState("ticketLine", StorageNames.Queue)] IPersistentState<TicketLineState> line,
     TimeProvider time,
     QueueMetrics metrics,
     ILogger<TicketLineGrain> logger) : Grain, ITicketLineGrain
@@ -30,12 +33,39 @@ public sealed class TicketLineGrain(
     private TicketLine _rules = null!;
     private DateTimeOffset _officeLoadedAt;
     private WriteBatcher? _writer;
+    private TicketLineStore _store = null!;
+    private TicketLineState _state = null!;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _key = TicketLineKey.Parse(this.GetPrimaryKeyString());
-        _writer = new WriteBatcher(line.WriteStateAsync, onFailure: DeactivateOnIdle);
+        var storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Queue) as IRecordSetStorage
+                      ?? throw new InvalidOperationException($"The '{StorageNames.Queue}' grain storage must keep record sets.");
+        _store = new TicketLineStore(storage, this.GetGrainId());
+        var (state, toMove) = await _store.ReadAsync();
+        _state = state;
+        _writer = new WriteBatcher(WriteAsync, onFailure: DeactivateOnIdle);
         await LoadOfficeAsync();
+        if (toMove.Count > 0)
+        {
+            _rules.ReturnChanges(toMove); // stored the older way: the next write moves them to records
+            logger.LogInformation("Line {Line}: {Count} tickets move to per-ticket records on the next write", _key, toMove.Count);
+        }
+    }
+
+    /// <summary>One durable write: the header and the tickets changed since the last write (captured now).</summary>
+    private async Task WriteAsync()
+    {
+        var changed = _rules.TakeChanges();
+        try
+        {
+            await _store.WriteAsync(_state, changed);
+        }
+        catch
+        {
+            _rules.ReturnChanges(changed); // still to be stored, should this activation write again
+            throw;
+        }
     }
 
     /// <summary>Persists the line (shared with concurrent changes). If a write fails, the in-memory state may be
@@ -57,7 +87,8 @@ public sealed class TicketLineGrain(
         _office = await GrainFactory.GetGrain<IOfficeGrain>(_key.OfficeId).GetAsync()
                   ?? throw QueueRuleException.NotFound(ProblemCodes.OfficeNotFound, $"There is no office '{_key.OfficeId}'.");
         var service = _office.RequireService(_key.ServiceId);
-        _rules = new TicketLine(line.State, service);
+        if (_rules is null) _rules = new TicketLine(_state, service);
+        else _rules.Redefine(service);
         _officeLoadedAt = time.GetUtcNow();
     }
 
@@ -142,8 +173,7 @@ public sealed class TicketLineGrain(
 
     public Task<LinePeek> PeekAsync(string counterId, IReadOnlyList<string>? steps)
     {
-        var inHand = _rules.Tickets.FirstOrDefault(t =>
-            t.CounterId == counterId && t.Status is TicketStatus.Called or TicketStatus.Serving);
+        var inHand = _rules.AtCounter(counterId);
         var (assisted, normal) = _rules.Heads(steps);
         var candidates = new[] { assisted, normal }.OfType<TicketRecord>()
             .Select(t => new CallCandidate(_key.ServiceId, t.Id, t.Priority, t.EffectiveAt, t.Arrival))

@@ -1,0 +1,69 @@
+using System.Text.Json;
+using CounterQueue.Domain.Tickets;
+using CounterQueue.Silo.Storage;
+
+namespace CounterQueue.Silo.Tickets;
+
+/// <summary>
+/// How a ticket line is stored: a small header (numbering, arrivals, recent service times, open counters) and one
+/// record per ticket, in the grains' store (<see cref="IRecordSetStorage"/>). A change writes the header and the
+/// tickets it touched, so the 20,000th ticket of a day costs what the first did. The header row is the one the line
+/// kept its whole state in before, so a line stored that way is read as it is and moved over on its next write.
+/// </summary>
+public sealed class TicketLineStore(IRecordSetStorage storage, GrainId grainId)
+{
+    public const string StateName = "ticketLine";
+    private static readonly JsonSerializerOptions Options = StateJsonSerializer.Options;
+    private string? _etag;
+
+    /// <summary>The line as stored, and the tickets that still have to be written as records (from the older format).</summary>
+    public async Task<(TicketLineState State, IReadOnlyList<TicketRecord> ToMove)> ReadAsync()
+    {
+        var stored = await storage.ReadRecordSetAsync(StateName, grainId);
+        _etag = stored.ETag;
+        var header = stored.Header is null ? new Header() : JsonSerializer.Deserialize<Header>(stored.Header, Options) ?? new Header();
+        var tickets = stored.Records.Select(r => JsonSerializer.Deserialize<TicketRecord>(r, Options)!).ToDictionary(t => t.Id);
+        var toMove = (header.Tickets ?? []).Where(t => !tickets.ContainsKey(t.Id)).ToList();
+        foreach (var t in toMove) tickets[t.Id] = t;
+        var state = new TicketLineState
+        {
+            LastNumber = header.LastNumber,
+            LastArrival = header.LastArrival,
+            RecentServiceSeconds = header.RecentServiceSeconds,
+            OpenCounters = header.OpenCounters,
+            SessionOpen = header.SessionOpen,
+            Tickets = tickets.Values.OrderBy(t => t.Arrival).ToList(), // the order they joined the line
+        };
+        return (state, toMove);
+    }
+
+    /// <summary>
+    /// Writes the header and the given tickets, if nobody else wrote the line since it was read (the ETag); the state is
+    /// captured when this is called. Completes once durable.
+    /// </summary>
+    public async Task WriteAsync(TicketLineState state, IReadOnlyList<TicketRecord> changed)
+    {
+        var header = JsonSerializer.SerializeToUtf8Bytes(new Header
+        {
+            LastNumber = state.LastNumber,
+            LastArrival = state.LastArrival,
+            RecentServiceSeconds = state.RecentServiceSeconds,
+            OpenCounters = state.OpenCounters,
+            SessionOpen = state.SessionOpen,
+        }, Options);
+        var records = changed.Select(t => new KeyValuePair<string, byte[]>(t.Id, JsonSerializer.SerializeToUtf8Bytes(t, Options))).ToList();
+        _etag = await storage.WriteRecordSetAsync(StateName, grainId, header, records, _etag);
+    }
+
+    /// <summary>The stored header: <see cref="TicketLineState"/> without its tickets (which older lines kept here too).</summary>
+    private sealed class Header
+    {
+        public int LastNumber { get; set; }
+        public long LastArrival { get; set; }
+        public List<double> RecentServiceSeconds { get; set; } = [];
+        public List<string> OpenCounters { get; set; } = [];
+        public bool SessionOpen { get; set; }
+        /// <summary>Only in lines stored before tickets became records; never written.</summary>
+        public List<TicketRecord>? Tickets { get; set; }
+    }
+}
