@@ -98,7 +98,7 @@ public static class HubLatency
         return new Result(sorted.Count, Percentile(sorted, 0.5), Percentile(sorted, 0.95), Percentile(sorted, 0.99), sorted.LastOrDefault(), connectSeconds);
     }
 
-    private static Process StartApp(string data, int port)
+    internal static Process StartApp(string data, int port)
     {
         var dll = Path.Combine(FindRoot(), "src", "Queue.Web", "bin", "Release", "net10.0", "CounterQueue.Web.dll");
         if (!File.Exists(dll)) throw new FileNotFoundException("Build the solution in Release first (dotnet build -c Release).", dll);
@@ -119,7 +119,7 @@ public static class HubLatency
         return process;
     }
 
-    private static async Task WaitUntilReadyAsync(HttpClient http)
+    internal static async Task WaitUntilReadyAsync(HttpClient http)
     {
         for (var i = 0; i < 300; i++)
         {
@@ -133,7 +133,7 @@ public static class HubLatency
         throw new TimeoutException("The web app did not become ready.");
     }
 
-    private static async Task<string> TokenAsync(HttpClient http)
+    internal static async Task<string> TokenAsync(HttpClient http)
     {
         var response = await http.PostAsJsonAsync("/api/auth/token", new { username = "admin", password = Password });
         response.EnsureSuccessStatusCode();
@@ -149,7 +149,7 @@ public static class HubLatency
 
     private static double Percentile(IReadOnlyList<double> sorted, double p) => sorted.Count == 0 ? 0 : sorted[(int)Math.Min(sorted.Count - 1, p * sorted.Count)];
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();

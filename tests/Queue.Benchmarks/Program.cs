@@ -22,6 +22,12 @@ if (args.FirstOrDefault() == "hub")
     await HubLatency.RunAsync(args);
     return;
 }
+// `-- http [--window 10] [--windows 6] [--connections 32]`: ticket issue over HTTP beside its ceilings (wrk).
+if (args.FirstOrDefault() == "http")
+{
+    await HttpThroughput.RunAsync(args);
+    return;
+}
 // `-- line [--tickets 20000]`: cost per ticket from the first to the last of a busy day's line, and restart time.
 if (args.FirstOrDefault() == "line")
 {

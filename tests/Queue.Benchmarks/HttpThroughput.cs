@@ -1,0 +1,191 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using CounterQueue.Domain;
+using CounterQueue.Domain.Calendar;
+using CounterQueue.Domain.Offices;
+using CounterQueue.Silo;
+using CounterQueue.Silo.Offices;
+using CounterQueue.Silo.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CounterQueue.Benchmarks;
+
+/// <summary>
+/// `-- http [--window 10] [--windows 6] [--connections 32]`: ticket issue over HTTP against the real app (its own
+/// process, embedded store), beside the ceilings measured in the same run with the same load generator (wrk):
+/// a bare POST returning JSON, the same plus one grain call, and the same plus one group-committed durable write.
+/// Issue runs for --windows consecutive windows of --window seconds, to show whether it stays flat.
+/// </summary>
+public static partial class HttpThroughput
+{
+    private const int Lines = 19;
+
+    public static async Task RunAsync(string[] args)
+    {
+        var window = int.Parse(Option(args, "--window", "10"), CultureInfo.InvariantCulture);
+        var windows = int.Parse(Option(args, "--windows", "6"), CultureInfo.InvariantCulture);
+        var connections = int.Parse(Option(args, "--connections", "32"), CultureInfo.InvariantCulture);
+        if (!File.Exists("/usr/bin/wrk")) throw new InvalidOperationException("wrk is needed: apt-get install wrk");
+        var root = Path.Combine(Path.GetTempPath(), "counterqueue-http-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(root);
+        Console.WriteLine($"HTTP, wrk -t2 -c{connections}, {window} s per run, load generator on the same 2 cores; Release build, embedded store");
+
+        var ceilings = new List<(string Name, Wrk Result)>();
+        await using (var ceiling = await CeilingApp.StartAsync(root))
+        {
+            foreach (var (name, path) in new[] { ("bare POST returning JSON", "/bare"), ("+ one grain call", "/grain"), ("+ one durable write (group commit)", "/durable") })
+                ceilings.Add((name, await WrkAsync($"{ceiling.Url}{path}", window, connections, "{}")));
+        }
+
+        var results = new List<Wrk>();
+        var port = HubLatency.FreePort();
+        var data = Path.Combine(root, "app");
+        using var app = HubLatency.StartApp(data, port);
+        try
+        {
+            var baseUrl = $"http://127.0.0.1:{port}";
+            using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
+            await HubLatency.WaitUntilReadyAsync(http);
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await HubLatency.TokenAsync(http));
+            (await http.PutAsJsonAsync("/api/admin/offices/bench", BenchOffice(), JsonOptions)).EnsureSuccessStatusCode();
+            for (var i = 0; i < windows; i++)
+                results.Add(await WrkAsync($"{baseUrl}/api/offices/bench/tickets", window, connections, null));
+        }
+        finally
+        {
+            app.Kill(entireProcessTree: true);
+            await app.WaitForExitAsync();
+            try { Directory.Delete(root, recursive: true); } catch (IOException) { }
+        }
+
+        var durable = ceilings[^1].Result.PerSecond;
+        Console.WriteLine($"  {"path",-44} {"requests/s",11} {"p50",9} {"p99",9} {"errors",7} {"÷ durable ceiling",18}");
+        foreach (var (name, result) in ceilings) Print(name, result, durable);
+        for (var i = 0; i < results.Count; i++) Print($"ticket issue, {Lines} lines: {i * window}–{(i + 1) * window} s", results[i], durable);
+        Console.WriteLine($"  ticket issue, last window ÷ first: {results[^1].PerSecond / results[0].PerSecond:F2} (1.00 = flat)");
+    }
+
+    private static void Print(string name, Wrk result, double durable) =>
+        Console.WriteLine($"  {name,-44} {result.PerSecond,11:F0} {result.P50,7:F1}ms {result.P99,7:F1}ms {result.Errors,7} {result.PerSecond / durable,17:F2}x");
+
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    /// <summary>An office open round the clock with <see cref="Lines"/> services, so every ticket is taken whenever it runs.</summary>
+    private static OfficeDefinition BenchOffice()
+    {
+        var always = DailyHours.Parse("00:00", "24:00");
+        return new OfficeDefinition
+        {
+            Id = "bench", Kind = OfficeKind.Ward, Name = new LocalizedText("ベンチ区役所", "Bench Ward Office"),
+            Hours = new OfficeSchedule { Weekdays = always, Saturdays = new SaturdayHours { Hours = always }, Sundays = always, ClosedOnHolidays = false, YearEndClosure = false },
+            Sections = [new SectionDefinition("sec", new LocalizedText("課", "Section"), "1F")],
+            Services = Enumerable.Range(0, Lines).Select(i => new ServiceDefinition
+            {
+                Id = $"s{i}", SectionId = "sec", Name = new LocalizedText($"手続き{i}", $"Service {i}"), TicketPrefix = $"{(char)('A' + i)}",
+            }).ToList(),
+        };
+    }
+
+    private sealed record Wrk(double PerSecond, double P50, double P99, long Errors);
+
+    /// <summary>Runs wrk with a POST body: <paramref name="body"/> as is, or (null) a ticket for each of the lines in turn.</summary>
+    private static async Task<Wrk> WrkAsync(string url, int seconds, int connections, string? body)
+    {
+        var script = Path.Combine(Path.GetTempPath(), $"cq-wrk-{Guid.NewGuid():N}.lua");
+        await File.WriteAllTextAsync(script, body is null
+            ? $$"""
+              local i = 0
+              request = function()
+                i = i + 1
+                return wrk.format("POST", nil, { ["Content-Type"] = "application/json" }, '{"serviceId":"s' .. (i % {{Lines}}) .. '"}')
+              end
+              """
+            : $$"""
+              wrk.method = "POST"
+              wrk.body = '{{body}}'
+              wrk.headers["Content-Type"] = "application/json"
+              """);
+        try
+        {
+            var start = new ProcessStartInfo("/usr/bin/wrk") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var arg in new[] { "-t2", $"-c{connections}", $"-d{seconds}s", "--latency", "-s", script, url }) start.ArgumentList.Add(arg);
+            using var wrk = Process.Start(start)!;
+            var output = await wrk.StandardOutput.ReadToEndAsync();
+            await wrk.WaitForExitAsync();
+            var perSecond = double.Parse(RequestsPerSecond().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
+            var errors = NonSuccess().Match(output) is { Success: true } m ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+            return new Wrk(perSecond, Latency(output, "50%"), Latency(output, "99%"), errors);
+        }
+        finally
+        {
+            File.Delete(script);
+        }
+    }
+
+    private static double Latency(string output, string percentile)
+    {
+        var match = Regex.Match(output, $@"^\s+{Regex.Escape(percentile)}\s+([\d.]+)(us|ms|s)\s*$", RegexOptions.Multiline);
+        var value = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        return match.Groups[2].Value switch { "us" => value / 1000, "s" => value * 1000, _ => value };
+    }
+
+    [GeneratedRegex(@"Requests/sec:\s+([\d.]+)")] private static partial Regex RequestsPerSecond();
+    [GeneratedRegex(@"Non-2xx or 3xx responses:\s+(\d+)")] private static partial Regex NonSuccess();
+
+    private static string Option(string[] args, string name, string fallback)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
+    }
+
+    /// <summary>The ceilings: Kestrel with minimal endpoints in this process, an in-process silo on the embedded store.</summary>
+    private sealed class CeilingApp : IAsyncDisposable
+    {
+        private readonly WebApplication _app;
+        private CeilingApp(WebApplication app, string url) => (_app, Url) = (app, url);
+        public string Url { get; }
+
+        public static async Task<CeilingApp> StartAsync(string root)
+        {
+            var url = $"http://127.0.0.1:{HubLatency.FreePort()}";
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.SetMinimumLevel(LogLevel.Error);
+            builder.WebHost.UseUrls(url);
+            builder.UseOrleans(silo => silo
+                .UseLocalhostClustering(siloPort: HubLatency.FreePort(), gatewayPort: 0)
+                .AddQueueGrains(Path.Combine(root, "ceiling-silo")));
+            builder.Services.AddSingleton(_ => new SqliteStore(Path.Combine(root, "ceiling.db"), NullLogger<SqliteStore>.Instance));
+            var app = builder.Build();
+            var payload = JsonSerializer.SerializeToUtf8Bytes(new { note = new string('x', 500) }); // about a ticket's record
+            app.MapPost("/bare", () => Results.Json(new { ok = true }));
+            app.MapPost("/grain", async (IGrainFactory grains) =>
+                Results.Json(new { ok = await grains.GetGrain<IOfficeRegistryGrain>(IOfficeRegistryGrain.Key).ListAsync() is not null }));
+            app.MapPost("/durable", async (IGrainFactory grains, SqliteStore store) =>
+            {
+                await grains.GetGrain<IOfficeRegistryGrain>(IOfficeRegistryGrain.Key).ListAsync();
+                return Results.Json(new { version = await store.WriteAsync("ceiling", Guid.NewGuid().ToString("N"), payload, null) });
+            });
+            await app.StartAsync();
+            return new CeilingApp(app, url);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+    }
+}
