@@ -22,7 +22,9 @@ public sealed class TicketLineStore(IRecordSetStorage storage, GrainId grainId)
         var stored = await storage.ReadRecordSetAsync(StateName, grainId);
         _etag = stored.ETag;
         var header = stored.Header is null ? new Header() : JsonSerializer.Deserialize<Header>(stored.Header, Options) ?? new Header();
-        var tickets = stored.Records.Select(r => JsonSerializer.Deserialize<TicketRecord>(r, Options)!).ToDictionary(t => t.Id);
+        // A ticket that left the line and came back has a newer record (a later arrival) beside its old one: the newer wins.
+        var tickets = stored.Records.Select(r => JsonSerializer.Deserialize<TicketRecord>(r, Options)!)
+            .GroupBy(t => t.Id).Select(g => g.MaxBy(t => t.Arrival)!).ToDictionary(t => t.Id);
         var toMove = (header.Tickets ?? []).Where(t => !tickets.ContainsKey(t.Id)).ToList();
         foreach (var t in toMove) tickets[t.Id] = t;
         var state = new TicketLineState
@@ -51,9 +53,12 @@ public sealed class TicketLineStore(IRecordSetStorage storage, GrainId grainId)
             OpenCounters = state.OpenCounters,
             SessionOpen = state.SessionOpen,
         }, Options);
-        var records = changed.Select(t => new KeyValuePair<string, byte[]>(t.Id, JsonSerializer.SerializeToUtf8Bytes(t, Options))).ToList();
+        // Keyed by arrival, which only grows: new records go at the end of the table's index instead of at random places.
+        var records = changed.Select(t => new KeyValuePair<string, byte[]>(RecordKey(t), JsonSerializer.SerializeToUtf8Bytes(t, Options))).ToList();
         _etag = await storage.WriteRecordSetAsync(StateName, grainId, header, records, _etag);
     }
+
+    private static string RecordKey(TicketRecord ticket) => ticket.Arrival.ToString("D12", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The stored header: <see cref="TicketLineState"/> without its tickets (which older lines kept here too).</summary>
     private sealed class Header

@@ -1,0 +1,91 @@
+using CounterQueue.Domain.Calendar;
+using CounterQueue.Domain.Tickets;
+using CounterQueue.Silo;
+using CounterQueue.Silo.Offices;
+using CounterQueue.Silo.Storage;
+using CounterQueue.Silo.Tickets;
+using CounterQueue.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
+using Orleans.TestingHost;
+
+namespace CounterQueue.Tests.Grains;
+
+/// <summary>How a ticket line is stored: a header plus one record per ticket, read back whole.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class TicketLineStorageTests(ClusterFixture fixture)
+{
+    private IGrainFactory Grains => fixture.Grains;
+
+    private IGrainStorage Storage =>
+        Assert.IsType<InProcessSiloHandle>(fixture.Cluster.Primary).SiloHost!.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Queue);
+
+    private async Task<(TicketLineKey A, TicketLineKey B)> NewOfficeAsync()
+    {
+        var office = TestOffices.Create();
+        await Grains.GetGrain<IOfficeGrain>(office.Id).DefineAsync(office, onlyIfNew: true);
+        var today = Tokyo.DateOf(fixture.Time.GetUtcNow());
+        return (new TicketLineKey(office.Id, "a", today), new TicketLineKey(office.Id, "b", today));
+    }
+
+    private ITicketLineGrain Line(TicketLineKey key) => Grains.GetGrain<ITicketLineGrain>(key.ToGrainKey());
+
+    /// <summary>What a fresh activation would read: straight from the store.</summary>
+    private async Task<TicketLineState> StoredAsync(TicketLineKey key) =>
+        (await new TicketLineStore(Assert.IsAssignableFrom<IRecordSetStorage>(Storage), Line(key).GetGrainId()).ReadAsync()).State;
+
+    [Fact]
+    public async Task Every_ticket_is_stored_as_its_own_record_and_reads_back_in_the_order_it_joined()
+    {
+        var (a, _) = await NewOfficeAsync();
+        var issued = new List<TicketView>();
+        for (var i = 0; i < 5; i++) issued.Add(await Line(a).IssueAsync(new IssueTicket(TicketId.New(a), Priority.Normal, "ja")));
+        await Line(a).CancelAsync(issued[2].TicketId);
+
+        var stored = await StoredAsync(a);
+        Assert.Equal(5, stored.LastNumber);
+        Assert.Equal(issued.Select(t => t.TicketId), stored.Tickets.Select(t => t.Id));
+        Assert.Equal(TicketStatus.Cancelled, stored.Tickets[2].Status);
+        var records = await Assert.IsAssignableFrom<IRecordSetStorage>(Storage).ReadRecordSetAsync(TicketLineStore.StateName, Line(a).GetGrainId());
+        Assert.Equal(5, records.Records.Count);
+        Assert.DoesNotContain("tickets", System.Text.Encoding.UTF8.GetString(records.Header!)); // the header holds no tickets
+    }
+
+    [Fact]
+    public async Task A_ticket_that_leaves_a_line_and_comes_back_reads_back_once_as_it_is_now()
+    {
+        var (a, b) = await NewOfficeAsync();
+        var ticket = await Line(a).IssueAsync(new IssueTicket(TicketId.New(a), Priority.Normal, "ja"));
+        await Line(b).AcceptAsync(await Line(a).MoveOutAsync(ticket.TicketId, "b", null)); // redirected to b…
+        await Line(a).AcceptAsync(await Line(b).MoveOutAsync(ticket.TicketId, "a", null)); // …and back
+
+        var stored = await StoredAsync(a);
+        var back = Assert.Single(stored.Tickets);
+        Assert.Equal((TicketStatus.Waiting, ticket.Number), (back.Status, back.Number));
+        Assert.Equal(TicketStatus.Moved, Assert.Single((await StoredAsync(b)).Tickets).Status);
+    }
+
+    [Fact]
+    public async Task A_line_stored_the_older_way_is_read_as_it_was_and_moved_to_records_on_its_next_write()
+    {
+        var (a, _) = await NewOfficeAsync();
+        var old = new TicketRecord
+        {
+            Id = TicketId.New(a), Number = "A-007", ServiceId = "a", IssuedAt = fixture.Time.GetUtcNow(), EffectiveAt = fixture.Time.GetUtcNow(),
+            Arrival = 7, Status = TicketStatus.Waiting, WaitingSince = fixture.Time.GetUtcNow(),
+        };
+        // The former format: the whole line, tickets included, as one grain state.
+        await Storage.WriteStateAsync(TicketLineStore.StateName, Line(a).GetGrainId(),
+            new GrainState<TicketLineState>(new TicketLineState { LastNumber = 7, LastArrival = 7, Tickets = [old] }));
+
+        Assert.Equal("A-007", (await Line(a).GetAsync(old.Id)).Ticket!.Number);
+        var next = await Line(a).IssueAsync(new IssueTicket(TicketId.New(a), Priority.Normal, "ja"));
+        Assert.Equal("A-008", next.Number); // numbering goes on, never reusing one
+        Assert.Equal(1, next.Position);
+
+        var records = await Assert.IsAssignableFrom<IRecordSetStorage>(Storage).ReadRecordSetAsync(TicketLineStore.StateName, Line(a).GetGrainId());
+        Assert.Equal(2, records.Records.Count); // the old ticket moved over with the new one
+        Assert.DoesNotContain("A-007", System.Text.Encoding.UTF8.GetString(records.Header!));
+        Assert.Equal(["A-007", "A-008"], (await StoredAsync(a)).Tickets.Select(t => t.Number));
+    }
+}
