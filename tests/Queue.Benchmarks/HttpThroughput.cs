@@ -38,7 +38,7 @@ public static partial class HttpThroughput
         if (!File.Exists("/usr/bin/wrk")) throw new InvalidOperationException("wrk is needed: apt-get install wrk");
         var root = Path.Combine(Path.GetTempPath(), "counterqueue-http-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(root);
-        Console.WriteLine($"HTTP, wrk -t2 -c{connections}, {window} s per run (after a 5 s warm-up each), load generator on the same 2 cores; Release build, embedded store");
+        Console.WriteLine($"HTTP, wrk -t2 -c{connections}, {window} s per run (after a warm-up: 5 s per ceiling, 15 s for the app), load generator on the same 2 cores; Release build, embedded store");
 
         var ceilings = new List<(string Name, Wrk Result)>();
         await using (var ceiling = await CeilingApp.StartAsync(root))
@@ -61,7 +61,7 @@ public static partial class HttpThroughput
             await HubLatency.WaitUntilReadyAsync(http);
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await HubLatency.TokenAsync(http));
             (await http.PutAsJsonAsync("/api/admin/offices/bench", BenchOffice(), JsonOptions)).EnsureSuccessStatusCode();
-            await WrkAsync($"{baseUrl}/api/offices/bench/tickets", 5, connections, null); // warm-up (JIT, tiered compilation), not counted
+            await WrkAsync($"{baseUrl}/api/offices/bench/tickets", 15, connections, null); // warm-up (JIT, tiered compilation), not counted
             for (var i = 0; i < windows; i++)
                 results.Add(await WrkAsync($"{baseUrl}/api/offices/bench/tickets", window, connections, null));
         }
