@@ -28,6 +28,12 @@ if (args.FirstOrDefault() == "http")
     await HttpThroughput.RunAsync(args);
     return;
 }
+// `-- rules [BenchmarkDotNet arguments]`: the queue rules' hot paths, time and allocations (BenchmarkDotNet).
+if (args.FirstOrDefault() == "rules")
+{
+    RuleBenchmarks.Run(args[1..]);
+    return;
+}
 // `-- line [--tickets 20000]`: cost per ticket from the first to the last of a busy day's line, and restart time.
 if (args.FirstOrDefault() == "line")
 {
