@@ -24,6 +24,8 @@ public static class HubLatency
         var port = FreePort();
         var baseUrl = $"http://127.0.0.1:{port}";
         using var app = StartApp(data, port);
+        var barePort = FreePort();
+        using var bare = StartBareHub(barePort);
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
@@ -32,19 +34,57 @@ public static class HubLatency
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
             (await http.PostAsJsonAsync("/api/offices/kawasaki/counters/c1/open", new { serviceIds = new[] { "residence-certificate" } })).EnsureSuccessStatusCode();
 
-            Console.WriteLine($"Lobby hub: call-next → TicketCalled at every client, {calls} calls per run, web app on {baseUrl}");
+            var bareUrl = $"http://127.0.0.1:{barePort}";
+            using var bareHttp = new HttpClient { BaseAddress = new Uri(bareUrl) };
+            await WaitUntilReadyAsync(bareHttp, "/ready");
+
+            Console.WriteLine($"Lobby hub: call-next → TicketCalled at every client, {calls} calls per run, web app on {baseUrl};");
+            Console.WriteLine($"ceiling: a bare SignalR hub in its own process broadcasting to every client on one POST, {bareUrl}");
             double? baseline = null;
             foreach (var count in clientCounts)
             {
-                var result = await MeasureAsync(http, baseUrl, count, calls);
+                // One broadcast per call (the ceiling as issue #9 puts it), and the same traffic as the lobby's: a queue
+                // update when the ticket is issued, the call and a queue update, and a queue update when it is completed.
+                var ceiling = await MeasureAsync(bareUrl + BareHub.Path, count, calls, null, i =>
+                    Task.FromResult(($"B-{i:D3}", (Func<Task<HttpResponseMessage>>)(() => bareHttp.PostAsync($"/broadcast/B-{i:D3}", null)))));
+                var sameTraffic = await MeasureAsync(bareUrl + BareHub.Path, count, calls, null, async i =>
+                {
+                    (await bareHttp.PostAsync("/queue", null)).EnsureSuccessStatusCode();
+                    return ($"Q-{i:D3}", async () =>
+                    {
+                        var sent = await bareHttp.PostAsync($"/broadcast/Q-{i:D3}?withQueue=true", null);
+                        await Task.Delay(50);
+                        (await bareHttp.PostAsync("/queue", null)).EnsureSuccessStatusCode();
+                        return sent;
+                    });
+                });
+                var result = await MeasureAsync($"{baseUrl}/hubs/lobby", count, calls, "kawasaki", async _ =>
+                {
+                    var issued = await http.PostAsJsonAsync("/api/offices/kawasaki/tickets", new { serviceId = "residence-certificate" });
+                    var number = (await issued.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("number").GetString()!;
+                    return (number, async () =>
+                    {
+                        var called = await http.PostAsync("/api/offices/kawasaki/counters/c1/call-next", null);
+                        called.EnsureSuccessStatusCode();
+                        await Task.Delay(50);
+                        (await http.PostAsync("/api/offices/kawasaki/counters/c1/complete", null)).EnsureSuccessStatusCode();
+                        return called;
+                    });
+                });
                 baseline ??= result.P50;
                 Console.WriteLine(
                     $"  {count,5} clients  deliveries {result.Deliveries,7}  p50 {result.P50,7:F1} ms  p95 {result.P95,7:F1} ms  p99 {result.P99,7:F1} ms" +
                     $"  max {result.Max,7:F1} ms  (p50 ×{result.P50 / baseline.Value:F1} of {clientCounts[0]} client)  connect {result.ConnectSeconds:F1} s");
+                foreach (var (label, c) in new[] { ("bare, 1 message ", ceiling), ("bare, same msgs ", sameTraffic) })
+                    Console.WriteLine(
+                        $"      {label} deliveries {c.Deliveries,7}  p50 {c.P50,7:F1} ms  p95 {c.P95,7:F1} ms  p99 {c.P99,7:F1} ms" +
+                        $"  max {c.Max,7:F1} ms  => lobby p99 ÷ this p99 = {result.P99 / c.P99:F2}");
             }
         }
         finally
         {
+            bare.Kill(entireProcessTree: true);
+            await bare.WaitForExitAsync();
             app.Kill(entireProcessTree: true);
             await app.WaitForExitAsync();
             try { Directory.Delete(data, recursive: true); } catch (IOException) { }
@@ -53,7 +93,13 @@ public static class HubLatency
 
     private sealed record Result(int Deliveries, double P50, double P95, double P99, double Max, double ConnectSeconds);
 
-    private static async Task<Result> MeasureAsync(HttpClient http, string baseUrl, int count, int calls)
+    /// <summary>
+    /// Connects <paramref name="count"/> clients to <paramref name="hubUrl"/> (subscribed to an office when one is given),
+    /// then makes <paramref name="calls"/> calls: each first prepares (not timed) and names the number it will announce,
+    /// then the clock starts and the announcing request is sent; every client's arrival of that number is one delivery.
+    /// </summary>
+    private static async Task<Result> MeasureAsync(string hubUrl, int count, int calls, string? officeId,
+        Func<int, Task<(string Number, Func<Task<HttpResponseMessage>> Announce)>> prepare)
     {
         var sent = new ConcurrentDictionary<string, long>();
         var latencies = new ConcurrentBag<double>();
@@ -62,7 +108,7 @@ public static class HubLatency
         using var gate = new SemaphoreSlim(32);
         await Task.WhenAll(Enumerable.Range(0, count).Select(async _ =>
         {
-            var connection = new HubConnectionBuilder().WithUrl($"{baseUrl}/hubs/lobby").Build();
+            var connection = new HubConnectionBuilder().WithUrl(hubUrl).Build();
             connection.On<JsonElement>("TicketCalled", called =>
             {
                 var now = Stopwatch.GetTimestamp();
@@ -73,7 +119,7 @@ public static class HubLatency
             try
             {
                 await connection.StartAsync();
-                await connection.InvokeAsync("Subscribe", "kawasaki", null);
+                if (officeId is not null) await connection.InvokeAsync("Subscribe", officeId, null);
             }
             finally { gate.Release(); }
             lock (connections) connections.Add(connection);
@@ -82,12 +128,10 @@ public static class HubLatency
 
         for (var i = 0; i < calls; i++)
         {
-            var issued = await http.PostAsJsonAsync("/api/offices/kawasaki/tickets", new { serviceId = "residence-certificate" });
-            var number = (await issued.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("number").GetString()!;
+            var (number, announce) = await prepare(i);
             sent[number] = Stopwatch.GetTimestamp();
-            (await http.PostAsync("/api/offices/kawasaki/counters/c1/call-next", null)).EnsureSuccessStatusCode();
+            (await announce()).EnsureSuccessStatusCode();
             await Task.Delay(50);
-            (await http.PostAsync("/api/offices/kawasaki/counters/c1/complete", null)).EnsureSuccessStatusCode();
         }
         var expected = calls * count;
         for (var wait = 0; wait < 100 && latencies.Count < expected; wait++) await Task.Delay(100);
@@ -96,6 +140,20 @@ public static class HubLatency
         var sorted = latencies.Order().ToList();
         if (sorted.Count < expected) Console.WriteLine($"  warning: {expected - sorted.Count} of {expected} deliveries did not arrive");
         return new Result(sorted.Count, Percentile(sorted, 0.5), Percentile(sorted, 0.95), Percentile(sorted, 0.99), sorted.LastOrDefault(), connectSeconds);
+    }
+
+    /// <summary>This benchmark program again, as the bare hub's own process.</summary>
+    private static Process StartBareHub(int port)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(typeof(HubLatency).Assembly.Location);
+        foreach (var arg in new[] { "bare-hub-server", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) }) start.ArgumentList.Add(arg);
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"  bare hub: {e.Data}"); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
     }
 
     internal static Process StartApp(string data, int port)
@@ -119,13 +177,13 @@ public static class HubLatency
         return process;
     }
 
-    internal static async Task WaitUntilReadyAsync(HttpClient http)
+    internal static async Task WaitUntilReadyAsync(HttpClient http, string path = "/health/ready")
     {
         for (var i = 0; i < 300; i++)
         {
             try
             {
-                if ((await http.GetAsync("/health/ready")).IsSuccessStatusCode) return;
+                if ((await http.GetAsync(path)).IsSuccessStatusCode) return;
             }
             catch (HttpRequestException) { }
             await Task.Delay(200);

@@ -17,6 +17,11 @@ using Microsoft.Extensions.Logging.Abstractions;
 // Durable-write and ticket-issue benchmarks. Every figure is printed next to its baseline from
 // the same run, because these machines are noisy: compare the ratios, not the absolute numbers.
 // `-- hub [--clients 1,200,1000] [--calls 100]`: call → TicketCalled latency at connected lobby clients instead.
+if (args.FirstOrDefault() == "bare-hub-server")
+{
+    await BareHub.ServeAsync(args);
+    return;
+}
 if (args.FirstOrDefault() == "hub")
 {
     await HubLatency.RunAsync(args);
