@@ -33,6 +33,12 @@ if (args.FirstOrDefault() == "http")
     await HttpThroughput.RunAsync(args);
     return;
 }
+// `-- mix [--seconds 30] [--visitors 48] [--phones 200]`: a lobby at its peak, reported per operation.
+if (args.FirstOrDefault() == "mix")
+{
+    await MixedLoad.RunAsync(args);
+    return;
+}
 // `-- rules [BenchmarkDotNet arguments]`: the queue rules' hot paths, time and allocations (BenchmarkDotNet).
 if (args.FirstOrDefault() == "rules")
 {
