@@ -39,6 +39,12 @@ if (args.FirstOrDefault() == "mix")
     await MixedLoad.RunAsync(args);
     return;
 }
+// `-- soak [--minutes 10] [--rate 20]`: memory over a steady day at a realistic rate.
+if (args.FirstOrDefault() == "soak")
+{
+    await Soak.RunAsync(args);
+    return;
+}
 // `-- rules [BenchmarkDotNet arguments]`: the queue rules' hot paths, time and allocations (BenchmarkDotNet).
 if (args.FirstOrDefault() == "rules")
 {
