@@ -80,7 +80,7 @@ public static class MixedLoad
                     var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ticketId").GetString()!;
                     for (var read = 0; read < 2; read++) await TimeAsync("GET ticket (phone)", () => anonymous.GetAsync($"/api/tickets/{id}"));
                 }
-            }));
+            })).ToList();
             var counterLoops = Enumerable.Range(0, Lines).Select(c => Task.Run(async () =>
             {
                 while (!stop.IsCancellationRequested)
@@ -90,7 +90,7 @@ public static class MixedLoad
                         await TimeAsync("complete", () => staff.PostAsync($"/api/offices/mix/counters/c{c}/complete", null));
                     else await Task.Delay(20); // nobody waiting: a moment before asking again, as staff would
                 }
-            }));
+            })).ToList();
             await Task.WhenAll(visitorLoops.Concat(counterLoops));
             var elapsed = clock.Elapsed.TotalSeconds;
             await Task.WhenAll(followers.Select(f => f.DisposeAsync().AsTask()));

@@ -77,10 +77,11 @@ public static class Soak
                     }
                     else
                     {
+                        if (called.StatusCode != HttpStatusCode.NoContent) Console.WriteLine($"  call-next at c{c}: {(int)called.StatusCode} {await called.Content.ReadAsStringAsync()}");
                         try { await Task.Delay(200, stop.Token); } catch (OperationCanceledException) { }
                     }
                 }
-            }));
+            })).ToList();
             var samples = new List<(double Minute, long WorkingSet)>();
             var clock = Stopwatch.StartNew();
             Console.WriteLine($"  {"minute",7} {"working set",12} {"issued",8} {"served",8}");
