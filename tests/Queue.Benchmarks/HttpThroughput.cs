@@ -4,9 +4,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using CounterQueue.Domain;
-using CounterQueue.Domain.Calendar;
-using CounterQueue.Domain.Offices;
 using CounterQueue.Silo;
 using CounterQueue.Silo.Offices;
 using CounterQueue.Silo.Storage;
@@ -32,9 +29,9 @@ public static partial class HttpThroughput
 
     public static async Task RunAsync(string[] args)
     {
-        var window = int.Parse(Option(args, "--window", "10"), CultureInfo.InvariantCulture);
-        var windows = int.Parse(Option(args, "--windows", "6"), CultureInfo.InvariantCulture);
-        var connections = int.Parse(Option(args, "--connections", "32"), CultureInfo.InvariantCulture);
+        var window = int.Parse(Bench.Option(args, "--window", "10"), CultureInfo.InvariantCulture);
+        var windows = int.Parse(Bench.Option(args, "--windows", "6"), CultureInfo.InvariantCulture);
+        var connections = int.Parse(Bench.Option(args, "--connections", "32"), CultureInfo.InvariantCulture);
         if (!File.Exists("/usr/bin/wrk")) throw new InvalidOperationException("wrk is needed: apt-get install wrk");
         var root = Path.Combine(Path.GetTempPath(), "counterqueue-http-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(root);
@@ -51,16 +48,16 @@ public static partial class HttpThroughput
         }
 
         var results = new List<Wrk>();
-        var port = HubLatency.FreePort();
+        var port = Bench.FreePort();
         var data = Path.Combine(root, "app");
-        using var app = HubLatency.StartApp(data, port);
+        using var app = Bench.StartApp(data, port);
         try
         {
             var baseUrl = $"http://127.0.0.1:{port}";
             using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
-            await HubLatency.WaitUntilReadyAsync(http);
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await HubLatency.TokenAsync(http));
-            (await http.PutAsJsonAsync("/api/admin/offices/bench", BenchOffice(), JsonOptions)).EnsureSuccessStatusCode();
+            await Bench.WaitUntilReadyAsync(http);
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await Bench.TokenAsync(http));
+            (await http.PutAsJsonAsync("/api/admin/offices/bench", Bench.Office("bench", Lines), Bench.Json)).EnsureSuccessStatusCode();
             await WrkAsync($"{baseUrl}/api/offices/bench/tickets", 15, connections, null); // warm-up (JIT, tiered compilation), not counted
             for (var i = 0; i < windows; i++)
                 results.Add(await WrkAsync($"{baseUrl}/api/offices/bench/tickets", window, connections, null));
@@ -81,27 +78,6 @@ public static partial class HttpThroughput
 
     private static void Print(string name, Wrk result, double durable) =>
         Console.WriteLine($"  {name,-44} {result.PerSecond,11:F0} {result.P50,7:F1}ms {result.P99,7:F1}ms {result.Errors,7} {result.PerSecond / durable,17:F2}x");
-
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-    };
-
-    /// <summary>An office open round the clock with <see cref="Lines"/> services, so every ticket is taken whenever it runs.</summary>
-    private static OfficeDefinition BenchOffice()
-    {
-        var always = DailyHours.Parse("00:00", "24:00");
-        return new OfficeDefinition
-        {
-            Id = "bench", Kind = OfficeKind.Ward, Name = new LocalizedText("ベンチ区役所", "Bench Ward Office"),
-            Hours = new OfficeSchedule { Weekdays = always, Saturdays = new SaturdayHours { Hours = always }, Sundays = always, ClosedOnHolidays = false, YearEndClosure = false },
-            Sections = [new SectionDefinition("sec", new LocalizedText("課", "Section"), "1F")],
-            Services = Enumerable.Range(0, Lines).Select(i => new ServiceDefinition
-            {
-                Id = $"s{i}", SectionId = "sec", Name = new LocalizedText($"手続き{i}", $"Service {i}"), TicketPrefix = $"{(char)('A' + i)}",
-            }).ToList(),
-        };
-    }
 
     private sealed record Wrk(double PerSecond, double P50, double P99, long Errors);
 
@@ -149,12 +125,6 @@ public static partial class HttpThroughput
     [GeneratedRegex(@"Requests/sec:\s+([\d.]+)")] private static partial Regex RequestsPerSecond();
     [GeneratedRegex(@"Non-2xx or 3xx responses:\s+(\d+)")] private static partial Regex NonSuccess();
 
-    private static string Option(string[] args, string name, string fallback)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
-    }
-
     /// <summary>The ceilings: Kestrel with minimal endpoints in this process, an in-process silo on the embedded store.</summary>
     private sealed class CeilingApp : IAsyncDisposable
     {
@@ -164,12 +134,12 @@ public static partial class HttpThroughput
 
         public static async Task<CeilingApp> StartAsync(string root)
         {
-            var url = $"http://127.0.0.1:{HubLatency.FreePort()}";
+            var url = $"http://127.0.0.1:{Bench.FreePort()}";
             var builder = WebApplication.CreateSlimBuilder();
             builder.Logging.SetMinimumLevel(LogLevel.Error);
             builder.WebHost.UseUrls(url);
             builder.UseOrleans(silo => silo
-                .UseLocalhostClustering(siloPort: HubLatency.FreePort(), gatewayPort: 0)
+                .UseLocalhostClustering(siloPort: Bench.FreePort(), gatewayPort: 0)
                 .AddQueueGrains(Path.Combine(root, "ceiling-silo")));
             builder.Services.AddSingleton(_ => new SqliteStore(Path.Combine(root, "ceiling.db"), NullLogger<SqliteStore>.Instance));
             var app = builder.Build();

@@ -14,29 +14,27 @@ namespace CounterQueue.Benchmarks;
 /// </summary>
 public static class HubLatency
 {
-    private const string Password = "hub-benchmark";
-
     public static async Task RunAsync(string[] args)
     {
-        var clientCounts = Option(args, "--clients", "1,200,1000").Split(',').Select(int.Parse).ToArray();
-        var calls = int.Parse(Option(args, "--calls", "100"));
+        var clientCounts = Bench.Option(args, "--clients", "1,200,1000").Split(',').Select(int.Parse).ToArray();
+        var calls = int.Parse(Bench.Option(args, "--calls", "100"));
         var data = Path.Combine(Path.GetTempPath(), "counterqueue-hub-bench-" + Guid.NewGuid().ToString("N")[..8]);
-        var port = FreePort();
+        var port = Bench.FreePort();
         var baseUrl = $"http://127.0.0.1:{port}";
-        using var app = StartApp(data, port);
-        var barePort = FreePort();
+        using var app = Bench.StartApp(data, port);
+        var barePort = Bench.FreePort();
         using var bare = StartBareHub(barePort);
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
-            await WaitUntilReadyAsync(http);
-            var token = await TokenAsync(http);
+            await Bench.WaitUntilReadyAsync(http);
+            var token = await Bench.TokenAsync(http);
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
             (await http.PostAsJsonAsync("/api/offices/kawasaki/counters/c1/open", new { serviceIds = new[] { "residence-certificate" } })).EnsureSuccessStatusCode();
 
             var bareUrl = $"http://127.0.0.1:{barePort}";
             using var bareHttp = new HttpClient { BaseAddress = new Uri(bareUrl) };
-            await WaitUntilReadyAsync(bareHttp, "/ready");
+            await Bench.WaitUntilReadyAsync(bareHttp, "/ready");
 
             Console.WriteLine($"Lobby hub: call-next → TicketCalled at every client, {calls} calls per run, web app on {baseUrl};");
             Console.WriteLine($"ceiling: a bare SignalR hub in its own process broadcasting to every client on one POST, {bareUrl}");
@@ -139,7 +137,7 @@ public static class HubLatency
 
         var sorted = latencies.Order().ToList();
         if (sorted.Count < expected) Console.WriteLine($"  warning: {expected - sorted.Count} of {expected} deliveries did not arrive");
-        return new Result(sorted.Count, Percentile(sorted, 0.5), Percentile(sorted, 0.95), Percentile(sorted, 0.99), sorted.LastOrDefault(), connectSeconds);
+        return new Result(sorted.Count, Bench.Percentile(sorted, 0.5), Bench.Percentile(sorted, 0.95), Bench.Percentile(sorted, 0.99), sorted.LastOrDefault(), connectSeconds);
     }
 
     /// <summary>This benchmark program again, as the bare hub's own process.</summary>
@@ -156,67 +154,4 @@ public static class HubLatency
         return process;
     }
 
-    internal static Process StartApp(string data, int port)
-    {
-        var dll = Path.Combine(FindRoot(), "src", "Queue.Web", "bin", "Release", "net10.0", "CounterQueue.Web.dll");
-        if (!File.Exists(dll)) throw new FileNotFoundException("Build the solution in Release first (dotnet build -c Release).", dll);
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(dll)!, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(dll);
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add($"http://127.0.0.1:{port}");
-        start.Environment["Queue__DataDirectory"] = data;
-        start.Environment["Queue__SiloPort"] = FreePort().ToString();
-        start.Environment["QUEUE_ADMIN_PASSWORD"] = Password;
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"  app: {e.Data}"); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    internal static async Task WaitUntilReadyAsync(HttpClient http, string path = "/health/ready")
-    {
-        for (var i = 0; i < 300; i++)
-        {
-            try
-            {
-                if ((await http.GetAsync(path)).IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException) { }
-            await Task.Delay(200);
-        }
-        throw new TimeoutException("The web app did not become ready.");
-    }
-
-    internal static async Task<string> TokenAsync(HttpClient http)
-    {
-        var response = await http.PostAsJsonAsync("/api/auth/token", new { username = "admin", password = Password });
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
-    }
-
-    private static string FindRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "CounterQueue.sln"))) directory = directory.Parent;
-        return directory?.FullName ?? throw new InvalidOperationException("CounterQueue.sln not found.");
-    }
-
-    private static double Percentile(IReadOnlyList<double> sorted, double p) => sorted.Count == 0 ? 0 : sorted[(int)Math.Min(sorted.Count - 1, p * sorted.Count)];
-
-    internal static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string Option(string[] args, string name, string fallback)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
-    }
 }

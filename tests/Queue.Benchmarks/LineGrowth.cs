@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using CounterQueue.Domain;
 using CounterQueue.Domain.Calendar;
-using CounterQueue.Domain.Offices;
 using CounterQueue.Domain.Tickets;
 using CounterQueue.Silo;
 using CounterQueue.Silo.Infrastructure;
@@ -50,7 +48,7 @@ public static class LineGrowth
     {
         using var store = new SqliteStore(path, NullLogger<SqliteStore>.Instance);
         var state = new TicketLineState();
-        var line = new TicketLine(state, Service("s0", "A"));
+        var line = new TicketLine(state, Bench.Service(0));
         long? version = null;
         var gate = new SemaphoreSlim(1, 1); // the grain's single thread
         var writer = new WriteBatcher(async () =>
@@ -124,7 +122,7 @@ public static class LineGrowth
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Error);
         builder.UseOrleans(silo => silo
-            .UseLocalhostClustering(siloPort: FreePort(), gatewayPort: 0)
+            .UseLocalhostClustering(siloPort: Bench.FreePort(), gatewayPort: 0)
             .AddQueueGrains(dataDirectory));
         var host = builder.Build();
         await host.StartAsync();
@@ -133,25 +131,7 @@ public static class LineGrowth
 
     private static Task DefineOfficeAsync(IGrainFactory grains)
     {
-        var always = DailyHours.Parse("00:00", "24:00");
-        return grains.GetGrain<IOfficeGrain>("bench").DefineAsync(new OfficeDefinition
-        {
-            Id = "bench", Kind = OfficeKind.Ward, Name = new LocalizedText("bench", "bench"),
-            Hours = new OfficeSchedule { Weekdays = always, Saturdays = new SaturdayHours { Hours = always }, Sundays = always, ClosedOnHolidays = false, YearEndClosure = false },
-            Sections = [new SectionDefinition("sec", new LocalizedText("s", "s"), "1F")],
-            Services = [Service("s0", "A")],
-        }, onlyIfNew: false);
+        return grains.GetGrain<IOfficeGrain>("bench").DefineAsync(Bench.Office("bench", 1), onlyIfNew: false);
     }
 
-    private static ServiceDefinition Service(string id, string prefix) => new()
-    {
-        Id = id, SectionId = "sec", Name = new LocalizedText(id, id), TicketPrefix = prefix,
-    };
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -5,9 +5,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using CounterQueue.Domain;
-using CounterQueue.Domain.Calendar;
-using CounterQueue.Domain.Offices;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace CounterQueue.Benchmarks;
@@ -23,22 +20,12 @@ public static class MixedLoad
 
     public static async Task RunAsync(string[] args)
     {
-        var seconds = int.Parse(Option(args, "--seconds", "30"), CultureInfo.InvariantCulture);
-        var visitors = int.Parse(Option(args, "--visitors", "48"), CultureInfo.InvariantCulture);
-        var phones = int.Parse(Option(args, "--phones", "200"), CultureInfo.InvariantCulture);
-        var data = Path.Combine(Path.GetTempPath(), "counterqueue-mix-" + Guid.NewGuid().ToString("N")[..8]);
-        var port = HubLatency.FreePort();
-        var baseUrl = $"http://127.0.0.1:{port}";
-        using var app = HubLatency.StartApp(data, port);
-        try
+        var seconds = int.Parse(Bench.Option(args, "--seconds", "30"), CultureInfo.InvariantCulture);
+        var visitors = int.Parse(Bench.Option(args, "--visitors", "48"), CultureInfo.InvariantCulture);
+        var phones = int.Parse(Bench.Option(args, "--phones", "200"), CultureInfo.InvariantCulture);
+        await using var app = await RunningApp.StartAsync("mix", Bench.Office("mix", Lines, counters: true), openCounters: true);
         {
-            using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 128 };
-            using var anonymous = new HttpClient(handler, disposeHandler: false) { BaseAddress = new Uri(baseUrl) };
-            await HubLatency.WaitUntilReadyAsync(anonymous);
-            using var staff = new HttpClient(handler, disposeHandler: false) { BaseAddress = new Uri(baseUrl) };
-            staff.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await HubLatency.TokenAsync(anonymous));
-            (await staff.PutAsJsonAsync("/api/admin/offices/mix", Office(), JsonOptions)).EnsureSuccessStatusCode();
-            for (var i = 0; i < Lines; i++) (await staff.PostAsync($"/api/offices/mix/counters/c{i}/open", null)).EnsureSuccessStatusCode();
+            var (anonymous, staff, baseUrl) = (app.Anonymous, app.Staff, app.BaseUrl);
 
             var timings = new ConcurrentDictionary<string, ConcurrentBag<double>>();
             var errors = new ConcurrentDictionary<string, int>();
@@ -99,48 +86,11 @@ public static class MixedLoad
             foreach (var (operation, samples) in timings.OrderBy(t => t.Key))
             {
                 var sorted = samples.Order().ToList();
-                Console.WriteLine($"  {operation,-22} {sorted.Count,8} {sorted.Count / elapsed,8:F0} {Percentile(sorted, 0.5),7:F1}ms {Percentile(sorted, 0.99),7:F1}ms");
+                Console.WriteLine($"  {operation,-22} {sorted.Count,8} {sorted.Count / elapsed,8:F0} {Bench.Percentile(sorted, 0.5),7:F1}ms {Bench.Percentile(sorted, 0.99),7:F1}ms");
             }
             Console.WriteLine($"  phones following: {updates} updates received");
             foreach (var (what, count) in errors) Console.WriteLine($"  refused or failed: {what} × {count}");
         }
-        finally
-        {
-            app.Kill(entireProcessTree: true);
-            await app.WaitForExitAsync();
-            try { Directory.Delete(data, recursive: true); } catch (IOException) { }
-        }
     }
 
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-    };
-
-    private static OfficeDefinition Office()
-    {
-        var always = DailyHours.Parse("00:00", "24:00");
-        return new OfficeDefinition
-        {
-            Id = "mix", Kind = OfficeKind.Ward, Name = new LocalizedText("混雑区役所", "Busy Ward Office"),
-            Hours = new OfficeSchedule { Weekdays = always, Saturdays = new SaturdayHours { Hours = always }, Sundays = always, ClosedOnHolidays = false, YearEndClosure = false },
-            Sections = [new SectionDefinition("sec", new LocalizedText("課", "Section"), "1F")],
-            Services = Enumerable.Range(0, Lines).Select(i => new ServiceDefinition
-            {
-                Id = $"s{i}", SectionId = "sec", Name = new LocalizedText($"手続き{i}", $"Service {i}"), TicketPrefix = $"{(char)('A' + i)}",
-            }).ToList(),
-            Counters = Enumerable.Range(0, Lines).Select(i => new CounterDefinition
-            {
-                Id = $"c{i}", Label = new LocalizedText($"{i}番窓口", $"Counter {i}"), Floor = "1F", ServiceIds = [$"s{i}"],
-            }).ToList(),
-        };
-    }
-
-    private static double Percentile(IReadOnlyList<double> sorted, double p) => sorted.Count == 0 ? 0 : sorted[(int)Math.Min(sorted.Count - 1, p * sorted.Count)];
-
-    private static string Option(string[] args, string name, string fallback)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
-    }
 }

@@ -14,48 +14,24 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-// Durable-write and ticket-issue benchmarks. Every figure is printed next to its baseline from
-// the same run, because these machines are noisy: compare the ratios, not the absolute numbers.
-// `-- hub [--clients 1,200,1000] [--calls 100]`: call → TicketCalled latency at connected lobby clients instead.
-if (args.FirstOrDefault() == "bare-hub-server")
+// Benchmarks. Every figure is printed next to its baseline or ceiling from the same run, because these
+// machines are noisy: compare the ratios, not the absolute numbers. See docs/performance.md.
+//   (none)  durable writes with and without group commit; ticket issue through the grains in-process
+//   hub     call → TicketCalled at lobby clients beside a bare SignalR hub   [--clients 1,200,1000] [--calls 100]
+//   http    ticket issue over HTTP (wrk) beside its ceilings                 [--window 10] [--windows 6] [--connections 32]
+//   mix     a lobby at its peak, per operation                               [--seconds 30] [--visitors 48] [--phones 200]
+//   soak    memory over a steady day                                         [--minutes 10] [--rate 20]
+//   line    one line's busy day and its restart                              [--tickets 20000]
+//   rules   the queue rules with BenchmarkDotNet                             [BenchmarkDotNet arguments]
+switch (args.FirstOrDefault())
 {
-    await BareHub.ServeAsync(args);
-    return;
-}
-if (args.FirstOrDefault() == "hub")
-{
-    await HubLatency.RunAsync(args);
-    return;
-}
-// `-- http [--window 10] [--windows 6] [--connections 32]`: ticket issue over HTTP beside its ceilings (wrk).
-if (args.FirstOrDefault() == "http")
-{
-    await HttpThroughput.RunAsync(args);
-    return;
-}
-// `-- mix [--seconds 30] [--visitors 48] [--phones 200]`: a lobby at its peak, reported per operation.
-if (args.FirstOrDefault() == "mix")
-{
-    await MixedLoad.RunAsync(args);
-    return;
-}
-// `-- soak [--minutes 10] [--rate 20]`: memory over a steady day at a realistic rate.
-if (args.FirstOrDefault() == "soak")
-{
-    await Soak.RunAsync(args);
-    return;
-}
-// `-- rules [BenchmarkDotNet arguments]`: the queue rules' hot paths, time and allocations (BenchmarkDotNet).
-if (args.FirstOrDefault() == "rules")
-{
-    RuleBenchmarks.Run(args[1..]);
-    return;
-}
-// `-- line [--tickets 20000]`: cost per ticket from the first to the last of a busy day's line, and restart time.
-if (args.FirstOrDefault() == "line")
-{
-    await LineGrowth.RunAsync(args, Argument);
-    return;
+    case "bare-hub-server": await BareHub.ServeAsync(args); return;
+    case "hub": await HubLatency.RunAsync(args); return;
+    case "http": await HttpThroughput.RunAsync(args); return;
+    case "mix": await MixedLoad.RunAsync(args); return;
+    case "soak": await Soak.RunAsync(args); return;
+    case "line": await LineGrowth.RunAsync(args, Argument); return;
+    case "rules": RuleBenchmarks.Run(args[1..]); return;
 }
 var seconds = Argument("--seconds", 5);
 var writers = Argument("--writers", 64);
@@ -102,7 +78,7 @@ async Task<Result> MeasureAsync(string name, Func<string, int, Task<long>> write
         }
     })));
     var all = latencies.SelectMany(l => l).Order().ToList();
-    var result = new Result(all.Count / stop.Elapsed.TotalSeconds, Percentile(all, 0.50), Percentile(all, 0.99));
+    var result = new Result(all.Count / stop.Elapsed.TotalSeconds, Bench.Percentile(all, 0.50), Bench.Percentile(all, 0.99));
     Console.WriteLine($"  {name,-40} {result.PerSecond,9:F0} acknowledged writes/s   p50 {result.P50,7:F2} ms   p99 {result.P99,7:F2} ms");
     return result;
 }
@@ -113,24 +89,12 @@ async Task TicketIssueAsync()
     var builder = Host.CreateApplicationBuilder();
     builder.Logging.SetMinimumLevel(LogLevel.Warning);
     builder.UseOrleans(silo => silo
-        .UseLocalhostClustering(siloPort: FreePort(), gatewayPort: 0)
+        .UseLocalhostClustering(siloPort: Bench.FreePort(), gatewayPort: 0)
         .AddQueueGrains(Path.Combine(root, "silo")));
     using var host = builder.Build();
     await host.StartAsync();
     var grains = host.Services.GetRequiredService<IGrainFactory>();
-    var always = DailyHours.Parse("00:00", "24:00");
-    var services = Enumerable.Range(0, 8).Select(i => new ServiceDefinition
-    {
-        Id = $"s{i}", SectionId = "sec", Name = new LocalizedText($"s{i}", $"s{i}"), TicketPrefix = ((char)('A' + i)).ToString(),
-    }).ToList();
-    var office = new OfficeDefinition
-    {
-        Id = "bench", Kind = OfficeKind.Ward, Name = new LocalizedText("bench", "bench"),
-        Hours = new OfficeSchedule { Weekdays = always, Saturdays = new SaturdayHours { Hours = always }, Sundays = always, ClosedOnHolidays = false, YearEndClosure = false },
-        Sections = [new SectionDefinition("sec", new LocalizedText("s", "s"), "1F")],
-        Services = services,
-    };
-    await grains.GetGrain<IOfficeGrain>("bench").DefineAsync(office, onlyIfNew: false);
+    await grains.GetGrain<IOfficeGrain>("bench").DefineAsync(Bench.Office("bench", 8), onlyIfNew: false);
     var today = Tokyo.DateOf(DateTimeOffset.UtcNow);
 
     foreach (var (label, lines) in new[] { ("one service (one hot line)", 1), ("8 services (8 lines)", 8) })
@@ -145,18 +109,9 @@ async Task TicketIssueAsync()
             latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         });
         var sorted = latencies.Order().ToList();
-        Console.WriteLine($"  {label,-40} {tickets / stop.Elapsed.TotalSeconds,9:F0} tickets/s            p50 {Percentile(sorted, 0.5),7:F2} ms   p99 {Percentile(sorted, 0.99),7:F2} ms");
+        Console.WriteLine($"  {label,-40} {tickets / stop.Elapsed.TotalSeconds,9:F0} tickets/s            p50 {Bench.Percentile(sorted, 0.5),7:F2} ms   p99 {Bench.Percentile(sorted, 0.99),7:F2} ms");
     }
     await host.StopAsync();
-}
-
-static double Percentile(IReadOnlyList<double> sorted, double p) => sorted.Count == 0 ? 0 : sorted[(int)Math.Min(sorted.Count - 1, p * sorted.Count)];
-
-static int FreePort()
-{
-    using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-    listener.Start();
-    return ((IPEndPoint)listener.LocalEndpoint).Port;
 }
 
 int Argument(string name, int fallback)
