@@ -38,8 +38,9 @@ public sealed class TicketLine
     /// ticket's position cost the same however long the day's line has grown (finished tickets are never looked at).
     /// </summary>
     private readonly Dictionary<(int Step, Priority Priority), SortedSet<CallKey>> _waiting = [];
-    /// <summary>Where each indexed ticket is: its waiting set (as it was when indexed), or the counter it is at.</summary>
+    /// <summary>Where each waiting ticket is indexed: its set and key as they were when indexed (so a later change cannot lose it).</summary>
     private readonly Dictionary<TicketRecord, (int Step, Priority Priority, CallKey Key)> _waitingAt = new(ReferenceEqualityComparer.Instance);
+    /// <summary>The ticket called to or being served at each counter.</summary>
     private readonly Dictionary<string, TicketRecord> _atCounter = [];
 
     /// <summary>A waiting ticket's place in the call order: effective time, then arrival.</summary>
