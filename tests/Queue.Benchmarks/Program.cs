@@ -23,8 +23,17 @@ using Microsoft.Extensions.Logging.Abstractions;
 //   soak    memory over a steady day                                         [--minutes 10] [--rate 20]
 //   line    one line's busy day and its restart                              [--tickets 20000]
 //   rules   the queue rules with BenchmarkDotNet                             [BenchmarkDotNet arguments]
+//   all     every one of the above after another, with their defaults (about 20 minutes; soak [--minutes 10])
 switch (args.FirstOrDefault())
 {
+    case "all":
+        await HttpThroughput.RunAsync([]);
+        await MixedLoad.RunAsync([]);
+        await HubLatency.RunAsync([]);
+        await LineGrowth.RunAsync([], Argument);
+        await Soak.RunAsync(["--minutes", Bench.Option(args, "--minutes", "10")]);
+        RuleBenchmarks.Run([]);
+        return;
     case "bare-hub-server": await BareHub.ServeAsync(args); return;
     case "hub": await HubLatency.RunAsync(args); return;
     case "http": await HttpThroughput.RunAsync(args); return;
