@@ -48,26 +48,13 @@ public static partial class HttpThroughput
         }
 
         var results = new List<Wrk>();
-        var port = Bench.FreePort();
-        var data = Path.Combine(root, "app");
-        using var app = Bench.StartApp(data, port);
-        try
+        await using (var app = await RunningApp.StartAsync("http", Bench.Office("bench", Lines)))
         {
-            var baseUrl = $"http://127.0.0.1:{port}";
-            using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
-            await Bench.WaitUntilReadyAsync(http);
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await Bench.TokenAsync(http));
-            (await http.PutAsJsonAsync("/api/admin/offices/bench", Bench.Office("bench", Lines), Bench.Json)).EnsureSuccessStatusCode();
-            await WrkAsync($"{baseUrl}/api/offices/bench/tickets", 15, connections, null); // warm-up (JIT, tiered compilation), not counted
-            for (var i = 0; i < windows; i++)
-                results.Add(await WrkAsync($"{baseUrl}/api/offices/bench/tickets", window, connections, null));
+            var tickets = $"{app.BaseUrl}/api/offices/bench/tickets";
+            await WrkAsync(tickets, 15, connections, null); // warm-up (JIT, tiered compilation), not counted
+            for (var i = 0; i < windows; i++) results.Add(await WrkAsync(tickets, window, connections, null));
         }
-        finally
-        {
-            app.Kill(entireProcessTree: true);
-            await app.WaitForExitAsync();
-            try { Directory.Delete(root, recursive: true); } catch (IOException) { }
-        }
+        try { Directory.Delete(root, recursive: true); } catch (IOException) { }
 
         var durable = ceilings[^1].Result.PerSecond;
         Console.WriteLine($"  {"path",-44} {"requests/s",11} {"p50",9} {"p99",9} {"errors",7} {"÷ durable ceiling",18}");

@@ -203,8 +203,9 @@ public sealed class TicketLine
         TicketRecord? Head(Priority priority)
         {
             CallKey? head = null;
-            foreach (var set in WaitingSets(priority, steps))
-                if (set.Count > 0 && (head is null || set.Min.CompareTo(head.Value) < 0)) head = set.Min;
+            foreach (var (place, set) in _waiting)
+                if (place.Priority == priority && set.Count > 0 && IsCallableStep(place.Step, steps)
+                    && (head is null || set.Min.CompareTo(head.Value) < 0)) head = set.Min;
             return head is { } key ? _byId[key.Id] : null;
         }
         return (Head(Priority.Assisted), Head(Priority.Normal));
@@ -368,7 +369,16 @@ public sealed class TicketLine
         return ahead + before;
     }
 
-    public int WaitingCount => WaitingSets(Priority.Assisted, null).Concat(WaitingSets(Priority.Normal, null)).Sum(set => set.Count);
+    public int WaitingCount
+    {
+        get
+        {
+            var count = 0;
+            foreach (var (place, set) in _waiting)
+                if (IsCallableStep(place.Step, null)) count += set.Count;
+            return count;
+        }
+    }
 
     /// <summary>Tickets whose processing is done and that wait to be picked up (交付待ち), the earliest ready first.</summary>
     public IEnumerable<TicketRecord> ReadyForPickup() =>
