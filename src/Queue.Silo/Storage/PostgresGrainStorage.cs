@@ -122,6 +122,9 @@ public sealed class PostgresGrainStorage(string name, NpgsqlDataSource database,
         IReadOnlyList<KeyValuePair<string, byte[]>> records, string? etag) =>
         Format(await WriteAsync(stateName, grainId, header, etag, records))!;
 
+    /// <summary>Writes run on pooled connections and may overtake each other: not ordered.</summary>
+    public string? NextETagIfOrdered(string? etag) => null;
+
     private async Task<long> WriteAsync(string stateName, GrainId grainId, byte[]? data, string? etag,
         IReadOnlyList<KeyValuePair<string, byte[]>>? records = null)
     {

@@ -18,6 +18,14 @@ public interface IRecordSetStorage
     /// </summary>
     Task<string> WriteRecordSetAsync(string stateName, GrainId grainId, byte[] header,
         IReadOnlyList<KeyValuePair<string, byte[]>> records, string? etag);
+
+    /// <summary>
+    /// If this storage applies the writes of one state in the order they were started, the ETag a write from
+    /// <paramref name="etag"/> will have once it succeeds: the next write may then start at once, from that ETag,
+    /// without waiting for this one to be durable (if this one fails, that one fails too, since its ETag can never
+    /// match). Null if writes are not ordered: each must then wait for the one before.
+    /// </summary>
+    string? NextETagIfOrdered(string? etag);
 }
 
 /// <summary>A record set as stored: the header, its ETag, and the records' payloads.</summary>

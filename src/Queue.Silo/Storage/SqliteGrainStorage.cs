@@ -61,6 +61,10 @@ public sealed class SqliteGrainStorage(string name, SqliteStore store, IGrainSto
         IReadOnlyList<KeyValuePair<string, byte[]>> records, string? etag) =>
         Format(await WriteAsync(stateName, grainId, header, etag, records))!;
 
+    /// <summary>Writes go to the store's one writer thread in the order they are started, and each adds one to the version.</summary>
+    public string? NextETagIfOrdered(string? etag) =>
+        Format((etag is null ? 0 : long.Parse(etag, CultureInfo.InvariantCulture)) + 1);
+
     private async Task<long> WriteAsync(string stateName, GrainId grainId, byte[]? data, string? etag,
         IReadOnlyList<KeyValuePair<string, byte[]>>? records = null)
     {

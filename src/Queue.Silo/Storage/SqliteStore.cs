@@ -16,23 +16,42 @@ public sealed class VersionConflictException(string stateName, string grainId, l
 public readonly record struct StoredState(byte[]? Data, long Version);
 
 /// <summary>
-/// The embedded durable store: one SQLite file in WAL mode with synchronous=FULL. Reads run on
-/// pooled connections in parallel; writes go to one writer thread that commits every write
-/// waiting at that moment in a single transaction (group commit), so many grains writing at
-/// once share one fsync, and a write is acknowledged only after its transaction is durable.
+/// The embedded durable store: one SQLite file in WAL mode with synchronous=FULL. Reads run on pooled connections in
+/// parallel; writes go to one writer thread that commits every write waiting at that moment in a single transaction
+/// (group commit), so many grains writing at once share one fsync, and a write is acknowledged only after its
+/// transaction is durable. Writes are applied in the order they were queued.
 /// </summary>
+/// <remarks>
+/// A commit appends its writes to a log table (<c>grain_log</c>, in commit order) instead of updating each grain's rows
+/// where they lie: the rows of different grains live on different pages of the tables' B-trees, and a commit that
+/// touched twenty ticket lines wrote some forty pages to the WAL, where appending to the log writes two or three.
+/// Every <see cref="DefaultFoldEvery"/> logged rows (and at start-up) the log is folded into <c>grain_state</c> and
+/// <c>grain_record</c> in the same transaction as that commit, so each page is written once per fold rather than once
+/// per commit. Reads see the tables with the log laid over them, in one snapshot; the writer checks versions against
+/// the log's latest (kept in memory until folded) or the table's.
+/// </remarks>
 public sealed class SqliteStore : IDisposable
 {
     private const int MaxBatch = 512;
+    /// <summary>Logged rows after which a commit also folds the log into the tables, unless the constructor says otherwise.</summary>
+    public const int DefaultFoldEvery = 2048;
+    private readonly int _foldEvery;
     private readonly string _connectionString;
     private readonly BlockingCollection<WriteOp> _queue = new();
     private readonly Thread _writer;
     private readonly ILogger _logger;
     private readonly SqliteConnection _writeConnection;
+    /// <summary>Writer thread only: the version of each state with a header in the log not yet folded.</summary>
+    private readonly Dictionary<(string State, string Grain), long> _loggedVersions = new();
+    /// <summary>The latest write queued for each state, until it completes (under its own lock).</summary>
+    private readonly Dictionary<(string State, string Grain), WriteOp> _pending = new();
+    private int _logged;
 
-    public SqliteStore(string databasePath, ILogger<SqliteStore> logger)
+    public SqliteStore(string databasePath, ILogger<SqliteStore> logger, int foldEvery = DefaultFoldEvery)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(foldEvery, 1);
         _logger = logger;
+        _foldEvery = foldEvery;
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
         DatabasePath = Path.GetFullPath(databasePath);
         _connectionString = new SqliteConnectionStringBuilder
@@ -63,7 +82,23 @@ public sealed class SqliteStore : IDisposable
                 data       BLOB NOT NULL,
                 PRIMARY KEY (state_name, grain_id, record_key)
             ) WITHOUT ROWID;
+            -- Writes not yet folded into the tables above, in commit order: a header (record_key NULL; data NULL clears
+            -- the state) with its new version, or a record.
+            CREATE TABLE IF NOT EXISTS grain_log (
+                seq        INTEGER PRIMARY KEY,
+                state_name TEXT NOT NULL,
+                grain_id   TEXT NOT NULL,
+                record_key TEXT NULL,
+                version    INTEGER NULL,
+                data       BLOB NULL
+            );
             """);
+        using (var transaction = _writeConnection.BeginTransaction())
+        {
+            var folded = Fold(transaction, DateTimeOffset.UtcNow.ToString("O"));
+            transaction.Commit();
+            if (folded > 0) _logger.LogInformation("Folded {Count} logged writes into the tables at start-up", folded);
+        }
         _writer = new Thread(WriteLoop) { IsBackground = true, Name = "sqlite-group-commit" };
         _writer.Start();
         _logger.LogInformation("Embedded store open at {DatabasePath}", DatabasePath);
@@ -74,24 +109,21 @@ public sealed class SqliteStore : IDisposable
     /// <summary>Transactions committed so far; with <see cref="WritesCommitted"/> it shows how well writes are grouped.</summary>
     public long Commits => Interlocked.Read(ref _commits);
     public long WritesCommitted => Interlocked.Read(ref _writesCommitted);
+    /// <summary>Times the log was folded into the tables.</summary>
+    public long Folds => Interlocked.Read(ref _folds);
     private long _commits;
     private long _writesCommitted;
+    private long _folds;
 
-    public Task<StoredState?> ReadAsync(string stateName, string grainId) => Task.Run(() => Read(stateName, grainId));
-
-    private StoredState? Read(string stateName, string grainId)
+    public Task<StoredState?> ReadAsync(string stateName, string grainId) => Task.Run(() =>
     {
         using var connection = new SqliteConnection(_connectionString);
         connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT data, version FROM grain_state WHERE state_name = $s AND grain_id = $g";
-        command.Parameters.AddWithValue("$s", stateName);
-        command.Parameters.AddWithValue("$g", grainId);
-        using var reader = command.ExecuteReader();
-        if (!reader.Read()) return null;
-        var data = reader.IsDBNull(0) ? null : (byte[])reader[0];
-        return new StoredState(data, reader.GetInt64(1));
-    }
+        using var transaction = connection.BeginTransaction(deferred: true); // the table and the log as of one moment
+        var header = ReadHeader(connection, transaction, stateName, grainId);
+        transaction.Commit();
+        return header;
+    });
 
     /// <summary>A state's header row and all its records, read in one transaction (one consistent snapshot).</summary>
     public Task<(StoredState? Header, List<byte[]> Records)> ReadWithRecordsAsync(string stateName, string grainId) => Task.Run(() =>
@@ -99,44 +131,68 @@ public sealed class SqliteStore : IDisposable
         using var connection = new SqliteConnection(_connectionString);
         connection.Open();
         using var transaction = connection.BeginTransaction(deferred: true);
-        StoredState? header = null;
-        using (var command = connection.CreateCommand())
+        var header = ReadHeader(connection, transaction, stateName, grainId);
+        var records = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        using (var command = Command(connection, transaction, "SELECT record_key, data FROM grain_record WHERE state_name = $s AND grain_id = $g", stateName, grainId))
+        using (var reader = command.ExecuteReader())
         {
-            command.Transaction = transaction;
-            command.CommandText = "SELECT data, version FROM grain_state WHERE state_name = $s AND grain_id = $g";
-            command.Parameters.AddWithValue("$s", stateName);
-            command.Parameters.AddWithValue("$g", grainId);
-            using var reader = command.ExecuteReader();
-            if (reader.Read()) header = new StoredState(reader.IsDBNull(0) ? null : (byte[])reader[0], reader.GetInt64(1));
+            while (reader.Read()) records[reader.GetString(0)] = (byte[])reader[1];
         }
-        var records = new List<byte[]>();
-        using (var command = connection.CreateCommand())
+        using (var command = Command(connection, transaction,
+                   "SELECT record_key, data FROM grain_log WHERE state_name = $s AND grain_id = $g AND record_key IS NOT NULL ORDER BY seq", stateName, grainId))
+        using (var reader = command.ExecuteReader())
         {
-            command.Transaction = transaction;
-            command.CommandText = "SELECT data FROM grain_record WHERE state_name = $s AND grain_id = $g";
-            command.Parameters.AddWithValue("$s", stateName);
-            command.Parameters.AddWithValue("$g", grainId);
-            using var reader = command.ExecuteReader();
-            while (reader.Read()) records.Add((byte[])reader[0]);
+            while (reader.Read()) records[reader.GetString(0)] = (byte[])reader[1]; // a later write of a record wins
         }
         transaction.Commit();
-        return (header, records);
+        return (header, records.Values.ToList());
     });
+
+    /// <summary>The latest header: the log's newest if it has one for the state, else the table's.</summary>
+    private static StoredState? ReadHeader(SqliteConnection connection, SqliteTransaction transaction, string stateName, string grainId)
+    {
+        using (var logged = Command(connection, transaction,
+                   "SELECT data, version FROM grain_log WHERE state_name = $s AND grain_id = $g AND record_key IS NULL ORDER BY seq DESC LIMIT 1", stateName, grainId))
+        using (var reader = logged.ExecuteReader())
+        {
+            if (reader.Read()) return new StoredState(reader.IsDBNull(0) ? null : (byte[])reader[0], reader.GetInt64(1));
+        }
+        using var command = Command(connection, transaction, "SELECT data, version FROM grain_state WHERE state_name = $s AND grain_id = $g", stateName, grainId);
+        using var row = command.ExecuteReader();
+        return row.Read() ? new StoredState(row.IsDBNull(0) ? null : (byte[])row[0], row.GetInt64(1)) : null;
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql, string stateName, string grainId)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$s", stateName);
+        command.Parameters.AddWithValue("$g", grainId);
+        return command;
+    }
 
     /// <summary>Writes (or, with null data, clears) a state if its stored version is <paramref name="expectedVersion"/>
     /// (null: no row yet), and with it upserts <paramref name="records"/> by key. Completes with the new version once
-    /// the write is durable.</summary>
+    /// the write is durable. Writes are applied in the order of these calls; a write started while an earlier write of
+    /// the same state is still pending, from the version that one will give, is chained to it: it fails if that one
+    /// fails, even should another writer have reached that version meanwhile.</summary>
     public Task<long> WriteAsync(string stateName, string grainId, byte[]? data, long? expectedVersion,
         IReadOnlyList<KeyValuePair<string, byte[]>>? records = null)
     {
         var op = new WriteOp(stateName, grainId, data, expectedVersion, records);
-        try
+        lock (_pending)
         {
-            _queue.Add(op);
-        }
-        catch (InvalidOperationException)
-        {
-            throw new ObjectDisposedException(nameof(SqliteStore), "The store is shutting down.");
+            if (_pending.TryGetValue((stateName, grainId), out var previous) && previous.NextVersion == expectedVersion) op.After = previous;
+            try
+            {
+                _queue.Add(op);
+            }
+            catch (InvalidOperationException)
+            {
+                throw new ObjectDisposedException(nameof(SqliteStore), "The store is shutting down.");
+            }
+            _pending[(stateName, grainId)] = op;
         }
         return op.Completion.Task;
     }
@@ -155,74 +211,135 @@ public sealed class SqliteStore : IDisposable
     private void WriteLoop()
     {
         var batch = new List<WriteOp>(MaxBatch);
-        using var update = Prepare("UPDATE grain_state SET data = $d, version = version + 1, updated_at = $t WHERE state_name = $s AND grain_id = $g AND version = $v RETURNING version");
-        using var insert = Prepare("INSERT INTO grain_state (state_name, grain_id, version, data, updated_at) VALUES ($s, $g, 1, $d, $t) ON CONFLICT DO NOTHING RETURNING version");
+        var versions = new Dictionary<(string, string), long>(); // this batch's new versions, kept once it commits
         using var current = Prepare("SELECT version FROM grain_state WHERE state_name = $s AND grain_id = $g");
-        using var upsert = Prepare("""
-            INSERT INTO grain_record (state_name, grain_id, record_key, data) VALUES ($s, $g, $k, $d)
-            ON CONFLICT (state_name, grain_id, record_key) DO UPDATE SET data = excluded.data
-            """);
+        using var append = Prepare("INSERT INTO grain_log (state_name, grain_id, record_key, version, data) VALUES ($s, $g, $k, $v, $d)");
         foreach (var first in _queue.GetConsumingEnumerable())
         {
             batch.Clear();
+            versions.Clear();
             batch.Add(first);
             while (batch.Count < MaxBatch && _queue.TryTake(out var next)) batch.Add(next);
             var results = new (long Version, Exception? Error)[batch.Count];
+            var folded = false;
             try
             {
                 using var transaction = _writeConnection.BeginTransaction();
-                var now = DateTimeOffset.UtcNow.ToString("O");
+                current.Transaction = append.Transaction = transaction;
+                var logged = 0;
                 for (var i = 0; i < batch.Count; i++)
                 {
-                    results[i] = Apply(batch[i], update, insert, current, upsert, transaction, now);
+                    results[i] = Apply(batch[i], current, append, versions, ref logged);
+                }
+                if (_logged + logged >= _foldEvery)
+                {
+                    Fold(transaction, DateTimeOffset.UtcNow.ToString("O"));
+                    folded = true;
                 }
                 transaction.Commit();
+                if (folded)
+                {
+                    _loggedVersions.Clear();
+                    _logged = 0;
+                    Interlocked.Increment(ref _folds);
+                }
+                else
+                {
+                    foreach (var (key, version) in versions) _loggedVersions[key] = version;
+                    _logged += logged;
+                }
                 Interlocked.Increment(ref _commits);
                 Interlocked.Add(ref _writesCommitted, batch.Count);
             }
             catch (Exception e)
             {
                 _logger.LogError(e, "Group commit of {Count} writes failed", batch.Count);
-                foreach (var op in batch) op.Completion.TrySetException(e);
-                continue;
+                for (var i = 0; i < batch.Count; i++) results[i] = (0, e);
+            }
+            lock (_pending)
+            {
+                foreach (var op in batch)
+                {
+                    if (_pending.TryGetValue((op.StateName, op.GrainId), out var latest) && ReferenceEquals(latest, op))
+                        _pending.Remove((op.StateName, op.GrainId));
+                }
             }
             for (var i = 0; i < batch.Count; i++)
             {
+                batch[i].Failed = results[i].Error is not null;
                 if (results[i].Error is { } error) batch[i].Completion.TrySetException(error);
                 else batch[i].Completion.TrySetResult(results[i].Version);
             }
         }
     }
 
-    private static (long, Exception?) Apply(WriteOp op, SqliteCommand update, SqliteCommand insert, SqliteCommand current,
-        SqliteCommand upsert, SqliteTransaction transaction, string now)
+    /// <summary>Checks one write's expected version and appends it to the log (in this batch's transaction).</summary>
+    private (long, Exception?) Apply(WriteOp op, SqliteCommand current, SqliteCommand append,
+        Dictionary<(string, string), long> versions, ref int logged)
     {
-        var command = op.ExpectedVersion is null ? insert : update;
-        command.Transaction = transaction;
-        command.Parameters["$s"].Value = op.StateName;
-        command.Parameters["$g"].Value = op.GrainId;
-        command.Parameters["$d"].Value = (object?)op.Data ?? DBNull.Value;
-        command.Parameters["$t"].Value = now;
-        if (op.ExpectedVersion is { } expected) command.Parameters["$v"].Value = expected;
-        if (command.ExecuteScalar() is long version)
+        var key = (op.StateName, op.GrainId);
+        long? stored;
+        if (versions.TryGetValue(key, out var inBatch)) stored = inBatch;
+        else if (_loggedVersions.TryGetValue(key, out var inLog)) stored = inLog;
+        else
         {
-            foreach (var (key, data) in op.Records ?? [])
-            {
-                upsert.Transaction = transaction;
-                upsert.Parameters["$s"].Value = op.StateName;
-                upsert.Parameters["$g"].Value = op.GrainId;
-                upsert.Parameters["$k"].Value = key;
-                upsert.Parameters["$d"].Value = data;
-                upsert.ExecuteNonQuery();
-            }
-            return (version, null);
+            current.Parameters["$s"].Value = op.StateName;
+            current.Parameters["$g"].Value = op.GrainId;
+            stored = current.ExecuteScalar() as long?;
+        }
+        if (stored != op.ExpectedVersion || op.After is { Failed: true })
+        {
+            op.Failed = true; // a write chained to this one fails too
+            return (0, new VersionConflictException(op.StateName, op.GrainId, op.ExpectedVersion, stored));
         }
 
-        current.Transaction = transaction;
-        current.Parameters["$s"].Value = op.StateName;
-        current.Parameters["$g"].Value = op.GrainId;
-        var stored = current.ExecuteScalar() as long?;
-        return (0, new VersionConflictException(op.StateName, op.GrainId, op.ExpectedVersion, stored));
+        var version = (stored ?? 0) + 1;
+        Append(append, op.StateName, op.GrainId, null, version, op.Data);
+        foreach (var (recordKey, data) in op.Records ?? []) Append(append, op.StateName, op.GrainId, recordKey, null, data);
+        versions[key] = version;
+        logged += 1 + (op.Records?.Count ?? 0);
+        return (version, null);
+    }
+
+    private static void Append(SqliteCommand append, string stateName, string grainId, string? recordKey, long? version, byte[]? data)
+    {
+        append.Parameters["$s"].Value = stateName;
+        append.Parameters["$g"].Value = grainId;
+        append.Parameters["$k"].Value = (object?)recordKey ?? DBNull.Value;
+        append.Parameters["$v"].Value = (object?)version ?? DBNull.Value;
+        append.Parameters["$d"].Value = (object?)data ?? DBNull.Value;
+        append.ExecuteNonQuery();
+    }
+
+    /// <summary>Moves every logged write into the tables, oldest first, and empties the log. Returns the rows moved.</summary>
+    private int Fold(SqliteTransaction transaction, string now)
+    {
+        var connection = transaction.Connection!;
+        using var headers = connection.CreateCommand();
+        headers.Transaction = transaction;
+        // The newest header of each state wins (the highest seq, and so the highest version).
+        headers.CommandText = """
+            INSERT INTO grain_state (state_name, grain_id, version, data, updated_at)
+            SELECT state_name, grain_id, version, data, $t FROM grain_log
+            WHERE seq IN (SELECT max(seq) FROM grain_log WHERE record_key IS NULL GROUP BY state_name, grain_id)
+            ON CONFLICT (state_name, grain_id) DO UPDATE SET version = excluded.version, data = excluded.data, updated_at = excluded.updated_at
+            """;
+        headers.Parameters.AddWithValue("$t", now);
+        headers.ExecuteNonQuery();
+        using var records = connection.CreateCommand();
+        records.Transaction = transaction;
+        // The newest write of each record wins.
+        records.CommandText = """
+            INSERT INTO grain_record (state_name, grain_id, record_key, data)
+            SELECT state_name, grain_id, record_key, data FROM grain_log
+            WHERE seq IN (SELECT max(seq) FROM grain_log WHERE record_key IS NOT NULL GROUP BY state_name, grain_id, record_key)
+            ON CONFLICT (state_name, grain_id, record_key) DO UPDATE SET data = excluded.data
+            """;
+        records.ExecuteNonQuery();
+        using var clear = connection.CreateCommand();
+        clear.Transaction = transaction;
+        clear.CommandText = "DELETE FROM grain_log";
+        return clear.ExecuteNonQuery();
     }
 
     private SqliteCommand Prepare(string sql)
@@ -257,5 +374,11 @@ public sealed class SqliteStore : IDisposable
         IReadOnlyList<KeyValuePair<string, byte[]>>? Records)
     {
         public TaskCompletionSource<long> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        /// <summary>The version this write gives if it succeeds.</summary>
+        public long NextVersion => (ExpectedVersion ?? 0) + 1;
+        /// <summary>The pending write of the same state this one was started after, from the version it gives.</summary>
+        public WriteOp? After { get; set; }
+        /// <summary>Set by the writer thread once this write is refused or its commit fails (volatile: read by the next in the chain).</summary>
+        public volatile bool Failed;
     }
 }

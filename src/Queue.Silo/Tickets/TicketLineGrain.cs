@@ -17,9 +17,11 @@ using Orleans.Concurrency;
 namespace CounterQueue.Silo.Tickets;
 
 /// <remarks>
-/// Reentrant so that concurrent requests share one durable write (<see cref="WriteBatcher"/>):
-/// every rule runs synchronously between awaits, so interleaving never splits a change. Each write stores the
-/// line's header and the tickets changed since the last one (<see cref="TicketLineStore"/>).
+/// Reentrant: every rule runs synchronously between awaits, so interleaving never splits a change. Each write stores
+/// the line's header and the tickets changed since the last one (<see cref="TicketLineStore"/>). On the embedded store,
+/// which applies a line's writes in order, each change is handed to the store at once (pipelined: it need not wait for
+/// the previous change to be durable, and shares the store's group commit with every other line); on a store that
+/// does not order writes, concurrent changes share the next write (<see cref="WriteBatcher"/>).
 /// </remarks>
 [Reentrant]
 public sealed class TicketLineGrain(
@@ -28,6 +30,10 @@ public sealed class TicketLineGrain(
     ILogger<TicketLineGrain> logger) : Grain, ITicketLineGrain
 {
     private static readonly TimeSpan RefreshOfficeAfter = TimeSpan.FromMinutes(1);
+    /// <summary>How often at most a line tells the displays its length (real time: a broadcast's pace, not the queue's clock).</summary>
+    private static readonly TimeSpan QueueUpdateEvery = TimeSpan.FromMilliseconds(250);
+    private long _queueUpdateSentAt;
+    private bool _queueUpdatePending;
     private TicketLineKey _key;
     private OfficeDefinition _office = null!;
     private TicketLine _rules = null!;
@@ -72,7 +78,23 @@ public sealed class TicketLineGrain(
     /// ahead of storage, so the activation goes away and the next one reloads what is durable.</summary>
     private async Task PersistAsync()
     {
-        await _writer!.WriteAsync();
+        if (_store.WritesInOrder)
+        {
+            var changed = _rules.TakeChanges();
+            try
+            {
+                await _store.WriteAsync(_state, changed); // handed to the store now; durable when this completes
+            }
+            catch
+            {
+                DeactivateOnIdle(); // this write and every later one failed: the next activation reloads what is durable
+                throw;
+            }
+        }
+        else
+        {
+            await _writer!.WriteAsync();
+        }
         metrics.LineChanged(_key.OfficeId, _key.ServiceId, _key.Day, _rules.WaitingCount, _rules.EstimateWaitForNewTicket());
     }
 
@@ -110,7 +132,7 @@ public sealed class TicketLineGrain(
         metrics.TicketIssued(_key.OfficeId, _key.ServiceId, command.Priority);
         logger.LogInformation("Issued {Number} for {OfficeId}/{ServiceId} ({Priority})", ticket.Number, _key.OfficeId, _key.ServiceId, command.Priority);
         var view = View(ticket);
-        await GrainFactory.PublishAsync(QueueMessage(), LobbyMessage.ToFollowers(view));
+        await PublishAsync(QueueUpdate()); // nobody follows a ticket that did not exist before this answer
         return view;
     }
 
@@ -130,7 +152,7 @@ public sealed class TicketLineGrain(
         {
             await PersistAsync();
             logger.LogInformation("Temporary service {OfficeId}/{ServiceId}: session {State}", _key.OfficeId, _key.ServiceId, open ? "open" : "ended");
-            await GrainFactory.PublishAsync(QueueMessage());
+            await PublishAsync(QueueUpdate());
         }
         return await GetSummaryAsync();
     }
@@ -191,7 +213,7 @@ public sealed class TicketLineGrain(
         metrics.TicketCalled(_key.OfficeId, _key.ServiceId, now - ticket.WaitingSince);
         logger.LogInformation("Called {Number} to counter {CounterId} at {OfficeId}", ticket.Number, counterId, _key.OfficeId);
         var view = View(ticket);
-        await GrainFactory.PublishAsync(CalledMessage(ticket, recall: false), QueueMessage(), LobbyMessage.ToFollowers(view));
+        await PublishAsync(CalledMessage(ticket, recall: false), QueueUpdate(), LobbyMessage.ToFollowers(view));
         return view;
     }
 
@@ -214,7 +236,7 @@ public sealed class TicketLineGrain(
         ChangeAsync(() => _rules.Ready(ticketId, time.GetUtcNow()), (t, view) =>
         [
             LobbyMessage.ToOffice(_key.OfficeId, _office.FloorOf(_rules.Service), new PickupReady(_key.OfficeId, t.Number, _key.ServiceId, t.ReadyAt ?? time.GetUtcNow())),
-            QueueMessage(),
+            QueueUpdate(),
             LobbyMessage.ToFollowers(view),
         ]);
 
@@ -223,7 +245,7 @@ public sealed class TicketLineGrain(
         _office.RequireService(toServiceId);
         var copy = _rules.MoveOut(ticketId, toServiceId, counterId);
         await PersistAsync();
-        await GrainFactory.PublishAsync(QueueMessage());
+        await PublishAsync(QueueUpdate());
         logger.LogInformation("Ticket {Number} moved from {ServiceId} to {ToServiceId} at {OfficeId}", copy.Number, _key.ServiceId, toServiceId, _key.OfficeId);
         return copy;
     }
@@ -236,7 +258,7 @@ public sealed class TicketLineGrain(
         if (!ReferenceEquals(existing, accepted))
         {
             await PersistAsync();
-            await GrainFactory.PublishAsync(QueueMessage(), LobbyMessage.ToFollowers(view));
+            await PublishAsync(QueueUpdate(), LobbyMessage.ToFollowers(view));
         }
         return view;
     }
@@ -245,18 +267,55 @@ public sealed class TicketLineGrain(
     {
         if (!_rules.SetCounterOpen(counterId, open)) return;
         await PersistAsync();
-        await GrainFactory.PublishAsync(QueueMessage()); // the estimate changed
+        await PublishAsync(QueueUpdate()); // the estimate changed
     }
 
     /// <summary>Applies a rule, persists, and tells the lobby (by default: the ticket's followers and the line's length).</summary>
     private async Task<TicketView> ChangeAsync(Func<TicketRecord> change,
-        Func<TicketRecord, TicketView, LobbyMessage[]>? messages = null)
+        Func<TicketRecord, TicketView, LobbyMessage?[]>? messages = null)
     {
         var ticket = change();
         await PersistAsync();
         var view = View(ticket);
-        await GrainFactory.PublishAsync(messages?.Invoke(ticket, view) ?? [LobbyMessage.ToFollowers(view), QueueMessage()]);
+        await PublishAsync(messages?.Invoke(ticket, view) ?? [LobbyMessage.ToFollowers(view), QueueUpdate()]);
         return view;
+    }
+
+    /// <summary>Publishes the given events (null ones skipped) to the lobby.</summary>
+    private Task PublishAsync(params LobbyMessage?[] messages) => GrainFactory.PublishAsync(messages.OfType<LobbyMessage>().ToArray());
+
+    /// <summary>
+    /// The line's length and wait for the displays, at most every <see cref="QueueUpdateEvery"/>: null if one went out
+    /// less than that ago, and then one more goes out when that time is up, with the length as it is then. A quiet
+    /// line's displays hear of each change at once; a busy line's several times a second rather than once per ticket.
+    /// </summary>
+    private LobbyMessage? QueueUpdate()
+    {
+        if (_queueUpdatePending) return null; // the one due will carry this change
+        var sinceLast = TimeProvider.System.GetElapsedTime(_queueUpdateSentAt);
+        if (_queueUpdateSentAt == 0 || sinceLast >= QueueUpdateEvery)
+        {
+            _queueUpdateSentAt = TimeProvider.System.GetTimestamp();
+            return QueueMessage();
+        }
+        _queueUpdatePending = true;
+        _ = PublishQueueUpdateAfterAsync(QueueUpdateEvery - sinceLast);
+        return null;
+    }
+
+    private async Task PublishQueueUpdateAfterAsync(TimeSpan delay)
+    {
+        try
+        {
+            await Task.Delay(delay, TimeProvider.System); // resumes on this grain's scheduler
+            _queueUpdatePending = false;
+            _queueUpdateSentAt = TimeProvider.System.GetTimestamp();
+            await GrainFactory.PublishAsync(QueueMessage());
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Could not tell the lobby the length of line {Line}", _key);
+        }
     }
 
     private LobbyMessage QueueMessage() => LobbyMessage.ToOffice(_key.OfficeId, _office.FloorOf(_rules.Service),

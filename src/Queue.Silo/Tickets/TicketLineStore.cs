@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CounterQueue.Domain.Tickets;
 using CounterQueue.Silo.Storage;
+using Orleans.Storage;
 
 namespace CounterQueue.Silo.Tickets;
 
@@ -40,10 +41,17 @@ public sealed class TicketLineStore(IRecordSetStorage storage, GrainId grainId)
     }
 
     /// <summary>
-    /// Writes the header and the given tickets, if nobody else wrote the line since it was read (the ETag); the state is
-    /// captured when this is called. Completes once durable.
+    /// Whether a write may start before the previous one is durable (the storage applies a line's writes in order):
+    /// then every change is handed to the store at once, and concurrent lines' changes share its commits.
     /// </summary>
-    public async Task WriteAsync(TicketLineState state, IReadOnlyList<TicketRecord> changed)
+    public bool WritesInOrder => storage.NextETagIfOrdered(_etag) is not null;
+
+    /// <summary>
+    /// Writes the header and the given tickets, if nobody else wrote the line since it was read (the ETag); the state is
+    /// captured when this is called. Completes once durable. Unless <see cref="WritesInOrder"/>, the previous write must
+    /// have completed; if it does, the next write expects the ETag this one will have, so it can only succeed after it.
+    /// </summary>
+    public Task WriteAsync(TicketLineState state, IReadOnlyList<TicketRecord> changed)
     {
         var header = JsonSerializer.SerializeToUtf8Bytes(new Header
         {
@@ -54,9 +62,25 @@ public sealed class TicketLineStore(IRecordSetStorage storage, GrainId grainId)
             SessionOpen = state.SessionOpen,
         }, Options);
         // Keyed by arrival, which only grows: new records go at the end of the table's index instead of at random places.
-        var records = changed.Select(t => new KeyValuePair<string, byte[]>(RecordKey(t), JsonSerializer.SerializeToUtf8Bytes(t, Options))).ToList();
-        _etag = await storage.WriteRecordSetAsync(StateName, grainId, header, records, _etag);
+        var records = new List<KeyValuePair<string, byte[]>>(changed.Count);
+        foreach (var t in changed) records.Add(new(RecordKey(t), JsonSerializer.SerializeToUtf8Bytes(t, Options)));
+        var expected = _etag;
+        var write = storage.WriteRecordSetAsync(StateName, grainId, header, records, expected); // started (queued) here
+        if (storage.NextETagIfOrdered(expected) is { } next)
+        {
+            _etag = next;
+            return ConfirmAsync(write, next);
+        }
+        return KeepETagAsync(write);
     }
+
+    private static async Task ConfirmAsync(Task<string> write, string expected)
+    {
+        var etag = await write;
+        if (etag != expected) throw new InconsistentStateException($"The line was stored at {etag}, not {expected}.", etag, expected);
+    }
+
+    private async Task KeepETagAsync(Task<string> write) => _etag = await write;
 
     private static string RecordKey(TicketRecord ticket) => ticket.Arrival.ToString("D12", System.Globalization.CultureInfo.InvariantCulture);
 

@@ -1,4 +1,5 @@
 using CounterQueue.Silo.Infrastructure;
+using CounterQueue.Tests.Support;
 
 namespace CounterQueue.Tests.Storage;
 
@@ -25,7 +26,8 @@ public sealed class WriteBatcherTests
 
         writes[0].SetResult();
         await first;
-        Assert.Equal(2, writes.Count);      // write 2 started only now, carrying both later changes
+        // Write 2 starts only now, carrying both later changes (its start is a continuation of write 1: wait for it).
+        await Poll.UntilAsync(() => writes.Count == 2, TimeSpan.FromSeconds(5), "write 2 starts");
         Assert.False(second.IsCompleted);
         Assert.False(third.IsCompleted);
 
