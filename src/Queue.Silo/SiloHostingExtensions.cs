@@ -31,6 +31,11 @@ public static class SiloHostingExtensions
     {
         var options = builder.GetQueueOptions();
         var dataDirectory = options.DataDirectoryPath;
+        if (options.ClockStart is { } clockStart)
+        {
+            builder.Services.AddSingleton<TimeProvider>(new ShiftedClock(clockStart, TimeProvider.System));
+            builder.Services.AddHostedService<ShiftedClockNotice>();
+        }
         var health = builder.Services.AddHealthChecks().AddClusterCheck();
 
         if (options.IsClusterMode)

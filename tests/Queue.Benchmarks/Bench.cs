@@ -58,7 +58,7 @@ internal static class Bench
     };
 
     /// <summary>The built web app (Release) as its own process, as in production, on a fresh data folder.</summary>
-    public static Process StartApp(string data, int port)
+    public static Process StartApp(string data, int port, IReadOnlyDictionary<string, string>? environment = null)
     {
         var dll = Path.Combine(FindRoot(), "src", "Queue.Web", "bin", "Release", "net10.0", "CounterQueue.Web.dll");
         if (!File.Exists(dll)) throw new FileNotFoundException("Build the solution in Release first (dotnet build -c Release).", dll);
@@ -71,6 +71,7 @@ internal static class Bench
         start.Environment["QUEUE_ADMIN_PASSWORD"] = Password;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"  app: {e.Data}"); };

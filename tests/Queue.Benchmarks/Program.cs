@@ -20,7 +20,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 //   hub     call → TicketCalled at lobby clients beside a bare SignalR hub   [--clients 1,200,1000] [--calls 100]
 //   http    ticket issue over HTTP (wrk) beside its ceilings                 [--window 10] [--windows 6] [--connections 32]
 //   mix     a lobby at its peak, per operation                               [--seconds 30] [--visitors 48] [--phones 200]
-//   soak    memory over a steady day                                         [--minutes 10] [--rate 20]
+//   soak    memory over a steady day (--cross-midnight: the app clock starts 23:57) [--minutes 10] [--rate 20] [--cross-midnight]
 //   line    one line's busy day and its restart                              [--tickets 20000]
 //   rules   the queue rules with BenchmarkDotNet                             [BenchmarkDotNet arguments]
 //   all     every one of the above after another, with their defaults (about 20 minutes; soak [--minutes 10])

@@ -14,12 +14,12 @@ internal sealed class RunningApp : IAsyncDisposable
     private readonly SocketsHttpHandler _handler = new() { MaxConnectionsPerServer = 128 };
     private readonly string _data;
 
-    private RunningApp(string name)
+    private RunningApp(string name, IReadOnlyDictionary<string, string>? environment)
     {
         _data = Path.Combine(Path.GetTempPath(), $"counterqueue-{name}-" + Guid.NewGuid().ToString("N")[..8]);
         var port = Bench.FreePort();
         BaseUrl = $"http://127.0.0.1:{port}";
-        Process = Bench.StartApp(_data, port);
+        Process = Bench.StartApp(_data, port, environment);
         Anonymous = new HttpClient(_handler, disposeHandler: false) { BaseAddress = new Uri(BaseUrl) };
         Staff = new HttpClient(_handler, disposeHandler: false) { BaseAddress = new Uri(BaseUrl) };
     }
@@ -30,9 +30,10 @@ internal sealed class RunningApp : IAsyncDisposable
     /// <summary>Signed in as the admin (every role).</summary>
     public HttpClient Staff { get; }
 
-    public static async Task<RunningApp> StartAsync(string name, OfficeDefinition? office = null, bool openCounters = false)
+    public static async Task<RunningApp> StartAsync(string name, OfficeDefinition? office = null, bool openCounters = false,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
-        var app = new RunningApp(name);
+        var app = new RunningApp(name, environment);
         try
         {
             await Bench.WaitUntilReadyAsync(app.Anonymous);

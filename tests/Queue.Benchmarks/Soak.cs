@@ -10,7 +10,9 @@ namespace CounterQueue.Benchmarks;
 /// <summary>
 /// `-- soak [--minutes 10] [--rate 20]`: a steady day at a realistic rate against the real app (its own process):
 /// --rate tickets a second across 19 services, every ticket called and completed by 19 counters, each ticket read
-/// by its phone. Samples the app's working set every 10 s, to show whether memory stays flat, and its peak.
+/// by its phone. Samples the app's working set every 10 s, to show whether memory stays flat, and its peak, with the
+/// grains in memory (ticket lines, counters). `--cross-midnight` starts the app's clock (Queue:ClockStartsAt) at
+/// 23:57 Japan time, so the run crosses a day: the old day's lines must leave memory a few minutes after midnight.
 /// </summary>
 public static class Soak
 {
@@ -20,7 +22,15 @@ public static class Soak
     {
         var minutes = double.Parse(Bench.Option(args, "--minutes", "10"), CultureInfo.InvariantCulture);
         var rate = int.Parse(Bench.Option(args, "--rate", "20"), CultureInfo.InvariantCulture);
-        await using var app = await RunningApp.StartAsync("soak", Bench.Office("soak", Lines, counters: true), openCounters: true);
+        var crossMidnight = args.Contains("--cross-midnight");
+        var environment = new Dictionary<string, string>();
+        if (crossMidnight)
+        {
+            var today = CounterQueue.Domain.Calendar.Tokyo.DateOf(DateTimeOffset.UtcNow);
+            var start = CounterQueue.Domain.Calendar.Tokyo.At(today, new TimeSpan(23, 57, 0));
+            environment["Queue__ClockStartsAt"] = start.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+        }
+        await using var app = await RunningApp.StartAsync("soak", Bench.Office("soak", Lines, counters: true), openCounters: true, environment);
         {
             var (http, staff, baseUrl) = (app.Anonymous, app.Staff, app.BaseUrl);
 
@@ -69,13 +79,18 @@ public static class Soak
             })).ToList();
             var samples = new List<(double Minute, long WorkingSet)>();
             var clock = Stopwatch.StartNew();
-            Console.WriteLine($"  {"minute",7} {"working set",12} {"issued",8} {"served",8}");
+            Console.WriteLine($"  {"minute",7} {"app clock",10} {"working set",12} {"issued",8} {"served",8} {"lines",6} {"counters",9}");
             while (!stop.IsCancellationRequested)
             {
                 try { await Task.Delay(TimeSpan.FromSeconds(10), stop.Token); } catch (OperationCanceledException) { }
                 app.Process.Refresh();
                 samples.Add((clock.Elapsed.TotalMinutes, app.Process.WorkingSet64));
-                Console.WriteLine($"  {clock.Elapsed.TotalMinutes,7:F1} {app.Process.WorkingSet64 / 1048576.0,9:F0} MB {Interlocked.Read(ref issued),8} {Interlocked.Read(ref served),8}");
+                var runtime = await staff.GetFromJsonAsync<JsonElement>("/api/admin/runtime");
+                var activations = runtime.GetProperty("activations");
+                int Count(string grain) => activations.TryGetProperty(grain, out var n) ? n.GetInt32() : 0;
+                var appClock = runtime.GetProperty("now").GetDateTimeOffset();
+                Console.WriteLine($"  {clock.Elapsed.TotalMinutes,7:F1} {CounterQueue.Domain.Calendar.Tokyo.ToLocal(appClock),10:HH:mm:ss} {app.Process.WorkingSet64 / 1048576.0,9:F0} MB " +
+                                  $"{Interlocked.Read(ref issued),8} {Interlocked.Read(ref served),8} {Count("TicketLineGrain"),6} {Count("CounterGrain"),9}");
             }
             await Task.WhenAll(counters.Append(visitors));
             var firstMinute = samples.Where(s => s.Minute <= 1.05).Select(s => s.WorkingSet).DefaultIfEmpty(0).Average();

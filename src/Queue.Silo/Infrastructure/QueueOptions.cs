@@ -30,6 +30,20 @@ public sealed class QueueOptions
 
     public string ClusterId { get; set; } = "counterqueue";
 
+    /// <summary>
+    /// For demonstrations, staff training and benchmarks only: the clock starts at this instant (ISO 8601 with its
+    /// offset, e.g. 2026-12-01T08:25:00+09:00) and runs at normal speed from there, so a session can begin just before
+    /// opening or midnight. Unset (the default): the machine's clock.
+    /// </summary>
+    public string? ClockStartsAt { get; set; }
+
+    /// <summary><see cref="ClockStartsAt"/> read, or null (also when it does not parse; the validator says so).</summary>
+    public DateTimeOffset? ClockStart =>
+        DateTimeOffset.TryParseExact(ClockStartsAt?.Trim(), ClockFormats, System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.None, out var start) ? start : null;
+
+    private static readonly string[] ClockFormats = ["yyyy-MM-dd'T'HH:mm:sszzz", "yyyy-MM-dd'T'HH:mmzzz", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz"];
+
     /// <summary>The one place that decides the mode: cluster mode on PostgreSQL, or one process on the embedded store.</summary>
     public bool IsClusterMode => !string.IsNullOrWhiteSpace(PostgreSql);
 

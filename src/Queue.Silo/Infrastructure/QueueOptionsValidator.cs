@@ -24,6 +24,8 @@ public sealed class QueueOptionsValidator : IValidateOptions<QueueOptions>
             errors.Add($"Queue:TemporaryCloseRetry {options.TemporaryCloseRetry} must be more than zero and at most a day (e.g. 00:01:00).");
         if (string.IsNullOrWhiteSpace(options.ClusterId) || options.ClusterId.Length > 64 || !options.ClusterId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
             errors.Add($"Queue:ClusterId '{options.ClusterId}' must be 1-64 letters, digits, '-' or '_'.");
+        if (!string.IsNullOrWhiteSpace(options.ClockStartsAt) && options.ClockStart is null)
+            errors.Add($"Queue:ClockStartsAt '{options.ClockStartsAt}' is not a date and time with its offset (e.g. 2026-12-01T08:25:00+09:00); leave it unset to use the machine's clock.");
         if (options.IsClusterMode)
         {
             if (!IPAddress.TryParse(options.AdvertisedAddress, out _))

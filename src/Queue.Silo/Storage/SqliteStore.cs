@@ -25,9 +25,9 @@ public readonly record struct StoredState(byte[]? Data, long Version);
 /// A commit appends its writes to a log table (<c>grain_log</c>, in commit order) instead of updating each grain's rows
 /// where they lie: the rows of different grains live on different pages of the tables' B-trees, and a commit that
 /// touched twenty ticket lines wrote some forty pages to the WAL, where appending to the log writes two or three.
-/// Every <see cref="DefaultFoldEvery"/> logged rows (and at start-up) the log is folded into <c>grain_state</c> and
-/// <c>grain_record</c> in the same transaction as that commit, so each page is written once per fold rather than once
-/// per commit. Reads see the tables with the log laid over them, in one snapshot; the writer checks versions against
+/// Once <see cref="DefaultFoldEvery"/> rows wait in the log, a commit also folds its oldest quarter (and at start-up
+/// all of it) into <c>grain_state</c> and <c>grain_record</c>, in the same transaction, so each page is written once
+/// per fold rather than once per commit, and no commit stalls on folding the whole log. Reads see the tables with the log laid over them, in one snapshot; the writer checks versions against
 /// the log's latest (kept in memory until folded) or the table's.
 /// </remarks>
 public sealed class SqliteStore : IDisposable
@@ -41,11 +41,12 @@ public sealed class SqliteStore : IDisposable
     private readonly Thread _writer;
     private readonly ILogger _logger;
     private readonly SqliteConnection _writeConnection;
-    /// <summary>Writer thread only: the version of each state with a header in the log not yet folded.</summary>
-    private readonly Dictionary<(string State, string Grain), long> _loggedVersions = new();
+    /// <summary>Writer thread only: the version of each state with a header in the log not yet folded, and that header's seq.</summary>
+    private readonly Dictionary<(string State, string Grain), (long Version, long Seq)> _loggedVersions = new();
+    /// <summary>Writer thread only: the last seq given to a logged row, and the last one folded into the tables.</summary>
+    private long _lastSeq, _foldedUpTo;
     /// <summary>The latest write queued for each state, until it completes (under its own lock).</summary>
     private readonly Dictionary<(string State, string Grain), WriteOp> _pending = new();
-    private int _logged;
 
     public SqliteStore(string databasePath, ILogger<SqliteStore> logger, int foldEvery = DefaultFoldEvery)
     {
@@ -95,7 +96,7 @@ public sealed class SqliteStore : IDisposable
             """);
         using (var transaction = _writeConnection.BeginTransaction())
         {
-            var folded = Fold(transaction, DateTimeOffset.UtcNow.ToString("O"));
+            var folded = Fold(transaction, long.MaxValue, DateTimeOffset.UtcNow.ToString("O"));
             transaction.Commit();
             if (folded > 0) _logger.LogInformation("Folded {Count} logged writes into the tables at start-up", folded);
         }
@@ -211,9 +212,9 @@ public sealed class SqliteStore : IDisposable
     private void WriteLoop()
     {
         var batch = new List<WriteOp>(MaxBatch);
-        var versions = new Dictionary<(string, string), long>(); // this batch's new versions, kept once it commits
+        var versions = new Dictionary<(string, string), (long Version, long Seq)>(); // this batch's, kept once it commits
         using var current = Prepare("SELECT version FROM grain_state WHERE state_name = $s AND grain_id = $g");
-        using var append = Prepare("INSERT INTO grain_log (state_name, grain_id, record_key, version, data) VALUES ($s, $g, $k, $v, $d)");
+        using var append = Prepare("INSERT INTO grain_log (seq, state_name, grain_id, record_key, version, data) VALUES ($q, $s, $g, $k, $v, $d)");
         foreach (var first in _queue.GetConsumingEnumerable())
         {
             batch.Clear();
@@ -221,32 +222,27 @@ public sealed class SqliteStore : IDisposable
             batch.Add(first);
             while (batch.Count < MaxBatch && _queue.TryTake(out var next)) batch.Add(next);
             var results = new (long Version, Exception? Error)[batch.Count];
-            var folded = false;
+            var lastSeq = _lastSeq;
             try
             {
                 using var transaction = _writeConnection.BeginTransaction();
                 current.Transaction = append.Transaction = transaction;
-                var logged = 0;
                 for (var i = 0; i < batch.Count; i++)
                 {
-                    results[i] = Apply(batch[i], current, append, versions, ref logged);
+                    results[i] = Apply(batch[i], current, append, versions, ref lastSeq);
                 }
-                if (_logged + logged >= _foldEvery)
-                {
-                    Fold(transaction, DateTimeOffset.UtcNow.ToString("O"));
-                    folded = true;
-                }
+                // Past the threshold, fold the oldest rows: all but (threshold - a quarter), so at least a quarter at once.
+                var foldUpTo = _foldedUpTo;
+                if (lastSeq - _foldedUpTo >= _foldEvery) foldUpTo = lastSeq - (_foldEvery - Math.Max(1, _foldEvery / 4));
+                if (foldUpTo > _foldedUpTo) Fold(transaction, foldUpTo, DateTimeOffset.UtcNow.ToString("O"));
                 transaction.Commit();
-                if (folded)
+                _lastSeq = lastSeq;
+                foreach (var (key, version) in versions) _loggedVersions[key] = version;
+                if (foldUpTo > _foldedUpTo)
                 {
-                    _loggedVersions.Clear();
-                    _logged = 0;
+                    _foldedUpTo = foldUpTo;
+                    foreach (var key in _loggedVersions.Where(v => v.Value.Seq <= foldUpTo).Select(v => v.Key).ToList()) _loggedVersions.Remove(key);
                     Interlocked.Increment(ref _folds);
-                }
-                else
-                {
-                    foreach (var (key, version) in versions) _loggedVersions[key] = version;
-                    _logged += logged;
                 }
                 Interlocked.Increment(ref _commits);
                 Interlocked.Add(ref _writesCommitted, batch.Count);
@@ -275,12 +271,12 @@ public sealed class SqliteStore : IDisposable
 
     /// <summary>Checks one write's expected version and appends it to the log (in this batch's transaction).</summary>
     private (long, Exception?) Apply(WriteOp op, SqliteCommand current, SqliteCommand append,
-        Dictionary<(string, string), long> versions, ref int logged)
+        Dictionary<(string, string), (long Version, long Seq)> versions, ref long lastSeq)
     {
         var key = (op.StateName, op.GrainId);
         long? stored;
-        if (versions.TryGetValue(key, out var inBatch)) stored = inBatch;
-        else if (_loggedVersions.TryGetValue(key, out var inLog)) stored = inLog;
+        if (versions.TryGetValue(key, out var inBatch)) stored = inBatch.Version;
+        else if (_loggedVersions.TryGetValue(key, out var inLog)) stored = inLog.Version;
         else
         {
             current.Parameters["$s"].Value = op.StateName;
@@ -294,15 +290,15 @@ public sealed class SqliteStore : IDisposable
         }
 
         var version = (stored ?? 0) + 1;
-        Append(append, op.StateName, op.GrainId, null, version, op.Data);
-        foreach (var (recordKey, data) in op.Records ?? []) Append(append, op.StateName, op.GrainId, recordKey, null, data);
-        versions[key] = version;
-        logged += 1 + (op.Records?.Count ?? 0);
+        Append(append, ++lastSeq, op.StateName, op.GrainId, null, version, op.Data);
+        versions[key] = (version, lastSeq);
+        foreach (var (recordKey, data) in op.Records ?? []) Append(append, ++lastSeq, op.StateName, op.GrainId, recordKey, null, data);
         return (version, null);
     }
 
-    private static void Append(SqliteCommand append, string stateName, string grainId, string? recordKey, long? version, byte[]? data)
+    private static void Append(SqliteCommand append, long seq, string stateName, string grainId, string? recordKey, long? version, byte[]? data)
     {
+        append.Parameters["$q"].Value = seq;
         append.Parameters["$s"].Value = stateName;
         append.Parameters["$g"].Value = grainId;
         append.Parameters["$k"].Value = (object?)recordKey ?? DBNull.Value;
@@ -311,8 +307,8 @@ public sealed class SqliteStore : IDisposable
         append.ExecuteNonQuery();
     }
 
-    /// <summary>Moves every logged write into the tables, oldest first, and empties the log. Returns the rows moved.</summary>
-    private int Fold(SqliteTransaction transaction, string now)
+    /// <summary>Moves the logged writes up to <paramref name="upTo"/> (seq) into the tables and out of the log. Returns the rows moved.</summary>
+    private static int Fold(SqliteTransaction transaction, long upTo, string now)
     {
         var connection = transaction.Connection!;
         using var headers = connection.CreateCommand();
@@ -321,10 +317,11 @@ public sealed class SqliteStore : IDisposable
         headers.CommandText = """
             INSERT INTO grain_state (state_name, grain_id, version, data, updated_at)
             SELECT state_name, grain_id, version, data, $t FROM grain_log
-            WHERE seq IN (SELECT max(seq) FROM grain_log WHERE record_key IS NULL GROUP BY state_name, grain_id)
+            WHERE seq IN (SELECT max(seq) FROM grain_log WHERE record_key IS NULL AND seq <= $u GROUP BY state_name, grain_id)
             ON CONFLICT (state_name, grain_id) DO UPDATE SET version = excluded.version, data = excluded.data, updated_at = excluded.updated_at
             """;
         headers.Parameters.AddWithValue("$t", now);
+        headers.Parameters.AddWithValue("$u", upTo);
         headers.ExecuteNonQuery();
         using var records = connection.CreateCommand();
         records.Transaction = transaction;
@@ -332,13 +329,15 @@ public sealed class SqliteStore : IDisposable
         records.CommandText = """
             INSERT INTO grain_record (state_name, grain_id, record_key, data)
             SELECT state_name, grain_id, record_key, data FROM grain_log
-            WHERE seq IN (SELECT max(seq) FROM grain_log WHERE record_key IS NOT NULL GROUP BY state_name, grain_id, record_key)
+            WHERE seq IN (SELECT max(seq) FROM grain_log WHERE record_key IS NOT NULL AND seq <= $u GROUP BY state_name, grain_id, record_key)
             ON CONFLICT (state_name, grain_id, record_key) DO UPDATE SET data = excluded.data
             """;
+        records.Parameters.AddWithValue("$u", upTo);
         records.ExecuteNonQuery();
         using var clear = connection.CreateCommand();
         clear.Transaction = transaction;
-        clear.CommandText = "DELETE FROM grain_log";
+        clear.CommandText = "DELETE FROM grain_log WHERE seq <= $u";
+        clear.Parameters.AddWithValue("$u", upTo);
         return clear.ExecuteNonQuery();
     }
 
@@ -346,7 +345,7 @@ public sealed class SqliteStore : IDisposable
     {
         var command = _writeConnection.CreateCommand();
         command.CommandText = sql;
-        foreach (var name in new[] { "$s", "$g", "$d", "$t", "$v", "$k" })
+        foreach (var name in new[] { "$s", "$g", "$d", "$t", "$v", "$k", "$q" })
         {
             if (sql.Contains(name)) command.Parameters.Add(new SqliteParameter { ParameterName = name });
         }

@@ -32,6 +32,8 @@ public sealed class TicketLineGrain(
     private static readonly TimeSpan RefreshOfficeAfter = TimeSpan.FromMinutes(1);
     /// <summary>How often at most a line tells the displays its length (real time: a broadcast's pace, not the queue's clock).</summary>
     private static readonly TimeSpan QueueUpdateEvery = TimeSpan.FromMilliseconds(250);
+    /// <summary>How long after its day's midnight a line leaves memory (late completions of called tickets still land).</summary>
+    private static readonly TimeSpan DayOverGrace = TimeSpan.FromMinutes(2);
     private long _queueUpdateSentAt;
     private bool _queueUpdatePending;
     private TicketLineKey _key;
@@ -52,11 +54,28 @@ public sealed class TicketLineGrain(
         _state = state;
         _writer = new WriteBatcher(WriteAsync, onFailure: DeactivateOnIdle);
         await LoadOfficeAsync();
+        LeaveAfterTheDay();
         if (toMove.Count > 0)
         {
             _rules.ReturnChanges(toMove); // stored the older way: the next write moves them to records
             logger.LogInformation("Line {Line}: {Count} tickets move to per-ticket records on the next write", _key, toMove.Count);
         }
+    }
+
+    /// <summary>
+    /// A day's line has nothing more to do once its day is over: it leaves memory a few minutes after midnight, rather
+    /// than when Orleans finds it idle (a ticket of that day looked up later activates it again, briefly). An old
+    /// day's line activated for such a look-up leaves soon after.
+    /// </summary>
+    private void LeaveAfterTheDay()
+    {
+        var due = Tokyo.At(_key.Day.AddDays(1), TimeSpan.Zero) + DayOverGrace - time.GetUtcNow();
+        this.RegisterGrainTimer(() =>
+        {
+            logger.LogInformation("Line {Line}: its day is over; leaving memory", _key);
+            DeactivateOnIdle();
+            return Task.CompletedTask;
+        }, new GrainTimerCreationOptions(due < DayOverGrace ? DayOverGrace : due, Timeout.InfiniteTimeSpan) { Interleave = true });
     }
 
     /// <summary>One durable write: the header and the tickets changed since the last write (captured now).</summary>

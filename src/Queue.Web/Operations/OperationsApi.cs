@@ -1,4 +1,6 @@
 using CounterQueue.Silo.Infrastructure;
+using CounterQueue.Web.Identity;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -12,6 +14,7 @@ public static class OperationsApi
     public static WebApplication MapOperations(this WebApplication app)
     {
         app.MapHealth();
+        app.MapGet("/api/admin/runtime", RuntimeAsync).WithTags("Operations").RequireAuthorization(IdentityApi.AdminPolicy);
         app.MapOpenApi("/openapi/{documentName}.json");
         // The reference page's script is served from this app (no CDN), and it asks for no web fonts.
         app.MapScalarApiReference("/docs", o => o
@@ -20,6 +23,25 @@ public static class OperationsApi
             .DisableDefaultFonts());
         app.Lifetime.ApplicationStarted.Register(() => PrintBanner(app));
         return app;
+    }
+
+    /// <summary>Grain activations by kind (every silo) and this host's memory: what the cluster holds now.</summary>
+    private static async Task<Ok<RuntimeStatus>> RuntimeAsync(IGrainFactory grains, TimeProvider time)
+    {
+        var statistics = await grains.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics();
+        var activations = statistics
+            .GroupBy(s => ShortName(s.GrainType), StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Sum(s => s.ActivationCount), StringComparer.Ordinal);
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        return TypedResults.Ok(new RuntimeStatus(time.GetUtcNow(), activations, process.WorkingSet64, GC.GetTotalMemory(forceFullCollection: false)));
+    }
+
+    /// <summary>"CounterQueue.Silo.Tickets.TicketLineGrain, CounterQueue.Silo" → "TicketLineGrain".</summary>
+    private static string ShortName(string grainType)
+    {
+        var type = grainType.Split(',')[0].Trim();
+        return type[(type.LastIndexOf('.') + 1)..];
     }
 
     /// <summary>/health/live answers while the process runs; /health/ready only when the cluster and storage answer.</summary>

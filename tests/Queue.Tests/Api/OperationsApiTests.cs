@@ -37,4 +37,20 @@ public sealed class OperationsApiTests(AppFixture app)
         Assert.DoesNotContain("cdn.jsdelivr", html);
         Assert.DoesNotContain("fonts.scalar.com", html);
     }
+
+    [Fact]
+    public async Task The_runtime_status_shows_the_grains_in_memory_to_an_admin_only()
+    {
+        var office = await app.CreateOfficeAsync();
+        using var client = app.CreateClient();
+        Assert.Equal(HttpStatusCode.Created, (await client.PostJsonAsync($"/api/offices/{office.Id}/tickets", new { serviceId = "a" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/admin/runtime")).StatusCode);
+
+        using var admin = app.AdminClient();
+        var status = await (await admin.GetAsync("/api/admin/runtime")).ReadJsonAsync();
+        Assert.True(status["activations"]!["TicketLineGrain"]!.GetValue<int>() >= 1);
+        Assert.True(status["activations"]!["OfficeGrain"]!.GetValue<int>() >= 1);
+        Assert.True(status["workingSetBytes"]!.GetValue<long>() > 0);
+        Assert.Equal(app.Clock.GetUtcNow().Date, status["now"]!.GetValue<DateTimeOffset>().UtcDateTime.Date);
+    }
 }

@@ -58,10 +58,12 @@ public sealed class RunCommandTests : IDisposable
             ["Queue__PostgreSql"] = "Host=127.0.0.1;Database=none",
             ["Queue__AdvertisedAddress"] = "not-an-address",
             ["Queue__TemporaryCloseRetry"] = "-00:01:00",
+            ["Queue__ClockStartsAt"] = "tomorrow morning",
         });
         Assert.Equal(2, exitCode);
         Assert.Contains("Queue:AdvertisedAddress 'not-an-address' is not an IP address", output);
         Assert.Contains("Queue:TemporaryCloseRetry", output);
+        Assert.Contains("Queue:ClockStartsAt 'tomorrow morning' is not a date and time", output);
         Assert.DoesNotMatch(@"(?m)^\s+at \S+\(", output); // no stack frames
 
         (exitCode, output) = await RunToExitAsync(new Dictionary<string, string> { ["Queue__SiloPort"] = "eleven" });

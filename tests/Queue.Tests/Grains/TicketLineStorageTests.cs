@@ -88,4 +88,22 @@ public sealed class TicketLineStorageTests(ClusterFixture fixture)
         Assert.DoesNotContain("A-007", System.Text.Encoding.UTF8.GetString(records.Header!));
         Assert.Equal(["A-007", "A-008"], (await StoredAsync(a)).Tickets.Select(t => t.Number));
     }
+
+    [Fact]
+    public async Task A_line_leaves_memory_a_few_minutes_after_its_day_is_over()
+    {
+        var (today, _) = await NewOfficeAsync();
+        var yesterday = today with { Day = today.Day.AddDays(-1) };
+        await Line(yesterday).GetSummaryAsync(); // looked up after its day (a late ticket): activates it
+        await Line(today).GetSummaryAsync();
+        var management = Grains.GetGrain<IManagementGrain>(0);
+        async Task<bool> ActiveAsync(TicketLineKey key) =>
+            (await management.GetDetailedGrainStatistics()).Any(s => s.GrainId == Line(key).GetGrainId());
+        Assert.True(await ActiveAsync(yesterday));
+
+        fixture.Time.Advance(TimeSpan.FromMinutes(3)); // past the grace after its day
+        await Poll.UntilAsync(async () => !await ActiveAsync(yesterday), TimeSpan.FromSeconds(15), "yesterday's line leaves memory");
+        Assert.True(await ActiveAsync(today)); // today's line stays
+        Assert.Equal(0, (await Line(yesterday).GetSummaryAsync()).Waiting); // and reads back from the store when asked again
+    }
 }
