@@ -23,7 +23,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 //   soak    memory over a steady day (--cross-midnight: the app clock starts 23:57) [--minutes 10] [--rate 20] [--cross-midnight]
 //   line    one line's busy day and its restart                              [--tickets 20000]
 //   rules   the queue rules with BenchmarkDotNet                             [BenchmarkDotNet arguments]
-//   all     every one of the above after another, with their defaults (about 20 minutes; soak [--minutes 10])
+//   all     every one of the above after another, with their defaults (about 20 minutes; soak [--minutes 10] across midnight)
 switch (args.FirstOrDefault())
 {
     case "all":
@@ -31,7 +31,7 @@ switch (args.FirstOrDefault())
         await MixedLoad.RunAsync([]);
         await HubLatency.RunAsync([]);
         await LineGrowth.RunAsync([], Argument);
-        await Soak.RunAsync(["--minutes", Bench.Option(args, "--minutes", "10")]);
+        await Soak.RunAsync(["--minutes", Bench.Option(args, "--minutes", "10"), "--cross-midnight"]);
         RuleBenchmarks.Run([]);
         return;
     case "bare-hub-server": await BareHub.ServeAsync(args); return;

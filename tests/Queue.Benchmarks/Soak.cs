@@ -12,7 +12,7 @@ namespace CounterQueue.Benchmarks;
 /// --rate tickets a second across 19 services, every ticket called and completed by 19 counters, each ticket read
 /// by its phone. Samples the app's working set every 10 s, to show whether memory stays flat, and its peak, with the
 /// grains in memory (ticket lines, counters). `--cross-midnight` starts the app's clock (Queue:ClockStartsAt) at
-/// 23:57 Japan time, so the run crosses a day: the old day's lines must leave memory a few minutes after midnight.
+/// 23:57 Japan time (the day before), so the run crosses a day: the old day's lines must leave memory a few minutes after midnight.
 /// </summary>
 public static class Soak
 {
@@ -26,8 +26,10 @@ public static class Soak
         var environment = new Dictionary<string, string>();
         if (crossMidnight)
         {
-            var today = CounterQueue.Domain.Calendar.Tokyo.DateOf(DateTimeOffset.UtcNow);
-            var start = CounterQueue.Domain.Calendar.Tokyo.At(today, new TimeSpan(23, 57, 0));
+            // The latest 23:57 (Japan) at least a quarter of an hour ago: a simulated clock may not run ahead of the machine's.
+            var day = CounterQueue.Domain.Calendar.Tokyo.DateOf(DateTimeOffset.UtcNow);
+            var start = CounterQueue.Domain.Calendar.Tokyo.At(day, new TimeSpan(23, 57, 0));
+            while (start > DateTimeOffset.UtcNow.AddMinutes(-15)) start = CounterQueue.Domain.Calendar.Tokyo.At(day = day.AddDays(-1), new TimeSpan(23, 57, 0));
             environment["Queue__ClockStartsAt"] = start.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
         }
         await using var app = await RunningApp.StartAsync("soak", Bench.Office("soak", Lines, counters: true), openCounters: true, environment);
@@ -69,6 +71,11 @@ public static class Soak
                     {
                         (await staff.PostAsync($"/api/offices/soak/counters/c{c}/complete", null)).EnsureSuccessStatusCode();
                         Interlocked.Increment(ref served);
+                    }
+                    else if (called.StatusCode == HttpStatusCode.Conflict && (await called.Content.ReadAsStringAsync()).Contains("\"counter-not-open\""))
+                    {
+                        // A new day (after midnight): counters are closed until their staff open them, as each morning.
+                        (await staff.PostAsync($"/api/offices/soak/counters/c{c}/open", null)).EnsureSuccessStatusCode();
                     }
                     else
                     {

@@ -32,8 +32,9 @@ public sealed class QueueOptions
 
     /// <summary>
     /// For demonstrations, staff training and benchmarks only: the clock starts at this instant (ISO 8601 with its
-    /// offset, e.g. 2026-12-01T08:25:00+09:00) and runs at normal speed from there, so a session can begin just before
-    /// opening or midnight. Unset (the default): the machine's clock.
+    /// offset, e.g. 2026-11-20T08:25:00+09:00) and runs at normal speed from there, so a session can begin just before
+    /// opening or midnight. It must not be ahead of the machine's clock (Orleans' membership uses the same clock).
+    /// Unset (the default): the machine's clock.
     /// </summary>
     public string? ClockStartsAt { get; set; }
 

@@ -26,6 +26,8 @@ public sealed class QueueOptionsValidator : IValidateOptions<QueueOptions>
             errors.Add($"Queue:ClusterId '{options.ClusterId}' must be 1-64 letters, digits, '-' or '_'.");
         if (!string.IsNullOrWhiteSpace(options.ClockStartsAt) && options.ClockStart is null)
             errors.Add($"Queue:ClockStartsAt '{options.ClockStartsAt}' is not a date and time with its offset (e.g. 2026-12-01T08:25:00+09:00); leave it unset to use the machine's clock.");
+        else if (options.ClockStart > TimeProvider.System.GetUtcNow()) // the machine's clock: what the simulated one is compared with
+            errors.Add($"Queue:ClockStartsAt {options.ClockStartsAt} is ahead of this machine's clock; a simulated clock can only start in the past (the cluster's membership would take a clock ahead of the machine's for a newer silo and stop this one). Pick the same time on an earlier day.");
         if (options.IsClusterMode)
         {
             if (!IPAddress.TryParse(options.AdvertisedAddress, out _))
