@@ -17,7 +17,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 // Benchmarks. Every figure is printed next to its baseline or ceiling from the same run, because these
 // machines are noisy: compare the ratios, not the absolute numbers. See docs/performance.md.
 //   (none)  durable writes with and without group commit; ticket issue through the grains in-process
-//   hub     call → TicketCalled at lobby clients beside a bare SignalR hub   [--clients 1,200,1000] [--calls 100]
+//   hub     call → TicketCalled at lobby clients beside a bare SignalR hub   [--clients 1,200,1000] [--calls 200]
 //   http    ticket issue over HTTP (wrk) beside its ceilings                 [--window 10] [--windows 6] [--connections 32]
 //   mix     a lobby at its peak, per operation                               [--seconds 30] [--visitors 48] [--phones 200]
 //   soak    memory over a steady day (--cross-midnight: the app clock starts 23:57) [--minutes 10] [--rate 20] [--cross-midnight]
