@@ -1,20 +1,17 @@
 using CounterQueue.Domain.Bookings;
 using CounterQueue.Domain.Calendar;
+using CounterQueue.Tests.Support;
 
 namespace CounterQueue.Tests.Domain;
 
 /// <summary>The booking (予約) rules alone: slots, the booking window, confirmation codes, check-in, calendar files.</summary>
 public sealed class BookingRulesTests
 {
-    private static readonly OfficeSchedule Ward = new()
-    {
-        Weekdays = DailyHours.Parse("08:30", "17:00"),
-        Saturdays = new SaturdayHours { Hours = DailyHours.Parse("08:30", "12:30"), WeeksOfMonth = [2, 4] },
-    };
+    private static readonly OfficeSchedule Ward = TestSchedules.Ward;
 
     private static readonly SlotPolicy Policy = new() { SlotMinutes = 30, Capacity = 2, HorizonDays = 30, CutoffMinutes = 60 };
 
-    private static DateTimeOffset Jst(string local) => DateTimeOffset.Parse(local + "+09:00");
+    private static DateTimeOffset Jst(string local) => TestSchedules.Jst(local);
 
     [Theory]
     [InlineData("2026-11-24", 17, "08:30", "16:30")] // Tuesday: 08:30-17:00 in 30-minute slots

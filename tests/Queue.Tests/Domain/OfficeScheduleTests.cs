@@ -1,16 +1,13 @@
 using CounterQueue.Domain.Calendar;
+using CounterQueue.Tests.Support;
 
 namespace CounterQueue.Tests.Domain;
 
 public sealed class OfficeScheduleTests
 {
-    private static readonly OfficeSchedule Ward = new()
-    {
-        Weekdays = DailyHours.Parse("08:30", "17:00"),
-        Saturdays = new SaturdayHours { Hours = DailyHours.Parse("08:30", "12:30"), WeeksOfMonth = [2, 4] },
-    };
+    private static readonly OfficeSchedule Ward = TestSchedules.Ward;
 
-    private static DateTimeOffset Jst(string local) => DateTimeOffset.Parse(local + "+09:00");
+    private static DateTimeOffset Jst(string local) => TestSchedules.Jst(local);
 
     [Theory]
     [InlineData("2026-11-24T08:29:59", false)] // Tuesday, before opening
