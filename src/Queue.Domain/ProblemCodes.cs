@@ -17,6 +17,7 @@ public static class ProblemCodes
     public const string TicketNotFound = "ticket-not-found";
     public const string ProcedureNotFound = "procedure-not-found";
     public const string ScheduleNotFound = "schedule-not-found";
+    public const string BookingNotFound = "booking-not-found";
 
     // The request itself (400, 413, 415, 405)
     public const string BadRequest = "bad-request";
@@ -66,6 +67,15 @@ public static class ProblemCodes
     public const string SessionOverlap = "session-overlap";
     public const string ServiceNotTemporary = "service-not-temporary";
     public const string TooManySchedules = "too-many-schedules";
+
+    // Bookings (予約)
+    public const string ServiceNotBookable = "service-not-bookable";
+    public const string NotASlot = "not-a-slot";
+    public const string SlotFull = "slot-full";
+    public const string SlotPast = "slot-past";
+    public const string SlotCutOff = "slot-cut-off";
+    public const string SlotBeyondHorizon = "slot-beyond-horizon";
+    public const string BookingNotCancellable = "booking-not-cancellable";
 
     // The service itself (503, 500)
     public const string Unavailable = "unavailable";

@@ -1,5 +1,6 @@
 using CounterQueue.Display;
 using CounterQueue.Silo;
+using CounterQueue.Web.Bookings;
 using CounterQueue.Web.Counters;
 using CounterQueue.Web.Identity;
 using CounterQueue.Web.Infrastructure;
@@ -24,6 +25,7 @@ return QueueHost.Run(args, builder =>
     app.MapIdentityApi();
     app.MapOfficeApi();
     app.MapTicketApi();
+    app.MapBookingApi();
     app.MapCounterApi();
     app.MapTemporaryCounterApi();
     app.MapLobby();

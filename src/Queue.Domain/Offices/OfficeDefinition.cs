@@ -32,6 +32,8 @@ public sealed record ServiceDefinition
     /// <summary>Used for wait estimates until there are measured service times.</summary>
     public double DefaultServiceMinutes { get; init; } = 8;
     public bool Bookable { get; init; }
+    /// <summary>How a bookable service's slots run (予約枠); the defaults when null.</summary>
+    public Bookings.SlotPolicy? Booking { get; init; }
     /// <summary>Temporary (臨時) services take tickets only while one of their sessions is open.</summary>
     public bool Temporary { get; init; }
 }
@@ -112,6 +114,8 @@ public static partial class OfficeDefinitionValidator
                 CheckUnique(errors, $"step of '{service.Id}'", service.Steps.Select(s => s.Id));
             }
             if (service.DefaultServiceMinutes is <= 0 or > 240) errors.Add($"Service '{service.Id}' default service minutes must be in (0, 240].");
+            foreach (var problem in service.Booking?.Problems() ?? []) errors.Add($"Service '{service.Id}' booking: {problem}");
+            if (service.Booking is not null && !service.Bookable) errors.Add($"Service '{service.Id}' has booking settings but is not bookable.");
         }
         foreach (var counter in office.Counters)
         {

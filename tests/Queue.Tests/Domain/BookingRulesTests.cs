@@ -120,4 +120,30 @@ public sealed class BookingRulesTests
         var unfolded = ics.Replace("\r\n ", "");
         Assert.Contains("DESCRIPTION:予約番号 K7RM-3XHA\\n" + new string('あ', 40) + "\r\n", unfolded);
     }
+
+    [Fact]
+    public void A_day_books_up_to_each_slots_capacity_and_a_cancelled_place_is_free_again_at_once()
+    {
+        var state = new BookingDayState();
+        var day = new BookingDay(state, new DateOnly(2026, 11, 24), Ward, Policy);
+        var now = Jst("2026-11-20T09:00:00");
+        var ten = Jst("2026-11-24T10:00:00");
+        day.Book("b1", "AAAA-AAAA", ten, now, new BookingContact("山田", null, null), "ja");
+        day.Book("b2", "CCCC-CCCC", ten, now, null, null);
+        var full = Assert.Throws<CounterQueue.Domain.QueueRuleException>(() => day.Book("b3", "EEEE-EEEE", ten, now, null, null));
+        Assert.Equal("slot-full", full.Code);
+        Assert.Equal(0, day.Availability(now).Single(s => s.Start == ten).Remaining);
+        Assert.Equal(2, day.Availability(now).Single(s => s.Start == ten.AddMinutes(30)).Remaining);
+
+        Assert.Equal(BookingStatus.Cancelled, day.Cancel("b1", now).Status);
+        Assert.Equal(1, day.Availability(now).Single(s => s.Start == ten).Remaining);
+        Assert.Equal("b3", day.Book("b3", "EEEE-EEEE", ten, now, null, null).Id);
+
+        Assert.Equal("not-a-slot", Assert.Throws<CounterQueue.Domain.QueueRuleException>(() => day.Book("b4", "F", Jst("2026-11-25T10:00:00"), now, null, null)).Code); // another day
+        Assert.Equal("booking-not-found", Assert.Throws<CounterQueue.Domain.QueueRuleException>(() => day.Cancel("nobody", now)).Code);
+        state.Bookings[1] = state.Bookings[1] with { Status = BookingStatus.CheckedIn };
+        Assert.Equal("booking-not-cancellable", Assert.Throws<CounterQueue.Domain.QueueRuleException>(() => day.Cancel("b2", now)).Code);
+        // Once the cut-off has passed, no slot of the morning shows a place.
+        Assert.All(day.Availability(Jst("2026-11-24T11:30:00")).Where(s => s.Start < Jst("2026-11-24T12:30:00")), s => Assert.Equal(0, s.Remaining));
+    }
 }

@@ -1,0 +1,66 @@
+using CounterQueue.Domain.Calendar;
+
+namespace CounterQueue.Domain.Bookings;
+
+/// <summary>The bookings of one service on one day, as stored.</summary>
+public sealed class BookingDayState
+{
+    public List<BookingRecord> Bookings { get; set; } = [];
+}
+
+/// <summary>
+/// The booking rules of one service's day (予約): the day's slots and their remaining places, booking a place (never
+/// beyond a slot's capacity), cancelling (the place is free again at once). One service's day is one unit, so booking
+/// never contends with another service or day.
+/// </summary>
+public sealed class BookingDay(BookingDayState state, DateOnly day, OfficeSchedule hours, SlotPolicy policy)
+{
+    public IReadOnlyList<BookingRecord> Bookings => state.Bookings;
+
+    public BookingRecord? Find(string bookingId) => state.Bookings.FirstOrDefault(b => b.Id == bookingId);
+
+    private int Taken(Slot slot) => state.Bookings.Count(b => b.Start == slot.Start && b.Status != BookingStatus.Cancelled);
+
+    /// <summary>Every slot of the day with the places that can still be booked at <paramref name="now"/>.</summary>
+    public IReadOnlyList<SlotAvailability> Availability(DateTimeOffset now) =>
+        SlotCalendar.SlotsOn(day, hours, policy)
+            .Select(s => new SlotAvailability(s.Start, s.End, policy.Capacity,
+                SlotCalendar.Check(s, now, policy with { Capacity = int.MaxValue }, 0) is null ? Math.Max(0, policy.Capacity - Taken(s)) : 0))
+            .ToList();
+
+    /// <summary>Books a place in the slot starting at <paramref name="start"/>, or says in a 409 why it cannot be booked.</summary>
+    public BookingRecord Book(string id, string code, DateTimeOffset start, DateTimeOffset now, BookingContact? contact, string? language)
+    {
+        if (Tokyo.DateOf(start) != day || SlotCalendar.Find(start, hours, policy) is not { } slot)
+            throw QueueRuleException.Conflict(ProblemCodes.NotASlot, "No slot of this service starts at that time; ask for the day's slots.");
+        var refusal = SlotCalendar.Check(slot, now, policy, Taken(slot));
+        if (refusal is { } why) throw Refused(why);
+        var booking = new BookingRecord
+        {
+            Id = id, Code = code, Start = slot.Start, End = slot.End, Language = language, Contact = contact, BookedAt = now,
+        };
+        state.Bookings.Add(booking);
+        return booking;
+    }
+
+    /// <summary>Cancels a booking that is still booked; its place is free again at once. Cancelling twice is not an error.</summary>
+    public BookingRecord Cancel(string bookingId, DateTimeOffset now)
+    {
+        var index = state.Bookings.FindIndex(b => b.Id == bookingId);
+        if (index < 0) throw QueueRuleException.NotFound(ProblemCodes.BookingNotFound, "No such booking.");
+        var booking = state.Bookings[index];
+        if (booking.Status == BookingStatus.Cancelled) return booking;
+        if (booking.Status != BookingStatus.Booked)
+            throw QueueRuleException.Conflict(ProblemCodes.BookingNotCancellable, $"A booking that is {booking.Status} can no longer be cancelled.");
+        return state.Bookings[index] = booking with { Status = BookingStatus.Cancelled, CancelledAt = now };
+    }
+
+    private static QueueRuleException Refused(BookingRefusal refusal) => refusal switch
+    {
+        BookingRefusal.Full => QueueRuleException.Conflict(ProblemCodes.SlotFull, "Every place in this slot is taken; choose another slot."),
+        BookingRefusal.Past => QueueRuleException.Conflict(ProblemCodes.SlotPast, "This slot has already begun."),
+        BookingRefusal.CutOff => QueueRuleException.Conflict(ProblemCodes.SlotCutOff, "This slot is too close to its start to be booked; take a ticket at the office instead."),
+        BookingRefusal.BeyondHorizon => QueueRuleException.Conflict(ProblemCodes.SlotBeyondHorizon, "This slot is too far ahead to be booked yet."),
+        _ => QueueRuleException.Conflict(ProblemCodes.NotASlot, "No slot of this service starts at that time."),
+    };
+}

@@ -1,0 +1,18 @@
+namespace CounterQueue.Domain.Bookings;
+
+/// <summary>One booking of a slot.</summary>
+public sealed record BookingRecord
+{
+    public required string Id { get; init; }
+    /// <summary>The confirmation code (<see cref="ConfirmationCode"/>).</summary>
+    public required string Code { get; init; }
+    public required DateTimeOffset Start { get; init; }
+    public required DateTimeOffset End { get; init; }
+    public BookingStatus Status { get; init; } = BookingStatus.Booked;
+    public string? Language { get; init; }
+    public BookingContact? Contact { get; init; }
+    public required DateTimeOffset BookedAt { get; init; }
+    public DateTimeOffset? CancelledAt { get; init; }
+
+    public Slot Slot => new(Start, End);
+}

@@ -1,0 +1,85 @@
+using CounterQueue.Domain;
+using CounterQueue.Domain.Bookings;
+using CounterQueue.Domain.Offices;
+using CounterQueue.Silo.Offices;
+using Microsoft.Extensions.Logging;
+
+namespace CounterQueue.Silo.Bookings;
+
+/// <summary>
+/// Thin: holds one service's bookings of one day, applies <see cref="BookingDay"/>'s rules and persists before it
+/// answers. Not reentrant, so visitors booking the last place at once are taken one after another and exactly the
+/// capacity succeed.
+/// </summary>
+public sealed class BookingDayGrain(
+    [PersistentState("bookingDay", StorageNames.Queue)] IPersistentState<BookingDayState> state,
+    TimeProvider time,
+    ILogger<BookingDayGrain> logger) : Grain, IBookingDayGrain
+{
+    private BookingDayKey _key;
+    private OfficeDefinition _office = null!;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _key = BookingDayKey.Parse(this.GetPrimaryKeyString());
+        _office = await GrainFactory.GetGrain<IOfficeGrain>(_key.OfficeId).GetAsync()
+                  ?? throw QueueRuleException.NotFound(ProblemCodes.OfficeNotFound, $"There is no office '{_key.OfficeId}'.");
+    }
+
+    /// <summary>The rules over today's definition of the office (an administrator may have changed the slots).</summary>
+    private async Task<BookingDay> DayAsync()
+    {
+        _office = await GrainFactory.GetGrain<IOfficeGrain>(_key.OfficeId).GetAsync() ?? _office;
+        var service = _office.RequireService(_key.ServiceId);
+        if (!service.Bookable) throw QueueRuleException.Conflict(ProblemCodes.ServiceNotBookable, $"'{service.Id}' cannot be booked; take a ticket at the office.");
+        return new BookingDay(state.State, _key.Day, _office.Hours, service.Booking ?? new SlotPolicy());
+    }
+
+    public async Task<IReadOnlyList<SlotAvailability>> SlotsAsync() => (await DayAsync()).Availability(time.GetUtcNow());
+
+    public async Task<BookingView> BookAsync(BookCommand command)
+    {
+        if (BookingId.Day(command.BookingId) != _key)
+            throw QueueRuleException.Invalid(ProblemCodes.Validation, "The booking id does not belong to this service's day.");
+        var day = await DayAsync();
+        if (day.Find(command.BookingId) is { } existing) return View(existing); // a retry of the same booking
+        var booking = day.Book(command.BookingId, ConfirmationCode.New(), command.Start, time.GetUtcNow(), command.Contact, command.Language);
+        await WriteAsync(() => state.State.Bookings.Remove(booking));
+        logger.LogInformation("Booked {OfficeId}/{ServiceId} at {Start:yyyy-MM-dd HH:mm}", _key.OfficeId, _key.ServiceId, CounterQueue.Domain.Calendar.Tokyo.ToLocal(booking.Start));
+        return View(booking);
+    }
+
+    public Task<BookingView?> GetAsync(string bookingId) =>
+        Task.FromResult(state.State.Bookings.FirstOrDefault(b => b.Id == bookingId) is { } booking ? View(booking) : null);
+
+    public async Task<BookingView> CancelAsync(string bookingId)
+    {
+        var before = state.State.Bookings.FirstOrDefault(b => b.Id == bookingId);
+        var day = await DayAsync();
+        var cancelled = day.Cancel(bookingId, time.GetUtcNow());
+        if (!ReferenceEquals(before, cancelled))
+        {
+            await WriteAsync(() => state.State.Bookings[state.State.Bookings.IndexOf(cancelled)] = before!);
+            logger.LogInformation("Booking cancelled at {OfficeId}/{ServiceId}", _key.OfficeId, _key.ServiceId);
+        }
+        return View(cancelled);
+    }
+
+    /// <summary>Persists; if that fails, undoes the change in memory and leaves, so the next activation reads what is durable.</summary>
+    private async Task WriteAsync(Action undo)
+    {
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            undo();
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    private BookingView View(BookingRecord b) =>
+        new(b.Id, b.Code, _key.OfficeId, _key.ServiceId, b.Start, b.End, b.Status, b.Language);
+}

@@ -1,0 +1,123 @@
+using System.Text.RegularExpressions;
+using CounterQueue.Domain;
+using CounterQueue.Domain.Bookings;
+using CounterQueue.Domain.Calendar;
+using CounterQueue.Domain.Offices;
+using CounterQueue.Silo.Bookings;
+using CounterQueue.Silo.Offices;
+using CounterQueue.Web.Infrastructure;
+using CounterQueue.Web.Tickets;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CounterQueue.Web.Bookings;
+
+/// <summary>
+/// Window booking (予約): a bookable service's slots for a day, booking a place, reading and cancelling it with the
+/// booking's id. One grain per service and day holds the places, so booking never contends across services or days.
+/// </summary>
+public static partial class BookingApi
+{
+    public static WebApplication MapBookingApi(this WebApplication app)
+    {
+        var bookings = app.MapGroup("/api").WithTags("Bookings");
+        bookings.MapGet("/offices/{officeId}/services/{serviceId}/slots", SlotsAsync);
+        bookings.MapPost("/bookings", BookAsync);
+        bookings.MapGet("/bookings/{bookingId}", GetAsync);
+        bookings.MapDelete("/bookings/{bookingId}", CancelAsync);
+        return app;
+    }
+
+    /// <summary>The slots of a bookable service on a day (today when no date is given), with the places left.</summary>
+    private static async Task<Ok<IReadOnlyList<SlotAvailability>>> SlotsAsync(string officeId, string serviceId, string? date,
+        OfficeCatalog catalog, IGrainFactory grains, TimeProvider time)
+    {
+        var (office, _) = await BookableAsync(catalog, officeId, serviceId);
+        var day = Validate.Date(date, "date") ?? Tokyo.DateOf(time.GetUtcNow());
+        RequireBookableDay(day, time);
+        return TypedResults.Ok(await Day(grains, office.Id, serviceId, day).SlotsAsync());
+    }
+
+    /// <summary>Books a place in a slot. Send an Idempotency-Key so a retried request never books two places.</summary>
+    private static async Task<IResult> BookAsync(BookingRequest request, HttpContext context, OfficeCatalog catalog,
+        IGrainFactory grains, TimeProvider time, Idempotency idempotency)
+    {
+        var officeId = Validate.Required(request.OfficeId, "officeId", 40);
+        var serviceId = Validate.Required(request.ServiceId, "serviceId", 40);
+        var start = request.Start ?? throw Validate.Invalid("'start' is required: the start of a slot, e.g. 2026-12-01T10:00:00+09:00.");
+        var (office, _) = await BookableAsync(catalog, officeId, serviceId);
+        var day = Tokyo.DateOf(start);
+        RequireBookableDay(day, time);
+        var contact = ValidContact(request.Contact);
+        var language = Validate.Language(request.Language);
+        var key = new BookingDayKey(office.Id, serviceId, day);
+        return await idempotency.RunAsync(context, $"bookings:{office.Id}", $"{serviceId}|{start:O}|{language}",
+            BookingId.New(key),
+            async bookingId =>
+            {
+                var booking = await grains.GetGrain<IBookingDayGrain>(key.ToGrainKey()).BookAsync(new BookCommand(bookingId, start, contact, language));
+                return (booking, $"/api/bookings/{booking.BookingId}");
+            });
+    }
+
+    private static async Task<Ok<BookingView>> GetAsync(string bookingId, OfficeCatalog catalog, IGrainFactory grains) =>
+        TypedResults.Ok(await (await DayOfAsync(bookingId, catalog, grains)).GetAsync(bookingId) ?? throw NotFound());
+
+    /// <summary>Cancels a booking; its place is free again at once.</summary>
+    private static async Task<NoContent> CancelAsync(string bookingId, OfficeCatalog catalog, IGrainFactory grains)
+    {
+        await (await DayOfAsync(bookingId, catalog, grains)).CancelAsync(bookingId);
+        return TypedResults.NoContent();
+    }
+
+    private static IBookingDayGrain Day(IGrainFactory grains, string officeId, string serviceId, DateOnly day) =>
+        grains.GetGrain<IBookingDayGrain>(new BookingDayKey(officeId, serviceId, day).ToGrainKey());
+
+    /// <summary>The grain holding a booking, found from its id without activating anything for an id that cannot exist.</summary>
+    private static async Task<IBookingDayGrain> DayOfAsync(string bookingId, OfficeCatalog catalog, IGrainFactory grains)
+    {
+        if (BookingId.Day(bookingId) is not { } key) throw NotFound();
+        if (await catalog.FindAsync(key.OfficeId) is not { } office || office.FindService(key.ServiceId) is not { Bookable: true }) throw NotFound();
+        return grains.GetGrain<IBookingDayGrain>(key.ToGrainKey());
+    }
+
+    private static QueueRuleException NotFound() => QueueRuleException.NotFound(ProblemCodes.BookingNotFound, "No such booking.");
+
+    private static async Task<(OfficeDefinition Office, ServiceDefinition Service)> BookableAsync(OfficeCatalog catalog, string officeId, string serviceId)
+    {
+        var office = await catalog.RequireAsync(officeId);
+        var service = office.RequireService(serviceId);
+        if (!service.Bookable) throw QueueRuleException.Conflict(ProblemCodes.ServiceNotBookable, $"'{serviceId}' cannot be booked; take a ticket at the office.");
+        return (office, service);
+    }
+
+    /// <summary>Only today up to the longest horizon a service may have: no grain for a day nobody can book.</summary>
+    private static void RequireBookableDay(DateOnly day, TimeProvider time)
+    {
+        var today = Tokyo.DateOf(time.GetUtcNow());
+        if (day < today || day > today.AddDays(SlotPolicy.MaxHorizonDays))
+            throw Validate.Invalid($"The date must be from today to {SlotPolicy.MaxHorizonDays} days ahead (Japan time).");
+    }
+
+    /// <summary>Contact details are optional; what is given must look like what it says it is.</summary>
+    private static BookingContact? ValidContact(BookingContact? contact)
+    {
+        if (contact is null) return null;
+        var name = Optional(contact.Name, "contact.name", 100);
+        var phone = Optional(contact.Phone, "contact.phone", 30);
+        var email = Optional(contact.Email, "contact.email", 254);
+        if (phone is not null && !PhonePattern().IsMatch(phone)) throw Validate.Invalid("'contact.phone' may hold digits, spaces, '+', '-' and brackets only.");
+        if (email is not null && !EmailPattern().IsMatch(email)) throw Validate.Invalid("'contact.email' is not an e-mail address.");
+        return name is null && phone is null && email is null ? null : new BookingContact(name, phone, email);
+    }
+
+    private static string? Optional(string? value, string field, int maxLength)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return null;
+        value = value.Trim();
+        if (value.Length > maxLength || value.Any(char.IsControl)) throw Validate.Invalid($"'{field}' must be at most {maxLength} characters, with no control characters.");
+        return value;
+    }
+
+    [GeneratedRegex(@"^[0-9+\-() ]{3,30}$")] private static partial Regex PhonePattern();
+    [GeneratedRegex(@"^[^@\s]{1,64}@[^@\s]{1,189}\.[^@\s]{1,60}$")] private static partial Regex EmailPattern();
+}

@@ -1,0 +1,152 @@
+using System.Net;
+using System.Net.Http.Json;
+using CounterQueue.Domain.Bookings;
+using CounterQueue.Domain.Calendar;
+using CounterQueue.Domain.Offices;
+using CounterQueue.Tests.Support;
+
+namespace CounterQueue.Tests.Api;
+
+/// <summary>Window booking (予約) over the API: slots, book, read, cancel, the last place, bad input.</summary>
+[Collection(AppCollection.Name)]
+public sealed class BookingApiTests(AppFixture app)
+{
+    private static readonly SlotPolicy Policy = new() { SlotMinutes = 30, Capacity = 3, HorizonDays = 30, CutoffMinutes = 60 };
+
+    /// <summary>An office open on weekdays 08:30-17:00 (and the 2nd and 4th Saturdays) whose service "a" is bookable.</summary>
+    private async Task<OfficeDefinition> BookableOfficeAsync()
+    {
+        var office = TestOffices.Create(hours: TestSchedules.Ward);
+        office = office with { Services = office.Services.Select(s => s.Id == "a" ? s with { Bookable = true, Booking = Policy } : s).ToList() };
+        return await app.CreateOfficeAsync(office);
+    }
+
+    /// <summary>The next weekday at least two days ahead that is not a holiday: its slots are all open for booking.</summary>
+    private DateOnly BookableDay()
+    {
+        var day = app.Today.AddDays(2);
+        while (TestSchedules.Ward.HoursOn(day) is not { Opens.Hours: 8 }) day = day.AddDays(1);
+        return day;
+    }
+
+    private static Task<HttpResponseMessage> BookAsync(HttpClient client, string officeId, DateTimeOffset start, object? contact = null, string? key = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/bookings")
+        {
+            Content = JsonContent.Create(new { officeId, serviceId = "a", start, contact, language = "en" }, options: ApiJson.Options),
+        };
+        if (key is not null) request.Headers.Add("Idempotency-Key", key);
+        return client.SendAsync(request);
+    }
+
+    private static async Task<string> CodeAsync(HttpResponseMessage response) => (await response.ReadJsonAsync())["code"]!.GetValue<string>();
+
+    [Fact]
+    public async Task A_visitor_books_a_slot_reads_it_and_cancels_it_and_the_place_is_free_again()
+    {
+        var office = await BookableOfficeAsync();
+        var day = BookableDay();
+        using var client = app.CreateClient();
+        var slotsUrl = $"/api/offices/{office.Id}/services/a/slots?date={day:yyyy-MM-dd}";
+        var slots = (await (await client.GetAsync(slotsUrl)).ReadJsonAsync()).AsArray();
+        Assert.Equal(17, slots.Count); // 08:30-17:00 in 30 minutes
+        Assert.All(slots, s => Assert.Equal(3, s!["remaining"]!.GetValue<int>()));
+        var start = Tokyo.At(day, new TimeSpan(10, 0, 0));
+
+        var booked = await BookAsync(client, office.Id, start, new { name = "山田 花子", phone = "044-201-3111" });
+        Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
+        var booking = await booked.ReadJsonAsync();
+        var id = booking["bookingId"]!.GetValue<string>();
+        Assert.Equal($"/api/bookings/{id}", booked.Headers.Location!.OriginalString);
+        Assert.Matches("^[ACEFHJKMNPRTWXY3479]{4}-[ACEFHJKMNPRTWXY3479]{4}$", booking["code"]!.GetValue<string>());
+        Assert.Equal(("booked", start, start.AddMinutes(30)),
+            (booking["status"]!.GetValue<string>(), booking["start"]!.GetValue<DateTimeOffset>(), booking["end"]!.GetValue<DateTimeOffset>()));
+        Assert.DoesNotContain("山田", booking.ToJsonString()); // contact details are not shown back
+        Assert.Equal(2, (await (await client.GetAsync(slotsUrl)).ReadJsonAsync()).AsArray().Single(s => s!["start"]!.GetValue<DateTimeOffset>() == start)!["remaining"]!.GetValue<int>());
+
+        Assert.Equal(id, (await (await client.GetAsync($"/api/bookings/{id}")).ReadJsonAsync())["bookingId"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/bookings/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/bookings/{id}")).StatusCode); // again: no error
+        Assert.Equal("cancelled", (await (await client.GetAsync($"/api/bookings/{id}")).ReadJsonAsync())["status"]!.GetValue<string>());
+        Assert.Equal(3, (await (await client.GetAsync(slotsUrl)).ReadJsonAsync()).AsArray().Single(s => s!["start"]!.GetValue<DateTimeOffset>() == start)!["remaining"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Of_many_visitors_booking_the_last_places_at_once_exactly_the_capacity_succeed()
+    {
+        var office = await BookableOfficeAsync();
+        var start = Tokyo.At(BookableDay(), new TimeSpan(14, 0, 0));
+        using var client = app.CreateClient();
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => BookAsync(client, office.Id, start)));
+        Assert.Equal(3, responses.Count(r => r.StatusCode == HttpStatusCode.Created));
+        var refused = responses.Where(r => r.StatusCode != HttpStatusCode.Created).ToList();
+        Assert.Equal(17, refused.Count);
+        foreach (var response in refused)
+        {
+            Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+            Assert.Equal("slot-full", await CodeAsync(response));
+        }
+    }
+
+    [Fact]
+    public async Task A_retried_booking_with_the_same_key_books_one_place()
+    {
+        var office = await BookableOfficeAsync();
+        var start = Tokyo.At(BookableDay(), new TimeSpan(11, 0, 0));
+        using var client = app.CreateClient();
+        var first = await (await BookAsync(client, office.Id, start, key: "kiosk-7-0001")).ReadJsonAsync();
+        var again = await BookAsync(client, office.Id, start, key: "kiosk-7-0001");
+        Assert.Equal(HttpStatusCode.Created, again.StatusCode);
+        Assert.Equal(first["bookingId"]!.GetValue<string>(), (await again.ReadJsonAsync())["bookingId"]!.GetValue<string>());
+        var slots = (await (await client.GetAsync($"/api/offices/{office.Id}/services/a/slots?date={Tokyo.DateOf(start):yyyy-MM-dd}")).ReadJsonAsync()).AsArray();
+        Assert.Equal(2, slots.Single(s => s!["start"]!.GetValue<DateTimeOffset>() == start)!["remaining"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Bad_bookings_get_a_clear_problem_and_book_nothing()
+    {
+        var office = await BookableOfficeAsync();
+        var day = BookableDay();
+        using var client = app.CreateClient();
+        async Task ExpectAsync(HttpResponseMessage response, HttpStatusCode status, string code)
+        {
+            Assert.Equal(status, response.StatusCode);
+            Assert.Equal(code, await CodeAsync(response));
+        }
+
+        await ExpectAsync(await client.PostJsonAsync("/api/bookings", new { officeId = office.Id, serviceId = "a" }), HttpStatusCode.BadRequest, "validation");
+        await ExpectAsync(await BookAsync(client, office.Id, Tokyo.At(day, new TimeSpan(10, 10, 0))), HttpStatusCode.Conflict, "not-a-slot");
+        await ExpectAsync(await BookAsync(client, office.Id, Tokyo.At(day, new TimeSpan(7, 0, 0))), HttpStatusCode.Conflict, "not-a-slot"); // before opening
+        await ExpectAsync(await BookAsync(client, office.Id, Tokyo.At(app.Today.AddDays(-1), new TimeSpan(10, 0, 0))), HttpStatusCode.BadRequest, "validation");
+        await ExpectAsync(await BookAsync(client, office.Id, Tokyo.At(app.Today.AddDays(400), new TimeSpan(10, 0, 0))), HttpStatusCode.BadRequest, "validation");
+        await ExpectAsync(await BookAsync(client, office.Id, Tokyo.At(app.Today.AddDays(60), new TimeSpan(10, 0, 0))), HttpStatusCode.Conflict,
+            TestSchedules.Ward.HoursOn(app.Today.AddDays(60)) is null ? "not-a-slot" : "slot-beyond-horizon");
+        await ExpectAsync(await BookAsync(client, "no-such-office", Tokyo.At(day, new TimeSpan(10, 0, 0))), HttpStatusCode.NotFound, "office-not-found");
+        await ExpectAsync(await client.PostJsonAsync("/api/bookings", new { officeId = office.Id, serviceId = "b", start = Tokyo.At(day, new TimeSpan(10, 0, 0)) }),
+            HttpStatusCode.Conflict, "service-not-bookable");
+        await ExpectAsync(await BookAsync(client, office.Id, Tokyo.At(day, new TimeSpan(10, 0, 0)), new { email = "not an address" }), HttpStatusCode.BadRequest, "validation");
+        await ExpectAsync(await BookAsync(client, office.Id, Tokyo.At(day, new TimeSpan(10, 0, 0)), new { phone = "<script>" }), HttpStatusCode.BadRequest, "validation");
+        await ExpectAsync(await BookAsync(client, office.Id, Tokyo.At(day, new TimeSpan(10, 0, 0)), new { name = new string('x', 500) }), HttpStatusCode.BadRequest, "validation");
+        await ExpectAsync(await client.GetAsync($"/api/offices/{office.Id}/services/a/slots?date=tomorrow"), HttpStatusCode.BadRequest, "validation");
+        await ExpectAsync(await client.GetAsync($"/api/offices/{office.Id}/services/b/slots"), HttpStatusCode.Conflict, "service-not-bookable");
+        foreach (var id in new[] { "nothing", "b.x.y.20261201.AAAAAAAAAAAAAAAAAAAAAA", $"b.{office.Id}.a.20261201.AAAAAAAAAAAAAAAAAAAAAA", new string('b', 300) })
+        {
+            await ExpectAsync(await client.GetAsync($"/api/bookings/{id}"), HttpStatusCode.NotFound, "booking-not-found");
+            await ExpectAsync(await client.DeleteAsync($"/api/bookings/{id}"), HttpStatusCode.NotFound, "booking-not-found");
+        }
+
+        var slots = (await (await client.GetAsync($"/api/offices/{office.Id}/services/a/slots?date={day:yyyy-MM-dd}")).ReadJsonAsync()).AsArray();
+        Assert.All(slots, s => Assert.Equal(3, s!["remaining"]!.GetValue<int>())); // nothing was booked
+    }
+
+    [Fact]
+    public async Task An_office_whose_booking_settings_are_out_of_range_is_refused()
+    {
+        var office = TestOffices.Create();
+        office = office with { Services = office.Services.Select(s => s.Id == "a" ? s with { Bookable = true, Booking = new SlotPolicy { SlotMinutes = 7 } } : s).ToList() };
+        using var admin = app.AdminClient();
+        var response = await admin.PutAsJsonAsync($"/api/admin/offices/{office.Id}", office, ApiJson.Options);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("slotMinutes", (await response.ReadJsonAsync()).ToJsonString());
+    }
+}
