@@ -24,6 +24,7 @@ public static partial class BookingApi
         bookings.MapPost("/bookings", BookAsync);
         bookings.MapGet("/bookings/{bookingId}", GetAsync);
         bookings.MapDelete("/bookings/{bookingId}", CancelAsync);
+        bookings.MapGet("/bookings/{bookingId}/calendar", CalendarAsync);
         return app;
     }
 
@@ -67,6 +68,27 @@ public static partial class BookingApi
     {
         await (await DayOfAsync(bookingId, catalog, grains)).CancelAsync(bookingId);
         return TypedResults.NoContent();
+    }
+
+    /// <summary>The booking as a calendar file (.ics) for the visitor's phone, in the booking's language; no personal data.</summary>
+    private static async Task<IResult> CalendarAsync(string bookingId, OfficeCatalog catalog, IGrainFactory grains, TimeProvider time)
+    {
+        var booking = await (await DayOfAsync(bookingId, catalog, grains)).GetAsync(bookingId) ?? throw NotFound();
+        var office = await catalog.RequireAsync(booking.OfficeId);
+        var service = office.RequireService(booking.ServiceId);
+        var language = booking.Language;
+        var japanese = language is null or "ja";
+        var place = office.FindSection(service.SectionId) is { } section
+            ? $"{office.Name.For(language)} {section.Floor} {section.Name.For(language)}"
+            : office.Name.For(language);
+        var ics = CalendarFile.Event($"{booking.BookingId}@counterqueue", new Slot(booking.Start, booking.End),
+            japanese ? $"{service.Name.Ja}（予約）" : $"{service.Name.For(language)} (booking)",
+            office.Address is { } address ? $"{place}, {address.For(language)}" : place,
+            japanese
+                ? $"予約番号 {booking.Code}\n受付機でこの番号を入力するか、QRコードをかざしてください。開始時刻から15分までの到着で予約の順番になります。"
+                : $"Booking code {booking.Code}\nType this code at the kiosk or show its QR code. Arriving up to 15 minutes after the start keeps your booked place.",
+            time.GetUtcNow());
+        return Results.File(System.Text.Encoding.UTF8.GetBytes(ics), "text/calendar; charset=utf-8", "booking.ics");
     }
 
     private static IBookingDayGrain Day(IGrainFactory grains, string officeId, string serviceId, DateOnly day) =>

@@ -21,11 +21,11 @@ public sealed class BookingApiTests(AppFixture app)
         return await app.CreateOfficeAsync(office);
     }
 
-    /// <summary>The next weekday at least two days ahead that is not a holiday: its slots are all open for booking.</summary>
+    /// <summary>The next weekday (not a Saturday) at least two days ahead that is not a holiday: 08:30-17:00, all open for booking.</summary>
     private DateOnly BookableDay()
     {
         var day = app.Today.AddDays(2);
-        while (TestSchedules.Ward.HoursOn(day) is not { Opens.Hours: 8 }) day = day.AddDays(1);
+        while (TestSchedules.Ward.HoursOn(day) is null || day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday) day = day.AddDays(1);
         return day;
     }
 
@@ -65,6 +65,13 @@ public sealed class BookingApiTests(AppFixture app)
         Assert.Equal(2, (await (await client.GetAsync(slotsUrl)).ReadJsonAsync()).AsArray().Single(s => s!["start"]!.GetValue<DateTimeOffset>() == start)!["remaining"]!.GetValue<int>());
 
         Assert.Equal(id, (await (await client.GetAsync($"/api/bookings/{id}")).ReadJsonAsync())["bookingId"]!.GetValue<string>());
+        var calendar = await client.GetAsync($"/api/bookings/{id}/calendar");
+        Assert.Equal("text/calendar", calendar.Content.Headers.ContentType!.MediaType);
+        var ics = await calendar.Content.ReadAsStringAsync();
+        Assert.Contains($"DTSTART:{start.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}\r\n", ics);
+        Assert.Contains("SUMMARY:Service A (booking)", ics); // booked in English
+        Assert.Contains(booking["code"]!.GetValue<string>(), ics.Replace("\r\n ", ""));
+        Assert.DoesNotContain("山田", ics);
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/bookings/{id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/bookings/{id}")).StatusCode); // again: no error
         Assert.Equal("cancelled", (await (await client.GetAsync($"/api/bookings/{id}")).ReadJsonAsync())["status"]!.GetValue<string>());

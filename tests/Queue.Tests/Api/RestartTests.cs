@@ -115,4 +115,47 @@ public sealed class RestartTests : IDisposable
         var fresh = await TryIssueAsync(visitor, office.Id);
         Assert.DoesNotContain(fresh!.Value.Number, acknowledged.Select(t => t.Number));
     }
+
+    [Fact]
+    public async Task Bookings_survive_kill_9_with_their_codes_and_places()
+    {
+        var office = TestOffices.Create(hours: TestSchedules.Ward);
+        office = office with
+        {
+            Services = office.Services.Select(s => s.Id == "a"
+                ? s with { Bookable = true, Booking = new CounterQueue.Domain.Bookings.SlotPolicy { Capacity = 3 } } : s).ToList(),
+        };
+        var day = CounterQueue.Domain.Calendar.Tokyo.DateOf(TimeProvider.System.GetUtcNow()).AddDays(2);
+        while (TestSchedules.Ward.HoursOn(day) is null || day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday) day = day.AddDays(1);
+        var starts = Enumerable.Range(0, 10).Select(i => CounterQueue.Domain.Calendar.Tokyo.At(day, new TimeSpan(9, 0, 0) + TimeSpan.FromMinutes(30 * i))).ToList();
+        List<(string Id, string Code)> acknowledged;
+        await using (var first = await AppProcess.StartAsync(_data.Path, Password))
+        {
+            using var admin = first.CreateClient(await AdminTokenAsync(first));
+            Assert.Equal(HttpStatusCode.Created, (await admin.PutAsJsonAsync($"/api/admin/offices/{office.Id}", office, ApiJson.Options)).StatusCode);
+            using var visitors = first.CreateClient();
+            var booked = await Task.WhenAll(Enumerable.Range(0, 30).Select(async i =>
+            {
+                var response = await visitors.PostJsonAsync("/api/bookings", new { officeId = office.Id, serviceId = "a", start = starts[i % starts.Count] });
+                if (response.StatusCode != HttpStatusCode.Created) return ((string, string)?)null;
+                var booking = await response.ReadJsonAsync();
+                return (booking["bookingId"]!.GetValue<string>(), booking["code"]!.GetValue<string>());
+            }));
+            acknowledged = booked.OfType<(string, string)>().ToList();
+            Assert.Equal(30, acknowledged.Count);
+            await first.KillAsync(); // right after the last acknowledgement
+        }
+
+        await using var second = await AppProcess.StartAsync(_data.Path, Password);
+        using var client = second.CreateClient();
+        foreach (var (id, code) in acknowledged)
+        {
+            var booking = await (await client.GetAsync($"/api/bookings/{id}")).ReadJsonAsync();
+            Assert.Equal((code, "booked"), (booking["code"]!.GetValue<string>(), booking["status"]!.GetValue<string>()));
+        }
+        var slots = (await (await client.GetAsync($"/api/offices/{office.Id}/services/a/slots?date={day:yyyy-MM-dd}")).ReadJsonAsync()).AsArray();
+        Assert.All(slots.Where(s => starts.Contains(s!["start"]!.GetValue<DateTimeOffset>())), s => Assert.Equal(0, s!["remaining"]!.GetValue<int>()));
+        var refused = await client.PostJsonAsync("/api/bookings", new { officeId = office.Id, serviceId = "a", start = starts[0] });
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode); // still full after the restart
+    }
 }
