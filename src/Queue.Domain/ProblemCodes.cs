@@ -76,6 +76,9 @@ public static class ProblemCodes
     public const string SlotCutOff = "slot-cut-off";
     public const string SlotBeyondHorizon = "slot-beyond-horizon";
     public const string BookingNotCancellable = "booking-not-cancellable";
+    public const string BookingCancelled = "booking-cancelled";
+    public const string BookingNoShow = "booking-no-show";
+    public const string CheckInNotToday = "check-in-not-today";
 
     // The service itself (503, 500)
     public const string Unavailable = "unavailable";

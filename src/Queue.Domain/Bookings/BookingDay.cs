@@ -55,6 +55,32 @@ public sealed class BookingDay(BookingDayState state, DateOnly day, OfficeSchedu
         return state.Bookings[index] = booking with { Status = BookingStatus.Cancelled, CancelledAt = now };
     }
 
+    /// <summary>
+    /// Checks a booking in at <paramref name="now"/> (受付): it becomes a ticket (id from <paramref name="newTicketId"/>)
+    /// that counts from the slot start, or from now if the visitor is more than 15 minutes late. Checking in again
+    /// answers the same. Returns the booking and whether it became an ordinary walk-in ticket.
+    /// </summary>
+    public (BookingRecord Booking, CheckInOutcome Outcome) CheckIn(string bookingId, DateTimeOffset now, Func<string> newTicketId)
+    {
+        var index = state.Bookings.FindIndex(b => b.Id == bookingId);
+        if (index < 0) throw QueueRuleException.NotFound(ProblemCodes.BookingNotFound, "No such booking.");
+        var booking = state.Bookings[index];
+        if (booking.Status == BookingStatus.CheckedIn)
+            return (booking, booking.ServedFrom == booking.Start ? CheckInRules.Decide(booking.Slot, booking.CheckedInAt!.Value) : CheckInOutcome.WalkIn);
+        if (booking.Status == BookingStatus.Cancelled) throw QueueRuleException.Conflict(ProblemCodes.BookingCancelled, "This booking was cancelled; take a ticket at the kiosk.");
+        var outcome = CheckInRules.Decide(booking.Slot, now);
+        if (booking.Status == BookingStatus.NoShow || outcome == CheckInOutcome.NoShow)
+            throw QueueRuleException.Conflict(ProblemCodes.BookingNoShow, "The booking's time is over; take a ticket at the kiosk.");
+        if (Tokyo.DateOf(now) != day)
+            throw QueueRuleException.Conflict(ProblemCodes.CheckInNotToday, $"Check-in opens on {day:yyyy-MM-dd}, the day of the booking.");
+        var checkedIn = booking with
+        {
+            Status = BookingStatus.CheckedIn, CheckedInAt = now, TicketId = newTicketId(), ServedFrom = CheckInRules.EffectiveAt(booking.Slot, now),
+        };
+        state.Bookings[index] = checkedIn;
+        return (checkedIn, outcome);
+    }
+
     private static QueueRuleException Refused(BookingRefusal refusal) => refusal switch
     {
         BookingRefusal.Full => QueueRuleException.Conflict(ProblemCodes.SlotFull, "Every place in this slot is taken; choose another slot."),

@@ -13,6 +13,11 @@ public sealed record BookingRecord
     public BookingContact? Contact { get; init; }
     public required DateTimeOffset BookedAt { get; init; }
     public DateTimeOffset? CancelledAt { get; init; }
+    public DateTimeOffset? CheckedInAt { get; init; }
+    /// <summary>The ticket check-in gave (fixed before the ticket is issued, so a retry gives the same one).</summary>
+    public string? TicketId { get; init; }
+    /// <summary>When that ticket counts from in the line: the slot start, or the check-in time for a walk-in.</summary>
+    public DateTimeOffset? ServedFrom { get; init; }
 
     public Slot Slot => new(Start, End);
 }

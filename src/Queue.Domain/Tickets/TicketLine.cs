@@ -129,7 +129,11 @@ public sealed class TicketLine
         ?? throw QueueRuleException.NotFound(ProblemCodes.TicketNotFound, "No such ticket.");
 
     /// <summary>Issues a new ticket. Issuing the same id again returns the first ticket (idempotent).</summary>
-    public TicketRecord Issue(string ticketId, Priority priority, string? language, DateTimeOffset now)
+    /// <param name="servedFrom">
+    /// When the ticket counts from in the line, if not now: a checked-in booking's slot start (予約), ahead of walk-ins
+    /// who came after it, never ahead of anyone already called; a start still to come is not called before it.
+    /// </param>
+    public TicketRecord Issue(string ticketId, Priority priority, string? language, DateTimeOffset now, DateTimeOffset? servedFrom = null)
     {
         if (Find(ticketId) is { } existing) return existing;
         var ticket = new TicketRecord
@@ -138,7 +142,7 @@ public sealed class TicketLine
             Number = TicketNumbering.Format(_service.TicketPrefix, ++_state.LastNumber),
             ServiceId = _service.Id,
             IssuedAt = now,
-            EffectiveAt = now,
+            EffectiveAt = servedFrom ?? now,
             Arrival = ++_state.LastArrival,
             Priority = priority,
             Language = language,
@@ -198,13 +202,15 @@ public sealed class TicketLine
         && (steps is null || steps.Contains(_service.Steps[step].Id));
 
     /// <summary>The oldest waiting assisted ticket and the oldest waiting normal ticket.</summary>
-    public (TicketRecord? Assisted, TicketRecord? Normal) Heads(IReadOnlyCollection<string>? steps = null)
+    /// <param name="now">Given, a ticket that counts from a later time (a booking checked in early) is not a head yet.</param>
+    public (TicketRecord? Assisted, TicketRecord? Normal) Heads(IReadOnlyCollection<string>? steps = null, DateTimeOffset? now = null)
     {
         TicketRecord? Head(Priority priority)
         {
             CallKey? head = null;
             foreach (var (place, set) in _waiting)
                 if (place.Priority == priority && set.Count > 0 && IsCallableStep(place.Step, steps)
+                    && (now is null || set.Min.EffectiveAt <= now) // the set's earliest; all others are later still
                     && (head is null || set.Min.CompareTo(head.Value) < 0)) head = set.Min;
             return head is { } key ? _byId[key.Id] : null;
         }
@@ -220,12 +226,12 @@ public sealed class TicketLine
         DateTimeOffset now, IReadOnlyCollection<string>? steps = null)
     {
         var ticket = preferredTicketId is not null && Find(preferredTicketId) is { Status: TicketStatus.Waiting } p
-                     && IsCallableStep(p.Step, steps)
+                     && IsCallableStep(p.Step, steps) && p.EffectiveAt <= now
             ? p
             : null;
         if (ticket is null)
         {
-            var (assisted, normal) = Heads(steps);
+            var (assisted, normal) = Heads(steps, now);
             ticket = preferredClass == Priority.Assisted ? assisted ?? normal : normal ?? assisted;
         }
         if (ticket is null) return null;

@@ -1,7 +1,9 @@
 using CounterQueue.Domain;
 using CounterQueue.Domain.Bookings;
 using CounterQueue.Domain.Offices;
+using CounterQueue.Domain.Tickets;
 using CounterQueue.Silo.Offices;
+using CounterQueue.Silo.Tickets;
 using Microsoft.Extensions.Logging;
 
 namespace CounterQueue.Silo.Bookings;
@@ -63,6 +65,21 @@ public sealed class BookingDayGrain(
             logger.LogInformation("Booking cancelled at {OfficeId}/{ServiceId}", _key.OfficeId, _key.ServiceId);
         }
         return View(cancelled);
+    }
+
+    public async Task<CheckInResult> CheckInAsync(string bookingId)
+    {
+        var before = state.State.Bookings.FirstOrDefault(b => b.Id == bookingId);
+        var day = await DayAsync();
+        var line = new TicketLineKey(_key.OfficeId, _key.ServiceId, _key.Day);
+        var (booking, outcome) = day.CheckIn(bookingId, time.GetUtcNow(), () => TicketId.New(line));
+        if (!ReferenceEquals(before, booking))
+            await WriteAsync(() => state.State.Bookings[state.State.Bookings.IndexOf(booking)] = before!); // the ticket's id is durable first
+        // Issuing is idempotent by the ticket's id: a retry after a crash here gives the same ticket.
+        var ticket = await GrainFactory.GetGrain<ITicketLineGrain>(line.ToGrainKey())
+            .IssueAsync(new IssueTicket(booking.TicketId!, Priority.Normal, booking.Language, booking.ServedFrom));
+        logger.LogInformation("Booking at {OfficeId}/{ServiceId} checked in ({Outcome}) as {Number}", _key.OfficeId, _key.ServiceId, outcome, ticket.Number);
+        return new CheckInResult(ticket, View(booking), outcome);
     }
 
     /// <summary>Persists; if that fails, undoes the change in memory and leaves, so the next activation reads what is durable.</summary>

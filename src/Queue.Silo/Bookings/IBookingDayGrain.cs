@@ -10,4 +10,6 @@ public interface IBookingDayGrain : IGrainWithStringKey
     Task<BookingView> BookAsync(BookCommand command);
     Task<BookingView?> GetAsync(string bookingId);
     Task<BookingView> CancelAsync(string bookingId);
+    /// <summary>Check-in at the kiosk: the booking becomes a ticket in today's line of its service.</summary>
+    Task<CheckInResult> CheckInAsync(string bookingId);
 }

@@ -6,4 +6,5 @@ namespace CounterQueue.Silo.Tickets;
 public sealed record IssueTicket(
     [property: Id(0)] string TicketId,
     [property: Id(1)] Priority Priority,
-    [property: Id(2)] string? Language);
+    [property: Id(2)] string? Language,
+    [property: Id(3)] DateTimeOffset? ServedFrom = null);

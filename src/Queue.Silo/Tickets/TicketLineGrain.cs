@@ -146,7 +146,7 @@ public sealed class TicketLineGrain(
         await RefreshOfficeIfStaleAsync();
         var now = time.GetUtcNow();
         EnsureAccepting(now);
-        var ticket = _rules.Issue(command.TicketId, command.Priority, command.Language, now);
+        var ticket = _rules.Issue(command.TicketId, command.Priority, command.Language, now, command.ServedFrom);
         await PersistAsync();
         metrics.TicketIssued(_key.OfficeId, _key.ServiceId, command.Priority);
         logger.LogInformation("Issued {Number} for {OfficeId}/{ServiceId} ({Priority})", ticket.Number, _key.OfficeId, _key.ServiceId, command.Priority);
@@ -215,7 +215,7 @@ public sealed class TicketLineGrain(
     public Task<LinePeek> PeekAsync(string counterId, IReadOnlyList<string>? steps)
     {
         var inHand = _rules.AtCounter(counterId);
-        var (assisted, normal) = _rules.Heads(steps);
+        var (assisted, normal) = _rules.Heads(steps, time.GetUtcNow());
         var candidates = new[] { assisted, normal }.OfType<TicketRecord>()
             .Select(t => new CallCandidate(_key.ServiceId, t.Id, t.Priority, t.EffectiveAt, t.Arrival))
             .ToList();

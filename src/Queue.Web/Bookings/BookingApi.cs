@@ -25,6 +25,7 @@ public static partial class BookingApi
         bookings.MapGet("/bookings/{bookingId}", GetAsync);
         bookings.MapDelete("/bookings/{bookingId}", CancelAsync);
         bookings.MapGet("/bookings/{bookingId}/calendar", CalendarAsync);
+        bookings.MapPost("/bookings/{bookingId}/check-in", CheckInAsync);
         return app;
     }
 
@@ -68,6 +69,16 @@ public static partial class BookingApi
     {
         await (await DayOfAsync(bookingId, catalog, grains)).CancelAsync(bookingId);
         return TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// Check-in at the kiosk (受付): the booking becomes a ticket served from its slot start (up to 15 minutes late), or
+    /// an ordinary walk-in ticket from now if later; <c>outcome</c> says which ("early", "on-time", "walk-in").
+    /// </summary>
+    private static async Task<Created<CheckInResult>> CheckInAsync(string bookingId, OfficeCatalog catalog, IGrainFactory grains)
+    {
+        var result = await (await DayOfAsync(bookingId, catalog, grains)).CheckInAsync(bookingId);
+        return TypedResults.Created($"/api/tickets/{result.Ticket.TicketId}", result);
     }
 
     /// <summary>The booking as a calendar file (.ics) for the visitor's phone, in the booking's language; no personal data.</summary>

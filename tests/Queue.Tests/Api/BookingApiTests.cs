@@ -156,4 +156,48 @@ public sealed class BookingApiTests(AppFixture app)
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("slotMinutes", (await response.ReadJsonAsync()).ToJsonString());
     }
+
+    [Fact]
+    public async Task A_checked_in_booking_is_served_from_its_slot_start_ahead_of_later_walk_ins_and_no_earlier()
+    {
+        var office = TestOffices.Create(); // always open: walk-ins at any time
+        office = await app.CreateOfficeAsync(office with { Services = office.Services.Select(s => s.Id == "a" ? s with { Bookable = true, Booking = Policy } : s).ToList() });
+        using var client = app.CreateClient();
+        using var staff = app.AdminClient();
+        // A slot at least two hours ahead, on a half hour.
+        var now = app.Clock.GetUtcNow();
+        var start = now.AddHours(2).AddTicks(-(now.AddHours(2).Ticks % TimeSpan.FromMinutes(30).Ticks)).AddMinutes(30);
+        async Task<string> BookIdAsync() => (await (await BookAsync(client, office.Id, start)).ReadJsonAsync())["bookingId"]!.GetValue<string>();
+        var (early, late, tooLate) = (await BookIdAsync(), await BookIdAsync(), await BookIdAsync());
+        void At(TimeSpan fromStart) => app.Clock.Advance(start + fromStart - app.Clock.GetUtcNow());
+        Assert.Equal(HttpStatusCode.OK, (await staff.PostAsync($"/api/offices/{office.Id}/counters/c1/open", null)).StatusCode);
+
+        At(TimeSpan.FromMinutes(-10));
+        var checkedIn = await client.PostAsync($"/api/bookings/{early}/check-in", null);
+        Assert.Equal(HttpStatusCode.Created, checkedIn.StatusCode);
+        var result = await checkedIn.ReadJsonAsync();
+        Assert.Equal("early", result["outcome"]!.GetValue<string>());
+        var bookedTicket = result["ticket"]!["ticketId"]!.GetValue<string>();
+        Assert.Equal("checkedIn", result["booking"]!["status"]!.GetValue<string>());
+        var again = await (await client.PostAsync($"/api/bookings/{early}/check-in", null)).ReadJsonAsync(); // a retry: the same ticket
+        Assert.Equal(bookedTicket, again["ticket"]!["ticketId"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NoContent, (await staff.PostAsync($"/api/offices/{office.Id}/counters/c1/call-next", null)).StatusCode); // not before its slot
+
+        At(TimeSpan.FromMinutes(5));
+        var walkIn = await (await client.PostJsonAsync($"/api/offices/{office.Id}/tickets", new { serviceId = "a" })).ReadJsonAsync();
+        var called = await (await staff.PostAsync($"/api/offices/{office.Id}/counters/c1/call-next", null)).ReadJsonAsync();
+        Assert.Equal(bookedTicket, called["ticket"]!["ticketId"]!.GetValue<string>()); // from 10:00, ahead of the walk-in who came at 10:05
+        Assert.Equal(HttpStatusCode.OK, (await staff.PostAsync($"/api/offices/{office.Id}/counters/c1/complete", null)).StatusCode);
+
+        At(TimeSpan.FromMinutes(20)); // more than 15 minutes late: an ordinary ticket from now
+        var lateResult = await (await client.PostAsync($"/api/bookings/{late}/check-in", null)).ReadJsonAsync();
+        Assert.Equal("walkIn", lateResult["outcome"]!.GetValue<string>());
+        called = await (await staff.PostAsync($"/api/offices/{office.Id}/counters/c1/call-next", null)).ReadJsonAsync();
+        Assert.Equal(walkIn["ticketId"]!.GetValue<string>(), called["ticket"]!["ticketId"]!.GetValue<string>()); // the walk-in came first
+
+        At(TimeSpan.FromMinutes(46)); // after the slot's end and the grace: a no-show
+        var noShow = await client.PostAsync($"/api/bookings/{tooLate}/check-in", null);
+        Assert.Equal(HttpStatusCode.Conflict, noShow.StatusCode);
+        Assert.Equal("booking-no-show", await CodeAsync(noShow));
+    }
 }

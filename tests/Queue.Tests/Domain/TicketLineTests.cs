@@ -68,9 +68,9 @@ public sealed class TicketLineTests
         var line = NewLine();
         line.Issue("t1", Priority.Normal, null, T0);
         line.Issue("t2", Priority.Normal, null, T0.AddMinutes(1));
-        line.Take("t1", Priority.Normal, "c1", T0);
-        Assert.Equal("t2", line.Take("t1", Priority.Normal, "c2", T0)!.Id);
-        Assert.Null(line.Take(null, Priority.Normal, "c3", T0));
+        line.Take("t1", Priority.Normal, "c1", T0.AddMinutes(2));
+        Assert.Equal("t2", line.Take("t1", Priority.Normal, "c2", T0.AddMinutes(2))!.Id);
+        Assert.Null(line.Take(null, Priority.Normal, "c3", T0.AddMinutes(2)));
     }
 
     [Fact]
@@ -178,5 +178,21 @@ public sealed class TicketLineTests
         Assert.Equal(8, line.EstimateWaitMinutes(waiting[3])); // 3 ahead, 2 min each, one counter → (3+1)×2
         line.SetCounterOpen("c2", true);
         Assert.Equal(4, line.EstimateWaitMinutes(waiting[3]));
+    }
+
+    [Fact]
+    public void A_ticket_served_from_a_later_time_is_not_called_before_it_then_goes_ahead_of_later_walk_ins()
+    {
+        var line = NewLine();
+        var slotStart = T0.AddMinutes(30);
+        line.Issue("w1", Priority.Normal, null, T0);                             // a walk-in before the booking
+        line.Issue("booked", Priority.Normal, null, T0.AddMinutes(20), slotStart); // checked in 10 minutes early
+        Assert.Equal("w1", line.Take(null, Priority.Normal, "c1", T0.AddMinutes(21))!.Id);
+        Assert.Null(line.Take(null, Priority.Normal, "c2", T0.AddMinutes(22)));     // the booking waits for its slot
+        Assert.Null(line.Take("booked", Priority.Normal, "c2", T0.AddMinutes(22))); // even when asked for by name
+        Assert.Equal(1, line.WaitingCount);
+        line.Issue("w2", Priority.Normal, null, slotStart.AddMinutes(5));         // a walk-in after the slot started
+        Assert.Equal("booked", line.Take(null, Priority.Normal, "c2", slotStart.AddMinutes(6))!.Id);
+        Assert.Equal("w2", line.Take(null, Priority.Normal, "c3", slotStart.AddMinutes(6))!.Id);
     }
 }
