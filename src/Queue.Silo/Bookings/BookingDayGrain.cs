@@ -45,11 +45,25 @@ public sealed class BookingDayGrain(
             throw QueueRuleException.Invalid(ProblemCodes.Validation, "The booking id does not belong to this service's day.");
         var day = await DayAsync();
         if (day.Find(command.BookingId) is { } existing) return View(existing); // a retry of the same booking
-        var booking = day.Book(command.BookingId, ConfirmationCode.New(), command.Start, time.GetUtcNow(), command.Contact, command.Language);
+        var code = await ClaimCodeAsync(command.BookingId);
+        var booking = day.Book(command.BookingId, code, command.Start, time.GetUtcNow(), command.Contact, command.Language);
         await WriteAsync(() => state.State.Bookings.Remove(booking));
         logger.LogInformation("Booked {OfficeId}/{ServiceId} at {Start:yyyy-MM-dd HH:mm}", _key.OfficeId, _key.ServiceId, CounterQueue.Domain.Calendar.Tokyo.ToLocal(booking.Start));
         return View(booking);
     }
+
+    /// <summary>A confirmation code no other booking of the office holds (claimed before the booking is stored).</summary>
+    private async Task<string> ClaimCodeAsync(string bookingId)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var code = ConfirmationCode.New();
+            if (await GrainFactory.GetGrain<IBookingCodeGrain>(BookingCodeKey(_key.OfficeId, code)).ClaimAsync(bookingId)) return code;
+            if (attempt == 8) throw new InvalidOperationException("Could not find a free confirmation code.");
+        }
+    }
+
+    public static string BookingCodeKey(string officeId, string code) => $"{officeId}/{code}";
 
     public Task<BookingView?> GetAsync(string bookingId) =>
         Task.FromResult(state.State.Bookings.FirstOrDefault(b => b.Id == bookingId) is { } booking ? View(booking) : null);

@@ -26,6 +26,7 @@ public static partial class BookingApi
         bookings.MapDelete("/bookings/{bookingId}", CancelAsync);
         bookings.MapGet("/bookings/{bookingId}/calendar", CalendarAsync);
         bookings.MapPost("/bookings/{bookingId}/check-in", CheckInAsync);
+        bookings.MapPost("/offices/{officeId}/bookings/check-in", CheckInByCodeAsync);
         return app;
     }
 
@@ -79,6 +80,19 @@ public static partial class BookingApi
     {
         var result = await (await DayOfAsync(bookingId, catalog, grains)).CheckInAsync(bookingId);
         return TypedResults.Created($"/api/tickets/{result.Ticket.TicketId}", result);
+    }
+
+    /// <summary>
+    /// Check-in at the kiosk by the confirmation code the visitor types or shows as a QR code (spaces, hyphens and
+    /// lower case are forgiven). A code that names no booking of this office is a 404.
+    /// </summary>
+    private static async Task<Created<CheckInResult>> CheckInByCodeAsync(string officeId, CheckInRequest request, OfficeCatalog catalog, IGrainFactory grains)
+    {
+        var office = await catalog.RequireAsync(officeId);
+        var code = ConfirmationCode.Normalize(request.Code)
+                   ?? throw Validate.Invalid("'code' is the booking's 8-character code, e.g. K7RM-3XHA.");
+        var bookingId = await grains.GetGrain<IBookingCodeGrain>(BookingDayGrain.BookingCodeKey(office.Id, code)).GetAsync() ?? throw NotFound();
+        return await CheckInAsync(bookingId, catalog, grains);
     }
 
     /// <summary>The booking as a calendar file (.ics) for the visitor's phone, in the booking's language; no personal data.</summary>

@@ -200,4 +200,31 @@ public sealed class BookingApiTests(AppFixture app)
         Assert.Equal(HttpStatusCode.Conflict, noShow.StatusCode);
         Assert.Equal("booking-no-show", await CodeAsync(noShow));
     }
+
+    [Fact]
+    public async Task The_kiosk_checks_a_booking_in_by_its_code_however_it_is_typed()
+    {
+        var office = TestOffices.Create();
+        office = await app.CreateOfficeAsync(office with { Services = office.Services.Select(s => s.Id == "a" ? s with { Bookable = true, Booking = Policy } : s).ToList() });
+        using var client = app.CreateClient();
+        var now = app.Clock.GetUtcNow();
+        var start = now.AddHours(2).AddTicks(-(now.AddHours(2).Ticks % TimeSpan.FromMinutes(30).Ticks)).AddMinutes(30);
+        var booking = await (await BookAsync(client, office.Id, start)).ReadJsonAsync();
+        var code = booking["code"]!.GetValue<string>();
+        app.Clock.Advance(start.AddMinutes(3) - app.Clock.GetUtcNow());
+
+        var typed = code.ToLowerInvariant().Replace("-", " ");
+        var checkedIn = await client.PostJsonAsync($"/api/offices/{office.Id}/bookings/check-in", new { code = typed });
+        Assert.Equal(HttpStatusCode.Created, checkedIn.StatusCode);
+        var result = await checkedIn.ReadJsonAsync();
+        Assert.Equal(("onTime", booking["bookingId"]!.GetValue<string>()), (result["outcome"]!.GetValue<string>(), result["booking"]!["bookingId"]!.GetValue<string>()));
+        Assert.StartsWith("A-", result["ticket"]!["number"]!.GetValue<string>());
+
+        var unknown = await client.PostJsonAsync($"/api/offices/{office.Id}/bookings/check-in", new { code = code == "AAAA-AAAA" ? "CCCC-CCCC" : "AAAA-AAAA" });
+        Assert.Equal((HttpStatusCode.NotFound, "booking-not-found"), (unknown.StatusCode, await CodeAsync(unknown)));
+        var elsewhere = await client.PostJsonAsync($"/api/offices/{(await app.CreateOfficeAsync()).Id}/bookings/check-in", new { code });
+        Assert.Equal(HttpStatusCode.NotFound, elsewhere.StatusCode); // a code belongs to its office
+        var malformed = await client.PostJsonAsync($"/api/offices/{office.Id}/bookings/check-in", new { code = "0000-0000" });
+        Assert.Equal((HttpStatusCode.BadRequest, "validation"), (malformed.StatusCode, await CodeAsync(malformed)));
+    }
 }

@@ -1,0 +1,3 @@
+namespace CounterQueue.Web.Bookings;
+
+public sealed record CheckInRequest(string? Code);
