@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using CounterQueue.Tests.Support;
 using Microsoft.Playwright;
@@ -88,6 +89,60 @@ public sealed class PageTests(BrowserFixture fixture)
         Assert.Equal(0, await other.EvaluateAsync<int>("() => window.cqDisplay.announcements.length"));
         AssertClean(other);
         AssertClean(whole);
+    }
+
+    [Fact]
+    public async Task Kiosk_checks_a_booking_in_by_its_typed_code_and_prints_a_ticket_that_says_so()
+    {
+        // An office of this test's own, open all day, whose service "a" is booked in 5-minute slots up to their start.
+        var office = TestOffices.Create();
+        office = office with
+        {
+            Services = office.Services.Select(s => s.Id == "a"
+                ? s with { Bookable = true, Booking = new CounterQueue.Domain.Bookings.SlotPolicy { SlotMinutes = 5, CutoffMinutes = 0 } } : s).ToList(),
+        };
+        using (var admin = fixture.Api())
+            Assert.Equal(System.Net.HttpStatusCode.Created, (await admin.PutAsJsonAsync($"/api/admin/offices/{office.Id}", office, ApiJson.Options)).StatusCode);
+        // The real clock: the next slot must be today, so within its length of midnight wait for the new day.
+        await Poll.UntilAsync(() => CounterQueue.Domain.Calendar.Tokyo.ToLocal(TimeProvider.System.GetUtcNow()).TimeOfDay < new TimeSpan(23, 54, 0),
+            TimeSpan.FromMinutes(7), "the day has a slot left");
+        var now = TimeProvider.System.GetUtcNow();
+        var start = now.AddTicks(TimeSpan.FromMinutes(5).Ticks - now.Ticks % TimeSpan.FromMinutes(5).Ticks);
+        string code;
+        using (var visitor = fixture.Api(asAdmin: false))
+        {
+            var booked = await visitor.PostJsonAsync("/api/bookings", new { officeId = office.Id, serviceId = "a", start, language = "en" });
+            Assert.Equal(System.Net.HttpStatusCode.Created, booked.StatusCode);
+            code = (await booked.ReadJsonAsync())["code"]!.GetValue<string>();
+        }
+
+        var page = await OpenAsync($"/kiosk/{office.Id}?print=off", 1280, 1024);
+        await WaitReadyAsync(page);
+        await page.Locator("button[data-lang='en']").ClickAsync();
+        await Expect(page.Locator("#booking h2")).ToHaveTextAsync("I have a booking");
+        await page.GetByLabel("Booking code (8 characters)").FillAsync(code.ToLowerInvariant().Replace("-", " "));
+        await page.Locator("#check-in").ClickAsync();
+
+        await Expect(page.GetByTestId("ticket-number")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^A-\\d{3}$"));
+        var outcome = page.GetByTestId("booking-outcome");
+        await Expect(outcome).ToBeVisibleAsync();
+        await Expect(outcome).ToContainTextAsync(new System.Text.RegularExpressions.Regex("booked time|booked place")); // early or on time
+        await BrowserFixture.ScreenshotAsync(page, "kiosk-booking-checked-in");
+        await BrowserFixture.AssertAccessibleAsync(page, "kiosk-booking-checked-in");
+
+        // The same code again: still the same ticket (a retry never prints two).
+        var first = await page.EvaluateAsync<string>("() => window.cqKiosk.ticket.ticketId");
+        await page.Locator("#done").ClickAsync();
+        await page.GetByLabel("予約番号（8文字）").FillAsync(code);
+        await page.Locator("#check-in").ClickAsync();
+        await Expect(page.Locator("#ticket")).ToBeVisibleAsync();
+        Assert.Equal(first, await page.EvaluateAsync<string>("() => window.cqKiosk.ticket.ticketId"));
+        // A code that is no booking's: a readable message, no ticket.
+        await page.Locator("#done").ClickAsync();
+        await page.GetByLabel("予約番号（8文字）").FillAsync(code == "AAAA-AAAA" ? "CCCC-CCCC" : "AAAA-AAAA");
+        await page.Locator("#check-in").ClickAsync();
+        await Expect(page.Locator("#message")).ToContainTextAsync("受付できませんでした");
+        AssertClean(page);
     }
 
     [Fact]

@@ -67,8 +67,33 @@ async function issue(service) {
   }
 }
 
-function showTicket(ticket, service) {
+/** A visitor with a booking types its code: the booking becomes a ticket (served from its slot start if on time). */
+async function checkIn(event) {
+  event.preventDefault();
+  if (state.busy) return;
+  const code = $("#booking-code").value.trim();
+  if (!code) return;
+  state.busy = true;
+  $("#message").textContent = "";
+  try {
+    const result = await api(`/api/offices/${encodeURIComponent(officeId)}/bookings/check-in`, { method: "POST", body: { code } });
+    $("#booking-code").value = "";
+    const service = state.services.get(result.ticket.serviceId) ?? { name: result.ticket.serviceName };
+    showTicket(result.ticket, service, result.outcome === "walkIn"
+      ? t("kiosk.booking.walkIn")
+      : result.outcome === "early" ? t("kiosk.booking.early", { time: timeOf(result.booking.start) }) : t("kiosk.booking.onTime"));
+  } catch (e) {
+    $("#message").textContent = `${t("kiosk.booking.failed")}: ${e.message}`;
+  } finally {
+    state.busy = false;
+    renderServices();
+  }
+}
+
+function showTicket(ticket, service, booked = null) {
   state.ticket = ticket;
+  $("#t-booked").hidden = booked === null;
+  $("#t-booked").textContent = booked ?? "";
   const phoneUrl = `${location.origin}/t/${encodeURIComponent(ticket.ticketId)}`;
   $("#t-office").textContent = local(state.office?.name);
   $("#t-number").textContent = ticket.number;
@@ -118,6 +143,7 @@ async function main() {
     $("#live").textContent = state.assisted ? t("kiosk.assistedOn") : "";
   });
   $("#print-again").addEventListener("click", () => window.print());
+  $("#booking").addEventListener("submit", checkIn);
   $("#done").addEventListener("click", backToStart);
   try {
     await loadServices();
