@@ -85,7 +85,7 @@ public sealed class BookingDayGrain(
     {
         var before = state.State.Bookings.FirstOrDefault(b => b.Id == bookingId);
         var day = await DayAsync();
-        var line = new TicketLineKey(_key.OfficeId, _key.ServiceId, _key.Day);
+        var line = _key.Line;
         var (booking, outcome) = day.CheckIn(bookingId, time.GetUtcNow(), () => TicketId.New(line));
         if (!ReferenceEquals(before, booking))
             await WriteAsync(() => state.State.Bookings[state.State.Bookings.IndexOf(booking)] = before!); // the ticket's id is durable first

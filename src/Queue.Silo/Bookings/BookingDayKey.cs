@@ -1,16 +1,16 @@
-using System.Globalization;
+using CounterQueue.Silo.Tickets;
 
 namespace CounterQueue.Silo.Bookings;
 
-/// <summary>The key of one service's bookings for one day: "office/service/yyyyMMdd".</summary>
+/// <summary>The key of one service's bookings for one day: "office/service/yyyyMMdd", written like its ticket line's.</summary>
 public readonly record struct BookingDayKey(string OfficeId, string ServiceId, DateOnly Day)
 {
-    public string ToGrainKey() => $"{OfficeId}/{ServiceId}/{Day.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}";
+    /// <summary>The same service's ticket line that day (where a checked-in booking's ticket goes).</summary>
+    public TicketLineKey Line => new(OfficeId, ServiceId, Day);
 
-    public static BookingDayKey Parse(string key)
-    {
-        var parts = key.Split('/');
-        if (parts.Length != 3) throw new FormatException($"'{key}' is not a booking day key.");
-        return new(parts[0], parts[1], DateOnly.ParseExact(parts[2], "yyyyMMdd", CultureInfo.InvariantCulture));
-    }
+    public string ToGrainKey() => Line.ToGrainKey();
+
+    public static BookingDayKey Parse(string key) => From(TicketLineKey.Parse(key));
+
+    public static BookingDayKey From(TicketLineKey line) => new(line.OfficeId, line.ServiceId, line.Day);
 }
