@@ -162,6 +162,7 @@ public sealed class PageTests(BrowserFixture fixture)
         await page.Keyboard.PressAsync("Enter");
         await Expect(page.Locator("#assisted")).ToContainTextAsync("I need assistance");
         await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");
+        await Expect(page.Locator("#booking")).ToBeHiddenAsync(); // kawasaki has no bookable service
 
         // "I need assistance", then the service, all by keyboard.
         await page.Locator("#assisted").FocusAsync();

@@ -23,6 +23,8 @@ function renderServices() {
         el("span", { text: s.open ? `${t("kiosk.waiting", { n: s.waiting })}・${t("kiosk.estimate", { n: s.estimatedWaitMinutes })}` : t("kiosk.notAccepting") })));
     return el("div", { role: "listitem" }, button);
   });
+  // Only an office with a bookable service offers check-in by booking code.
+  $("#booking").hidden = ![...state.services.values()].some((s) => s.bookable);
   // Keep a keyboard user's place when live counts redraw the buttons.
   const focused = document.activeElement?.dataset?.service;
   $("#services").replaceChildren(...buttons);
