@@ -43,6 +43,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     {
         if (!File.Exists(ChromiumPath))
             throw new InvalidOperationException($"{ChromiumPath} is missing: run deploy/install-test-deps.sh (apt packages chromium and fonts-noto-cjk).");
+        // Like actions (15 s below), assertions wait up to 15 s: the 2-core machine runs the browser, the app and the
+        // tests at once, and a page that loads a whole office took more than Playwright's default 5 s in one CI run.
+        Microsoft.Playwright.Assertions.SetDefaultExpectTimeout(15_000);
         App = await AppProcess.StartAsync(_data.Path, AdminPassword);
         using (var client = App.CreateClient()) AdminToken = await AppFixture.TokenAsync(client, "admin", AdminPassword);
         _playwright = await Playwright.CreateAsync();
