@@ -50,8 +50,8 @@ public sealed class BookingDay(BookingDayState state, DateOnly day, OfficeSchedu
         if (index < 0) throw QueueRuleException.NotFound(ProblemCodes.BookingNotFound, "No such booking.");
         var booking = state.Bookings[index];
         if (booking.Status == BookingStatus.Cancelled) return booking;
-        if (booking.Status != BookingStatus.Booked)
-            throw QueueRuleException.Conflict(ProblemCodes.BookingNotCancellable, $"A booking that is {booking.Status} can no longer be cancelled.");
+        if (booking.StatusAt(now) != BookingStatus.Booked)
+            throw QueueRuleException.Conflict(ProblemCodes.BookingNotCancellable, $"A booking that is {booking.StatusAt(now)} can no longer be cancelled.");
         return state.Bookings[index] = booking with { Status = BookingStatus.Cancelled, CancelledAt = now };
     }
 

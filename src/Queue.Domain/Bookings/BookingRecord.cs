@@ -20,4 +20,8 @@ public sealed record BookingRecord
     public DateTimeOffset? ServedFrom { get; init; }
 
     public Slot Slot => new(Start, End);
+
+    /// <summary>The status at <paramref name="now"/>: a booking nobody checked in by its slot's end plus the grace is a no-show.</summary>
+    public BookingStatus StatusAt(DateTimeOffset now) =>
+        Status == BookingStatus.Booked && CheckInRules.IsNoShow(Slot, now) ? BookingStatus.NoShow : Status;
 }

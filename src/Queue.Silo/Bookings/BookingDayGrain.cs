@@ -112,5 +112,5 @@ public sealed class BookingDayGrain(
     }
 
     private BookingView View(BookingRecord b) =>
-        new(b.Id, b.Code, _key.OfficeId, _key.ServiceId, b.Start, b.End, b.Status, b.Language);
+        new(b.Id, b.Code, _key.OfficeId, _key.ServiceId, b.Start, b.End, b.StatusAt(time.GetUtcNow()), b.Language);
 }

@@ -199,6 +199,9 @@ public sealed class BookingApiTests(AppFixture app)
         var noShow = await client.PostAsync($"/api/bookings/{tooLate}/check-in", null);
         Assert.Equal(HttpStatusCode.Conflict, noShow.StatusCode);
         Assert.Equal("booking-no-show", await CodeAsync(noShow));
+        Assert.Equal("noShow", (await (await client.GetAsync($"/api/bookings/{tooLate}")).ReadJsonAsync())["status"]!.GetValue<string>());
+        var cancel = await client.DeleteAsync($"/api/bookings/{tooLate}");
+        Assert.Equal((HttpStatusCode.Conflict, "booking-not-cancellable"), (cancel.StatusCode, await CodeAsync(cancel)));
     }
 
     [Fact]
