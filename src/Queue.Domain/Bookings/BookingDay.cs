@@ -24,8 +24,9 @@ public sealed class BookingDay(BookingDayState state, DateOnly day, OfficeSchedu
     /// <summary>Every slot of the day with the places that can still be booked at <paramref name="now"/>.</summary>
     public IReadOnlyList<SlotAvailability> Availability(DateTimeOffset now) =>
         SlotCalendar.SlotsOn(day, hours, policy)
-            .Select(s => new SlotAvailability(s.Start, s.End, policy.Capacity,
-                SlotCalendar.Check(s, now, policy with { Capacity = int.MaxValue }, 0) is null ? Math.Max(0, policy.Capacity - Taken(s)) : 0))
+            .Select(s => (Slot: s, Taken: Taken(s)))
+            .Select(x => new SlotAvailability(x.Slot.Start, x.Slot.End, policy.Capacity,
+                SlotCalendar.Check(x.Slot, now, policy, x.Taken) is null ? policy.Capacity - x.Taken : 0))
             .ToList();
 
     /// <summary>Books a place in the slot starting at <paramref name="start"/>, or says in a 409 why it cannot be booked.</summary>

@@ -18,20 +18,27 @@ public sealed class BookingDayGrain(
     TimeProvider time,
     ILogger<BookingDayGrain> logger) : Grain, IBookingDayGrain
 {
+    private static readonly TimeSpan RefreshOfficeAfter = TimeSpan.FromMinutes(1);
     private BookingDayKey _key;
     private OfficeDefinition _office = null!;
+    private DateTimeOffset _officeLoadedAt;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _key = BookingDayKey.Parse(this.GetPrimaryKeyString());
         _office = await GrainFactory.GetGrain<IOfficeGrain>(_key.OfficeId).GetAsync()
                   ?? throw QueueRuleException.NotFound(ProblemCodes.OfficeNotFound, $"There is no office '{_key.OfficeId}'.");
+        _officeLoadedAt = time.GetUtcNow();
     }
 
-    /// <summary>The rules over today's definition of the office (an administrator may have changed the slots).</summary>
+    /// <summary>The rules over the office's definition, read again once a minute (an administrator may change the slots).</summary>
     private async Task<BookingDay> DayAsync()
     {
-        _office = await GrainFactory.GetGrain<IOfficeGrain>(_key.OfficeId).GetAsync() ?? _office;
+        if (time.GetUtcNow() - _officeLoadedAt > RefreshOfficeAfter)
+        {
+            _office = await GrainFactory.GetGrain<IOfficeGrain>(_key.OfficeId).GetAsync() ?? _office;
+            _officeLoadedAt = time.GetUtcNow();
+        }
         var service = _office.RequireService(_key.ServiceId);
         if (!service.Bookable) throw QueueRuleException.Conflict(ProblemCodes.ServiceNotBookable, $"'{service.Id}' cannot be booked; take a ticket at the office.");
         return new BookingDay(state.State, _key.Day, _office.Hours, service.Booking ?? new SlotPolicy());
