@@ -79,6 +79,8 @@ public static class ProblemCodes
     public const string BookingCancelled = "booking-cancelled";
     public const string BookingNoShow = "booking-no-show";
     public const string CheckInNotToday = "check-in-not-today";
+    public const string RoomUnavailable = "room-unavailable";
+    public const string SectionUnavailable = "section-unavailable";
 
     // The service itself (503, 500)
     public const string Unavailable = "unavailable";

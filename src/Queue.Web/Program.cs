@@ -18,6 +18,7 @@ return QueueHost.Run(args, builder =>
     builder.AddTicketing();
     builder.AddRealtime();
     builder.AddTemporaryCounters();
+    builder.AddBookings();
 }, app =>
 {
     app.UseQueueApi();

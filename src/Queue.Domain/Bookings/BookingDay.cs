@@ -21,24 +21,39 @@ public sealed class BookingDay(BookingDayState state, DateOnly day, OfficeSchedu
 
     private int Taken(Slot slot) => state.Bookings.Count(b => b.Start == slot.Start && b.Status != BookingStatus.Cancelled);
 
-    /// <summary>Every slot of the day with the places that can still be booked at <paramref name="now"/>.</summary>
-    public IReadOnlyList<SlotAvailability> Availability(DateTimeOffset now) =>
+    /// <summary>
+    /// Every slot of the day with the places that can still be booked at <paramref name="now"/>; <paramref name="free"/>
+    /// caps a slot's places by what else it needs (a consultation's free rooms and section staff).
+    /// </summary>
+    public IReadOnlyList<SlotAvailability> Availability(DateTimeOffset now, Func<Slot, int>? free = null) =>
         SlotCalendar.SlotsOn(day, hours, policy)
             .Select(s => (Slot: s, Taken: Taken(s)))
             .Select(x => new SlotAvailability(x.Slot.Start, x.Slot.End, policy.Capacity,
-                SlotCalendar.Check(x.Slot, now, policy, x.Taken) is null ? policy.Capacity - x.Taken : 0))
+                SlotCalendar.Check(x.Slot, now, policy, x.Taken) is null ? Math.Min(policy.Capacity - x.Taken, free?.Invoke(x.Slot) ?? int.MaxValue) : 0))
             .ToList();
 
-    /// <summary>Books a place in the slot starting at <paramref name="start"/>, or says in a 409 why it cannot be booked.</summary>
-    public BookingRecord Book(string id, string code, DateTimeOffset start, DateTimeOffset now, BookingContact? contact, string? language)
+    /// <summary>The slot starting at <paramref name="start"/> if it can be booked now, or a 409 saying why not.</summary>
+    public Slot Bookable(DateTimeOffset start, DateTimeOffset now)
     {
         if (Tokyo.DateOf(start) != day || SlotCalendar.Find(start, hours, policy) is not { } slot)
             throw QueueRuleException.Conflict(ProblemCodes.NotASlot, "No slot of this service starts at that time; ask for the day's slots.");
         var refusal = SlotCalendar.Check(slot, now, policy, Taken(slot));
         if (refusal is { } why) throw Refused(why);
+        return slot;
+    }
+
+    /// <summary>
+    /// Books a place in the slot starting at <paramref name="start"/>, or says in a 409 why it cannot be booked.
+    /// <paramref name="resources"/>: the room and section staff a consultation holds (already held by the caller).
+    /// </summary>
+    public BookingRecord Book(string id, string code, DateTimeOffset start, DateTimeOffset now, BookingContact? contact, string? language,
+        ConsultationHolds? resources = null)
+    {
+        var slot = Bookable(start, now);
         var booking = new BookingRecord
         {
             Id = id, Code = code, Start = slot.Start, End = slot.End, Language = language, Contact = contact, BookedAt = now,
+            Consultation = resources,
         };
         state.Bookings.Add(booking);
         return booking;
@@ -80,6 +95,22 @@ public sealed class BookingDay(BookingDayState state, DateOnly day, OfficeSchedu
         };
         state.Bookings[index] = checkedIn;
         return (checkedIn, outcome);
+    }
+
+    /// <summary>
+    /// Forgets the contact details of every booking whose slot ended before <paramref name="before"/> (個人情報の削除);
+    /// the booking keeps its times and status. Returns how many were forgotten.
+    /// </summary>
+    public int ForgetContacts(DateTimeOffset before)
+    {
+        var forgotten = 0;
+        for (var i = 0; i < state.Bookings.Count; i++)
+        {
+            if (state.Bookings[i] is not { Contact: not null } booking || booking.End >= before) continue;
+            state.Bookings[i] = booking with { Contact = null };
+            forgotten++;
+        }
+        return forgotten;
     }
 
     private static QueueRuleException Refused(BookingRefusal refusal) => refusal switch

@@ -18,6 +18,8 @@ public sealed record BookingRecord
     public string? TicketId { get; init; }
     /// <summary>When that ticket counts from in the line: the slot start, or the check-in time for a walk-in.</summary>
     public DateTimeOffset? ServedFrom { get; init; }
+    /// <summary>A branch consultation's room and the ward section whose staff come (null for other services).</summary>
+    public ConsultationHolds? Consultation { get; init; }
 
     public Slot Slot => new(Start, End);
 
@@ -25,3 +27,9 @@ public sealed record BookingRecord
     public BookingStatus StatusAt(DateTimeOffset now) =>
         Status == BookingStatus.Booked && CheckInRules.IsNoShow(Slot, now) ? BookingStatus.NoShow : Status;
 }
+
+/// <summary>
+/// What a branch consultation holds besides its place (相談室と担当課): <paramref name="RoomId"/> at the branch, and
+/// staff place <paramref name="StaffPlace"/> of section <paramref name="SectionId"/> of ward office <paramref name="WardOfficeId"/>.
+/// </summary>
+public sealed record ConsultationHolds(string RoomId, string WardOfficeId, string SectionId, string StaffPlace);

@@ -20,6 +20,11 @@ public sealed record SlotPolicy
     public int CutoffMinutes { get; init; } = 60;
     /// <summary>Days the office is open but takes no bookings for this service (e.g. a busy season's first days).</summary>
     public IReadOnlyList<DateOnly> BlockedDates { get; init; } = [];
+    /// <summary>
+    /// Set for a branch's face-to-face consultation (予約制の対面相談): each booking also holds one of the office's
+    /// rooms and a place of the chosen ward section's staff, so a slot is offered only while both are free.
+    /// </summary>
+    public ConsultationPolicy? Consultation { get; init; }
 
     /// <summary>Each broken rule as a sentence; empty when the policy is usable.</summary>
     public IReadOnlyList<string> Problems()
@@ -31,6 +36,19 @@ public sealed record SlotPolicy
         if (HorizonDays is < 0 or > MaxHorizonDays) problems.Add($"horizonDays must be 0-{MaxHorizonDays}.");
         if (CutoffMinutes is < 0 or > 7 * 24 * 60) problems.Add("cutoffMinutes must be 0 to a week's minutes (10080).");
         if (BlockedDates.Count > 400) problems.Add("blockedDates can list at most 400 days.");
+        if (Consultation is { } c)
+        {
+            if (string.IsNullOrWhiteSpace(c.WardOfficeId)) problems.Add("consultation.wardOfficeId is required.");
+            if (c.SectionIds is null || c.SectionIds.Count is 0 or > 30) problems.Add("consultation.sectionIds must list 1-30 sections of the ward office.");
+            else if (c.SectionIds.Distinct().Count() != c.SectionIds.Count) problems.Add("consultation.sectionIds must not repeat a section.");
+        }
         return problems;
     }
+}
+
+/// <summary>Which ward office sends staff to a branch's consultations, and from which of its sections (the topics).</summary>
+public sealed record ConsultationPolicy
+{
+    public required string WardOfficeId { get; init; }
+    public required IReadOnlyList<string> SectionIds { get; init; }
 }

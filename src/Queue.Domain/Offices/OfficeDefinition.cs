@@ -16,8 +16,24 @@ public enum StepKind
 
 public sealed record StepDefinition(string Id, StepKind Kind, LocalizedText? Name = null);
 
-/// <summary>A section (課) and where it normally sits.</summary>
-public sealed record SectionDefinition(string Id, LocalizedText Name, string Floor, LocalizedText? Area = null);
+/// <summary>
+/// A section (課) and where it normally sits. <paramref name="OutreachStaff"/>: how many of its staff can be at a
+/// branch's consultation room at the same time (出張相談), for consultations booked at the branches.
+/// </summary>
+public sealed record SectionDefinition(string Id, LocalizedText Name, string Floor, LocalizedText? Area = null, int OutreachStaff = 1);
+
+/// <summary>
+/// A private consultation room (相談室) at a branch, booked with a consultation: it seats <see cref="Seats"/> people
+/// (the visitor, companions and several professionals at once), and <see cref="PrivacyNote"/> tells visitors how
+/// their privacy is kept (e.g. a closed, soundproofed room).
+/// </summary>
+public sealed record RoomDefinition
+{
+    public required string Id { get; init; }
+    public required LocalizedText Name { get; init; }
+    public int Seats { get; init; } = 4;
+    public LocalizedText? PrivacyNote { get; init; }
+}
 
 /// <summary>A procedure visitors take a ticket for.</summary>
 public sealed record ServiceDefinition
@@ -60,6 +76,8 @@ public sealed record OfficeDefinition
     public IReadOnlyList<SectionDefinition> Sections { get; init; } = [];
     public IReadOnlyList<ServiceDefinition> Services { get; init; } = [];
     public IReadOnlyList<CounterDefinition> Counters { get; init; } = [];
+    /// <summary>Consultation rooms (相談室) held by consultation bookings (a branch's).</summary>
+    public IReadOnlyList<RoomDefinition> Rooms { get; init; } = [];
     /// <summary>How assisted tickets are weighed against arrival order at this office.</summary>
     public Counters.FairnessOptions Fairness { get; init; } = new();
 
@@ -96,10 +114,19 @@ public static partial class OfficeDefinitionValidator
         CheckUnique(errors, "section", office.Sections.Select(s => s.Id));
         CheckUnique(errors, "service", office.Services.Select(s => s.Id));
         CheckUnique(errors, "counter", office.Counters.Select(c => c.Id));
+        CheckUnique(errors, "room", office.Rooms.Select(r => r.Id));
+        if (office.Rooms.Count > 50) errors.Add("An office can have at most 50 consultation rooms.");
+        foreach (var room in office.Rooms)
+        {
+            if (!IsValidId(room.Id)) errors.Add($"Room id '{room.Id}' is not a valid id.");
+            if (room.Name is null || string.IsNullOrWhiteSpace(room.Name.Ja)) errors.Add($"Room '{room.Id}' needs a Japanese name.");
+            if (room.Seats is < 1 or > 50) errors.Add($"Room '{room.Id}' seats must be 1-50.");
+        }
         CheckUnique(errors, "ticket prefix", office.Services.Select(s => s.TicketPrefix));
         foreach (var section in office.Sections)
         {
             if (!IsValidId(section.Id)) errors.Add($"Section id '{section.Id}' is not a valid id.");
+            if (section.OutreachStaff is < 0 or > 50) errors.Add($"Section '{section.Id}' outreach staff must be 0-50.");
         }
         foreach (var service in office.Services)
         {
@@ -116,6 +143,8 @@ public static partial class OfficeDefinitionValidator
             if (service.DefaultServiceMinutes is <= 0 or > 240) errors.Add($"Service '{service.Id}' default service minutes must be in (0, 240].");
             foreach (var problem in service.Booking?.Problems() ?? []) errors.Add($"Service '{service.Id}' booking: {problem}");
             if (service.Booking is not null && !service.Bookable) errors.Add($"Service '{service.Id}' has booking settings but is not bookable.");
+            if (service.Booking?.Consultation is not null && office.Rooms.Count == 0)
+                errors.Add($"Service '{service.Id}' books consultation rooms, but the office has no rooms.");
         }
         foreach (var counter in office.Counters)
         {

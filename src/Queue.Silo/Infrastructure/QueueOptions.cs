@@ -31,6 +31,12 @@ public sealed class QueueOptions
     public string ClusterId { get; set; } = "counterqueue";
 
     /// <summary>
+    /// How many days after its slot a booking's contact details (name, phone, e-mail) are kept before they are deleted
+    /// (個人情報の保存期間); the booking keeps only its times and status. 0 deletes them once the slot is over.
+    /// </summary>
+    public int ContactRetentionDays { get; set; } = 30;
+
+    /// <summary>
     /// For demonstrations, staff training and benchmarks only: the clock starts at this instant (ISO 8601 with its
     /// offset, e.g. 2026-11-20T08:25:00+09:00) and runs at normal speed from there, so a session can begin just before
     /// opening or midnight. It must not be ahead of the machine's clock (Orleans' membership uses the same clock).

@@ -7,7 +7,9 @@ using CounterQueue.Silo.Bookings;
 using CounterQueue.Silo.Offices;
 using CounterQueue.Web.Infrastructure;
 using CounterQueue.Web.Tickets;
+using CounterQueue.Web.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Quartz;
 
 namespace CounterQueue.Web.Bookings;
 
@@ -27,17 +29,49 @@ public static partial class BookingApi
         bookings.MapGet("/bookings/{bookingId}/calendar", CalendarAsync);
         bookings.MapPost("/bookings/{bookingId}/check-in", CheckInAsync);
         bookings.MapPost("/offices/{officeId}/bookings/check-in", CheckInByCodeAsync);
+        bookings.MapGet("/offices/{officeId}/bookings/by-code/{code}", ByCodeAsync);
+        bookings.MapGet("/offices/{officeId}/services/{serviceId}/booking", BookingInfoAsync);
+
+        var staff = app.MapGroup("/api").WithTags("Bookings").RequireAuthorization(IdentityApi.StaffPolicy);
+        staff.MapGet("/offices/{officeId}/services/{serviceId}/bookings", DayListAsync);
+        staff.MapGet("/offices/{officeId}/sections/{sectionId}/appointments", AppointmentsAsync);
+
+        var admin = app.MapGroup("/api/admin/offices").WithTags("Administration").RequireAuthorization(IdentityApi.AdminPolicy);
+        admin.MapPut("/{officeId}/services/{serviceId}/booking", SetPolicyAsync);
+        admin.MapDelete("/{officeId}/services/{serviceId}/booking", StopBookingAsync);
         return app;
     }
 
+    /// <summary>Contact purge (個人情報の削除) as a nightly job, and the service that runs it.</summary>
+    public static WebApplicationBuilder AddBookings(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<ContactPurge>();
+        builder.Services.AddQuartz(quartz => quartz.ScheduleJob<ContactPurgeJob>(
+            trigger => trigger.WithIdentity("contact-purge-nightly", "bookings")
+                .WithCronSchedule("0 15 3 * * ?", cron => cron.InTimeZone(Tokyo.Zone)),
+            job => job.WithIdentity(ContactPurgeJob.Key)));
+        return builder;
+    }
+
     /// <summary>The slots of a bookable service on a day (today when no date is given), with the places left.</summary>
-    private static async Task<Ok<IReadOnlyList<SlotAvailability>>> SlotsAsync(string officeId, string serviceId, string? date,
+    private static async Task<Ok<IReadOnlyList<SlotAvailability>>> SlotsAsync(string officeId, string serviceId, string? date, string? sectionId,
         OfficeCatalog catalog, IGrainFactory grains, TimeProvider time)
     {
-        var (office, _) = await BookableAsync(catalog, officeId, serviceId);
+        var (office, service) = await BookableAsync(catalog, officeId, serviceId);
         var day = Validate.Date(date, "date") ?? Tokyo.DateOf(time.GetUtcNow());
         RequireBookableDay(day, time);
-        return TypedResults.Ok(await Day(grains, office.Id, serviceId, day).SlotsAsync());
+        return TypedResults.Ok(await Day(grains, office.Id, serviceId, day).SlotsAsync(ValidSection(service, sectionId)));
+    }
+
+    /// <summary>A consultation's topic: one of its ward sections, or null when none is given.</summary>
+    private static string? ValidSection(ServiceDefinition service, string? sectionId)
+    {
+        if (string.IsNullOrEmpty(sectionId)) return null;
+        if (service.Booking?.Consultation is not { } consultation)
+            throw Validate.Invalid("'sectionId' is only for a branch consultation.");
+        if (!consultation.SectionIds.Contains(sectionId))
+            throw Validate.Invalid($"'sectionId' must be one of: {string.Join(", ", consultation.SectionIds)}.");
+        return sectionId;
     }
 
     /// <summary>Books a place in a slot. Send an Idempotency-Key so a retried request never books two places.</summary>
@@ -47,17 +81,20 @@ public static partial class BookingApi
         var officeId = Validate.Required(request.OfficeId, "officeId", 40);
         var serviceId = Validate.Required(request.ServiceId, "serviceId", 40);
         var start = request.Start ?? throw Validate.Invalid("'start' is required: the start of a slot, e.g. 2026-12-01T10:00:00+09:00.");
-        var (office, _) = await BookableAsync(catalog, officeId, serviceId);
+        var (office, service) = await BookableAsync(catalog, officeId, serviceId);
         var day = Tokyo.DateOf(start);
         RequireBookableDay(day, time);
         var contact = ValidContact(request.Contact);
         var language = Validate.Language(request.Language);
+        var sectionId = ValidSection(service, request.SectionId);
+        if (service.Booking?.Consultation is { } consultation && sectionId is null)
+            throw Validate.Invalid($"'sectionId' is required for a consultation: one of {string.Join(", ", consultation.SectionIds)}.");
         var key = new BookingDayKey(office.Id, serviceId, day);
-        return await idempotency.RunAsync(context, $"bookings:{office.Id}", $"{serviceId}|{start:O}|{language}",
+        return await idempotency.RunAsync(context, $"bookings:{office.Id}", $"{serviceId}|{start:O}|{language}|{sectionId}",
             BookingId.New(key),
             async bookingId =>
             {
-                var booking = await grains.GetGrain<IBookingDayGrain>(key.ToGrainKey()).BookAsync(new BookCommand(bookingId, start, contact, language));
+                var booking = await grains.GetGrain<IBookingDayGrain>(key.ToGrainKey()).BookAsync(new BookCommand(bookingId, start, contact, language, sectionId));
                 return (booking, $"/api/bookings/{booking.BookingId}");
             });
     }
@@ -93,6 +130,92 @@ public static partial class BookingApi
                    ?? throw Validate.Invalid("'code' is the booking's 8-character code, e.g. K7RM-3XHA.");
         var bookingId = await grains.GetGrain<IBookingCodeGrain>(BookingDayGrain.BookingCodeKey(office.Id, code)).GetAsync() ?? throw NotFound();
         return await CheckInAsync(bookingId, catalog, grains);
+    }
+
+    /// <summary>
+    /// A booking found by its confirmation code (to see or cancel it on the booking page). The code is what the
+    /// visitor holds; it shows no personal data.
+    /// </summary>
+    private static async Task<Ok<BookingView>> ByCodeAsync(string officeId, string code, OfficeCatalog catalog, IGrainFactory grains)
+    {
+        var office = await catalog.RequireAsync(officeId);
+        var normalized = ConfirmationCode.Normalize(code) ?? throw NotFound();
+        var bookingId = await grains.GetGrain<IBookingCodeGrain>(BookingDayGrain.BookingCodeKey(office.Id, normalized)).GetAsync() ?? throw NotFound();
+        return await GetAsync(bookingId, catalog, grains);
+    }
+
+    /// <summary>How a service is booked, for the booking page: its slot rules and, for a consultation, its topics and rooms.</summary>
+    private static async Task<Ok<BookingInfo>> BookingInfoAsync(string officeId, string serviceId, OfficeCatalog catalog)
+    {
+        var (office, service) = await BookableAsync(catalog, officeId, serviceId);
+        var policy = service.Booking ?? new SlotPolicy();
+        ConsultationInfo? consultation = null;
+        if (policy.Consultation is { } c && await catalog.FindAsync(c.WardOfficeId) is { } ward)
+        {
+            consultation = new ConsultationInfo(ward.Id, ward.Name,
+                c.SectionIds.Select(id => ward.FindSection(id)).OfType<SectionDefinition>().Select(s => new TopicInfo(s.Id, s.Name)).ToList(),
+                office.Rooms.Select(r => new RoomInfo(r.Id, r.Name, r.Seats, r.PrivacyNote)).ToList());
+        }
+        return TypedResults.Ok(new BookingInfo(office.Id, service.Id, service.Name, policy.SlotMinutes, policy.Capacity, policy.HorizonDays, policy.CutoffMinutes, consultation));
+    }
+
+    /// <summary>The day's bookings of a service for its staff (予約一覧): checked in, late, no-show; contact details as given.</summary>
+    private static async Task<Ok<IReadOnlyList<BookingStaffView>>> DayListAsync(string officeId, string serviceId, string? date,
+        OfficeCatalog catalog, IGrainFactory grains, TimeProvider time)
+    {
+        var (office, _) = await BookableAsync(catalog, officeId, serviceId);
+        var day = StaffDay(date, time);
+        return TypedResults.Ok(await Day(grains, office.Id, serviceId, day).ListAsync());
+    }
+
+    /// <summary>
+    /// A ward section's appointments at the branches on a day (出張相談): when, which branch and room, the booking's code.
+    /// Staff of the section see where they are expected.
+    /// </summary>
+    private static async Task<Ok<List<Appointment>>> AppointmentsAsync(string officeId, string sectionId, string? date,
+        OfficeCatalog catalog, IGrainFactory grains, TimeProvider time)
+    {
+        var office = await catalog.RequireAsync(officeId);
+        if (office.FindSection(sectionId) is null) throw QueueRuleException.NotFound(ProblemCodes.NotFound, $"Office '{office.Id}' has no section '{sectionId}'.");
+        var day = StaffDay(date, time);
+        var holds = await grains.GetGrain<IResourcePoolGrain>(ResourcePoolKey.SectionOf(office.Id, sectionId, day).ToGrainKey()).HoldsAsync();
+        var offices = (await catalog.ListAsync()).ToDictionary(o => o.Id);
+        return TypedResults.Ok(holds.OrderBy(h => h.Start).Select(h =>
+        {
+            var branch = offices.GetValueOrDefault(h.OfficeId);
+            var room = branch?.Rooms.FirstOrDefault(r => r.Id == h.Partner);
+            return new Appointment(h.BookingId, h.Code, h.OfficeId, branch?.Name, h.ServiceId, h.Partner, room?.Name, h.Start, h.End);
+        }).ToList());
+    }
+
+    /// <summary>Staff look back up to 60 days and ahead as far as anyone can book.</summary>
+    private static DateOnly StaffDay(string? date, TimeProvider time)
+    {
+        var today = Tokyo.DateOf(time.GetUtcNow());
+        var day = Validate.Date(date, "date") ?? today;
+        if (day < today.AddDays(-60) || day > today.AddDays(SlotPolicy.MaxHorizonDays))
+            throw Validate.Invalid($"The date must be within 60 days back and {SlotPolicy.MaxHorizonDays} days ahead (Japan time).");
+        return day;
+    }
+
+    /// <summary>Makes a service bookable with these slot rules (予約枠の設定), or changes them; bookings already made stand.</summary>
+    private static async Task<Ok<ServiceDefinition>> SetPolicyAsync(string officeId, string serviceId, SlotPolicy policy, OfficeCatalog catalog)
+    {
+        var office = await catalog.RequireAsync(officeId);
+        var service = office.RequireService(serviceId);
+        var changed = service with { Bookable = true, Booking = policy with { BlockedDates = policy.BlockedDates.Distinct().Order().ToList() } };
+        await catalog.DefineAsync(office with { Services = office.Services.Select(s => s.Id == serviceId ? changed : s).ToList() }, onlyIfNew: false);
+        return TypedResults.Ok(changed);
+    }
+
+    /// <summary>Stops taking bookings for a service; bookings already made stand and can still be checked in.</summary>
+    private static async Task<NoContent> StopBookingAsync(string officeId, string serviceId, OfficeCatalog catalog)
+    {
+        var office = await catalog.RequireAsync(officeId);
+        var service = office.RequireService(serviceId);
+        var changed = service with { Bookable = false, Booking = null };
+        await catalog.DefineAsync(office with { Services = office.Services.Select(s => s.Id == serviceId ? changed : s).ToList() }, onlyIfNew: false);
+        return TypedResults.NoContent();
     }
 
     /// <summary>The booking as a calendar file (.ics) for the visitor's phone, in the booking's language; no personal data.</summary>

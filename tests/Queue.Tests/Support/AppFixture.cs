@@ -27,6 +27,9 @@ public sealed class AppFixture : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Today in Japan on the app's clock.</summary>
     public DateOnly Today => CounterQueue.Domain.Calendar.Tokyo.DateOf(Clock.GetUtcNow());
     private readonly TempDirectory _data = new("app");
+
+    /// <summary>Settings for a fixture a test starts on its own (set before <see cref="InitializeAsync"/>).</summary>
+    public Dictionary<string, string> ExtraSettings { get; } = [];
     private string? _adminToken;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -37,6 +40,7 @@ public sealed class AppFixture : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Queue:TemporaryCloseRetry", "00:00:01");
         // The admin's token is signed once for the whole collection, while tests move the clock on by hours.
         builder.UseSetting("Queue:Auth:TokenLifetime", "7.00:00:00");
+        foreach (var (key, value) in ExtraSettings) builder.UseSetting(key, value);
         builder.UseEnvironment("Testing");
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
     }

@@ -1,0 +1,224 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using CounterQueue.Domain;
+using CounterQueue.Domain.Bookings;
+using CounterQueue.Domain.Calendar;
+using CounterQueue.Domain.Offices;
+using CounterQueue.Tests.Support;
+using CounterQueue.Web.Bookings;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CounterQueue.Tests.Api;
+
+/// <summary>
+/// Branch consultations (相談室): a booking holds one of the branch's rooms and one of the ward section's travelling
+/// staff, so it is offered and taken only while both are free; the section sees its branch appointments.
+/// </summary>
+[Collection(AppCollection.Name)]
+public sealed class ConsultationBookingTests(AppFixture app)
+{
+    private sealed record Offices(OfficeDefinition Ward, OfficeDefinition Branch1, OfficeDefinition Branch2);
+
+    /// <summary>A ward office with sections s1 (one travelling staff member) and s2 (two); branch 1 has two rooms, branch 2 one.</summary>
+    private async Task<Offices> CreateAsync()
+    {
+        var ward = TestOffices.Create(hours: TestSchedules.Ward) with
+        {
+            Sections = [
+                new SectionDefinition("sec", new LocalizedText("区民課", "Residents"), "2F"),
+                new SectionDefinition("s1", new LocalizedText("高齢・障害課", "Elderly and disability"), "3F", OutreachStaff: 1),
+                new SectionDefinition("s2", new LocalizedText("保護課", "Public assistance"), "4F", OutreachStaff: 2),
+            ],
+        };
+        await app.CreateOfficeAsync(ward);
+        var policy = new SlotPolicy
+        {
+            SlotMinutes = 60, Capacity = 3, HorizonDays = 30, CutoffMinutes = 60,
+            Consultation = new ConsultationPolicy { WardOfficeId = ward.Id, SectionIds = ["s1", "s2"] },
+        };
+        OfficeDefinition Branch(int rooms)
+        {
+            var office = TestOffices.Create(hours: TestSchedules.Ward);
+            return office with
+            {
+                Kind = OfficeKind.Branch,
+                Rooms = Enumerable.Range(1, rooms).Select(i => new RoomDefinition
+                {
+                    Id = $"room{i}", Name = new LocalizedText($"相談室{i}", $"Room {i}"), Seats = 6,
+                    PrivacyNote = new LocalizedText("個室です", "A private room"),
+                }).ToList(),
+                Services = office.Services.Select(s => s.Id == "a" ? s with { Bookable = true, Booking = policy } : s).ToList(),
+            };
+        }
+        return new Offices(ward, await app.CreateOfficeAsync(Branch(2)), await app.CreateOfficeAsync(Branch(1)));
+    }
+
+    private DateOnly BookableDay()
+    {
+        var day = app.Today.AddDays(2);
+        while (TestSchedules.Ward.HoursOn(day) is null || day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday) day = day.AddDays(1);
+        return day;
+    }
+
+    private static Task<HttpResponseMessage> BookAsync(HttpClient client, OfficeDefinition branch, DateTimeOffset start, string? sectionId) =>
+        client.PostAsJsonAsync("/api/bookings", new { officeId = branch.Id, serviceId = "a", start, sectionId, language = "ja" }, ApiJson.Options);
+
+    private static async Task<int> RemainingAsync(HttpClient client, OfficeDefinition branch, DateTimeOffset start, string? sectionId)
+    {
+        var url = $"/api/offices/{branch.Id}/services/a/slots?date={Tokyo.DateOf(start):yyyy-MM-dd}" + (sectionId is null ? "" : $"&sectionId={sectionId}");
+        var slots = (await (await client.GetAsync(url)).ReadJsonAsync()).AsArray();
+        return slots.Single(s => s!["start"]!.GetValue<DateTimeOffset>() == start)!["remaining"]!.GetValue<int>();
+    }
+
+    private static async Task ExpectConflictAsync(HttpResponseMessage response, string code)
+    {
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal(code, (await response.ReadJsonAsync())["code"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_consultation_is_offered_and_booked_only_while_a_room_and_the_sections_staff_are_both_free()
+    {
+        var (ward, branch1, branch2) = await CreateAsync();
+        using var client = app.CreateClient();
+        var start = Tokyo.At(BookableDay(), new TimeSpan(10, 30, 0));
+        Assert.Equal(1, await RemainingAsync(client, branch1, start, "s1"));
+        Assert.Equal(2, await RemainingAsync(client, branch1, start, "s2"));
+
+        var first = await BookAsync(client, branch1, start, "s1");
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        var firstBooking = await first.ReadJsonAsync();
+        Assert.Equal(("room1", "s1"), (firstBooking["roomId"]!.GetValue<string>(), firstBooking["sectionId"]!.GetValue<string>()));
+        // s1's only travelling staff member is now at branch 1: no s1 consultation anywhere at that time.
+        Assert.Equal(0, await RemainingAsync(client, branch1, start, "s1"));
+        Assert.Equal(0, await RemainingAsync(client, branch2, start, "s1"));
+        await ExpectConflictAsync(await BookAsync(client, branch2, start, "s1"), "section-unavailable");
+        // The refused booking gave its room back at once: branch 2's only room is still free for s2.
+        Assert.Equal(1, await RemainingAsync(client, branch2, start, "s2"));
+        Assert.Equal(HttpStatusCode.Created, (await BookAsync(client, branch2, start, "s2")).StatusCode);
+        // Branch 1 has one room left, and s2 one staff member left.
+        Assert.Equal(1, await RemainingAsync(client, branch1, start, "s2"));
+        Assert.Equal(HttpStatusCode.Created, (await BookAsync(client, branch1, start, "s2")).StatusCode);
+        await ExpectConflictAsync(await BookAsync(client, branch1, start, "s2"), "room-unavailable");
+        // An hour later everything is free again.
+        Assert.Equal(1, await RemainingAsync(client, branch1, start.AddHours(1), "s1"));
+
+        // Cancelling frees the room and the staff member at once.
+        var firstId = firstBooking["bookingId"]!.GetValue<string>();
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/bookings/{firstId}")).StatusCode);
+        Assert.Equal(1, await RemainingAsync(client, branch1, start, "s1"));
+        Assert.Equal(HttpStatusCode.Created, (await BookAsync(client, branch1, start, "s1")).StatusCode);
+
+        // The section's staff see where they are expected, with the room, and no personal data.
+        using var staff = app.AdminClient();
+        var appointments = (await (await staff.GetAsync($"/api/offices/{ward.Id}/sections/s2/appointments?date={Tokyo.DateOf(start):yyyy-MM-dd}")).ReadJsonAsync()).AsArray();
+        Assert.Equal(new[] { branch1.Id, branch2.Id }.Order(), appointments.Select(a => a!["branchOfficeId"]!.GetValue<string>()).Order());
+        Assert.All(appointments, a => Assert.Equal(start, a!["start"]!.GetValue<DateTimeOffset>()));
+        Assert.Contains(appointments, a => a!["roomName"]!["ja"]!.GetValue<string>() == "相談室2");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync($"/api/offices/{ward.Id}/sections/s2/appointments")).StatusCode);
+
+        // The booking page learns the topics and rooms.
+        var info = await (await client.GetAsync($"/api/offices/{branch1.Id}/services/a/booking")).ReadJsonAsync();
+        Assert.Equal(["s1", "s2"], info["consultation"]!["topics"]!.AsArray().Select(t => t!["sectionId"]!.GetValue<string>()));
+        Assert.Equal("個室です", info["consultation"]!["rooms"]![0]!["privacyNote"]!["ja"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Of_many_visitors_booking_the_last_rooms_at_once_exactly_as_many_as_rooms_succeed()
+    {
+        var (_, branch1, _) = await CreateAsync();
+        var start = Tokyo.At(BookableDay(), new TimeSpan(13, 30, 0));
+        using var client = app.CreateClient();
+        var responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => BookAsync(client, branch1, start, "s2")));
+        Assert.Equal(2, responses.Count(r => r.StatusCode == HttpStatusCode.Created));
+        Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.Created), r => Assert.Equal(HttpStatusCode.Conflict, r.StatusCode));
+        var rooms = await Task.WhenAll(responses.Where(r => r.StatusCode == HttpStatusCode.Created).Select(async r => (await r.ReadJsonAsync())["roomId"]!.GetValue<string>()));
+        Assert.Equal(["room1", "room2"], rooms.Order());
+        Assert.Equal(0, await RemainingAsync(client, branch1, start, "s2"));
+    }
+
+    [Fact]
+    public async Task A_consultation_without_a_topic_or_with_one_it_does_not_offer_is_a_400()
+    {
+        var (_, branch1, _) = await CreateAsync();
+        var start = Tokyo.At(BookableDay(), new TimeSpan(14, 30, 0));
+        using var client = app.CreateClient();
+        foreach (var section in new[] { null, "sec", "nope", "" })
+            Assert.Equal(HttpStatusCode.BadRequest, (await BookAsync(client, branch1, start, section)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync($"/api/offices/{branch1.Id}/services/a/slots?sectionId=nope")).StatusCode);
+        Assert.Equal(2, await RemainingAsync(client, branch1, start, null)); // nothing was held
+    }
+
+    [Fact]
+    public async Task An_office_whose_consultation_has_no_rooms_is_refused()
+    {
+        var office = TestOffices.Create() with { Kind = OfficeKind.Branch };
+        office = office with
+        {
+            Services = office.Services.Select(s => s.Id == "a" ? s with
+            {
+                Bookable = true,
+                Booking = new SlotPolicy { Consultation = new ConsultationPolicy { WardOfficeId = "kawasaki", SectionIds = ["elderly-disability"] } },
+            } : s).ToList(),
+        };
+        using var admin = app.AdminClient();
+        var response = await admin.PutAsJsonAsync($"/api/admin/offices/{office.Id}", office, ApiJson.Options);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("no rooms", (await response.ReadJsonAsync()).ToJsonString());
+    }
+}
+
+/// <summary>Contact details are deleted once the slot is the configured number of days past; the booking keeps its times and status.</summary>
+public sealed class ContactPurgeTests
+{
+    [Fact]
+    public async Task Contact_details_are_forgotten_after_the_retention_days_and_the_booking_stays()
+    {
+        var app = new AppFixture();
+        app.ExtraSettings["Queue:ContactRetentionDays"] = "1";
+        await app.InitializeAsync();
+        try
+        {
+            await ForgetsAsync(app);
+        }
+        finally
+        {
+            await app.DisposeAsync();
+        }
+    }
+
+    private static async Task ForgetsAsync(AppFixture app)
+    {
+        var office = TestOffices.Create(hours: TestSchedules.Ward);
+        office = await app.CreateOfficeAsync(office with
+        {
+            Services = office.Services.Select(s => s.Id == "a" ? s with { Bookable = true, Booking = new SlotPolicy { CutoffMinutes = 60 } } : s).ToList(),
+        });
+        var day = app.Today.AddDays(1);
+        while (TestSchedules.Ward.HoursOn(day) is null) day = day.AddDays(1);
+        var start = Tokyo.At(day, new TimeSpan(9, 0, 0));
+        using var client = app.CreateClient();
+        var booked = await client.PostAsJsonAsync("/api/bookings",
+            new { officeId = office.Id, serviceId = "a", start, contact = new { name = "山田 花子", phone = "044-201-3111" } }, ApiJson.Options);
+        Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
+        using var staff = app.AdminClient();
+        var listUrl = $"/api/offices/{office.Id}/services/a/bookings?date={day:yyyy-MM-dd}";
+        async Task<JsonNode> OnlyBookingAsync() => (await (await staff.GetAsync(listUrl)).ReadJsonAsync()).AsArray().Single()!;
+        Assert.Equal("山田 花子", (await OnlyBookingAsync())["contact"]!["name"]!.GetValue<string>()); // staff see what was given
+        var purge = app.Services.GetRequiredService<ContactPurge>();
+        Assert.Equal(0, await purge.RunAsync());
+
+        // Just under a day after the slot: still kept.
+        app.Clock.Advance(start.AddMinutes(30).AddDays(1) - app.Clock.GetUtcNow() - TimeSpan.FromMinutes(5));
+        Assert.Equal(0, await purge.RunAsync());
+        Assert.NotNull((await OnlyBookingAsync())["contact"]);
+        // A day after the slot's end: forgotten; the booking keeps its times and status.
+        app.Clock.Advance(TimeSpan.FromMinutes(10));
+        Assert.Equal(1, await purge.RunAsync());
+        var after = await OnlyBookingAsync();
+        Assert.Null(after["contact"]);
+        Assert.Equal(("noShow", start), (after["booking"]!["status"]!.GetValue<string>(), after["booking"]!["start"]!.GetValue<DateTimeOffset>()));
+        Assert.Equal(0, await purge.RunAsync()); // the day left the register
+    }
+}
