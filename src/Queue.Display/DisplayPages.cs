@@ -8,7 +8,7 @@ namespace CounterQueue.Display;
 
 /// <summary>
 /// Serves the pages: <c>/display/{officeId}?floor=</c> (lobby TV), <c>/kiosk/{officeId}</c>,
-/// <c>/t/{ticketId}</c> (a visitor's phone), <c>/staff</c> (counter console) and <c>/</c> (index),
+/// <c>/t/{ticketId}</c> (a visitor's phone), <c>/book/{officeId}</c> (booking), <c>/staff</c> (counter console) and <c>/</c> (index),
 /// with their assets under <c>/assets</c>. Pages are static: they read the office or ticket from the
 /// address and talk to the REST API and the lobby hub. Nothing is loaded from another origin.
 /// </summary>
@@ -50,6 +50,8 @@ public static class DisplayPages
         MapPage(app, "/staff", "staff.html", "Staff console");
         MapPage(app, "/temporary-counters", "temporary-counters.html", "Temporary counters");
         MapPage(app, "/admin", "admin.html", "Administration");
+        MapPage(app, "/book", "book.html", "Booking");
+        MapPage(app, "/book/{officeId}", "book.html", "Booking for an office");
         return app;
     }
 

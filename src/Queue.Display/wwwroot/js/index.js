@@ -13,6 +13,7 @@ async function main() {
       el("ul", { class: "links" },
         el("li", {}, el("a", { href: `/kiosk/${id}`, text: "発券機 / Kiosk" })),
         el("li", {}, el("a", { href: `/display/${id}`, text: "呼出表示 / Display" })),
+        el("li", {}, el("a", { href: `/book/${id}`, text: "予約 / Book" })),
         ...floors.map((f) => el("li", {}, el("a", { href: `/display/${id}?floor=${encodeURIComponent(f)}`, text: `${f} 呼出表示 / ${f} display` })))));
   }));
   $("#offices").replaceChildren(...items);

@@ -71,7 +71,7 @@ async function issue(service) {
 
 /** A visitor with a booking types its code: the booking becomes a ticket (served from its slot start if on time). */
 async function checkIn(event) {
-  event.preventDefault();
+  event?.preventDefault();
   if (state.busy) return;
   const code = $("#booking-code").value.trim();
   if (!code) return;
@@ -89,6 +89,64 @@ async function checkIn(event) {
   } finally {
     state.busy = false;
     renderServices();
+  }
+}
+
+/**
+ * The booking's QR code (its page's address with ?code=, or the bare code) shown to the kiosk's camera: read a frame
+ * every 150 ms with jsQR; the first code read is checked in. The camera stops after 60 s or when the visitor stops it.
+ */
+const scanner = { stream: null, timer: 0, until: 0 };
+
+async function startScan() {
+  $("#message").textContent = "";
+  if (!navigator.mediaDevices?.getUserMedia || typeof jsQR !== "function") { $("#message").textContent = t("kiosk.booking.noCamera"); return; }
+  try {
+    scanner.stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "user", width: { ideal: 640 } }, audio: false });
+  } catch {
+    $("#message").textContent = t("kiosk.booking.noCamera");
+    return;
+  }
+  const video = $("#camera");
+  video.srcObject = scanner.stream;
+  await video.play().catch(() => {});
+  $("#scanner").hidden = false;
+  $("#scan").setAttribute("aria-expanded", "true");
+  $("#live").textContent = t("kiosk.booking.scanHint");
+  scanner.until = Date.now() + 60000;
+  const canvas = document.createElement("canvas");
+  const context = canvas.getContext("2d", { willReadFrequently: true });
+  scanner.timer = setInterval(() => {
+    if (Date.now() > scanner.until) { stopScan(); return; }
+    if (!video.videoWidth) return;
+    canvas.width = video.videoWidth; canvas.height = video.videoHeight;
+    context.drawImage(video, 0, 0);
+    const found = jsQR(context.getImageData(0, 0, canvas.width, canvas.height).data, canvas.width, canvas.height, { inversionAttempts: "dontInvert" });
+    if (!found?.data) return;
+    const code = codeFromQr(found.data);
+    stopScan();
+    if (!code) { $("#message").textContent = t("kiosk.booking.notACode"); return; }
+    $("#booking-code").value = code;
+    checkIn();
+  }, 150);
+}
+
+function stopScan() {
+  clearInterval(scanner.timer);
+  scanner.stream?.getTracks().forEach((track) => track.stop());
+  scanner.stream = null;
+  $("#camera").srcObject = null;
+  $("#scanner").hidden = true;
+  $("#scan").setAttribute("aria-expanded", "false");
+}
+
+/** The booking code in a scanned QR code: the booking page's address (…/book/{office}?code=…) or the code alone. */
+function codeFromQr(text) {
+  try {
+    const url = new URL(text);
+    return url.searchParams.get("code");
+  } catch {
+    return /^[A-Za-z0-9 -]{8,12}$/.test(text.trim()) ? text.trim() : null;
   }
 }
 
@@ -122,6 +180,7 @@ function showTicket(ticket, service, booked = null) {
 
 function backToStart() {
   clearTimeout(state.timer);
+  stopScan();
   state.ticket = null;
   state.assisted = false;
   $("#assisted").setAttribute("aria-pressed", "false");
@@ -146,6 +205,8 @@ async function main() {
   });
   $("#print-again").addEventListener("click", () => window.print());
   $("#booking").addEventListener("submit", checkIn);
+  $("#scan").addEventListener("click", startScan);
+  $("#scan-stop").addEventListener("click", stopScan);
   $("#done").addEventListener("click", backToStart);
   try {
     await loadServices();

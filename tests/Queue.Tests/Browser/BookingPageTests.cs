@@ -1,0 +1,201 @@
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using CounterQueue.Domain.Bookings;
+using CounterQueue.Tests.Support;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace CounterQueue.Tests.Browser;
+
+/// <summary>
+/// The booking page and the kiosk's camera in the real browser: a visitor books in English, gets a code, a QR code and a
+/// calendar file, and checks in by showing the QR code to the kiosk (Chromium's fake camera plays a file holding it).
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class BookingPageTests(BrowserFixture fixture)
+{
+    /// <summary>An office of this test's own, open all day, whose service "a" is booked in 5-minute slots up to their start.</summary>
+    private async Task<string> BookableOfficeAsync()
+    {
+        var office = TestOffices.Create();
+        office = office with
+        {
+            Services = office.Services.Select(s => s.Id == "a" ? s with { Bookable = true, Booking = new SlotPolicy { SlotMinutes = 5, CutoffMinutes = 0 } } : s).ToList(),
+        };
+        using var admin = fixture.Api();
+        Assert.Equal(System.Net.HttpStatusCode.Created, (await admin.PutAsJsonAsync($"/api/admin/offices/{office.Id}", office, ApiJson.Options)).StatusCode);
+        // The real clock: the next slot must be today, so within its length of midnight wait for the new day.
+        await Poll.UntilAsync(() => CounterQueue.Domain.Calendar.Tokyo.ToLocal(TimeProvider.System.GetUtcNow()).TimeOfDay < new TimeSpan(23, 50, 0),
+            TimeSpan.FromMinutes(11), "the day has a slot left");
+        return office.Id;
+    }
+
+    private static Task WaitReadyAsync(IPage page) => Expect(page.Locator("body[data-ready='true']")).ToHaveCountAsync(1);
+
+    [Fact]
+    public async Task A_visitor_books_in_English_gets_a_code_qr_and_calendar_file_and_checks_in_by_showing_the_qr_code_to_the_kiosk()
+    {
+        var officeId = await BookableOfficeAsync();
+        var page = await fixture.NewPageAsync(390, 844, mobile: true, locale: "en-US");
+        await page.GotoAsync($"/book/{officeId}");
+        await WaitReadyAsync(page);
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Book a visit");
+        // The office is chosen from the address and its only bookable service at once; today's slots show.
+        await Expect(page.Locator("#services button[data-service='a']")).ToHaveAttributeAsync("aria-pressed", "true");
+        var slot = page.Locator("#slots button:not([disabled])").First;
+        await Expect(slot).ToContainTextAsync("2 left");
+        await slot.ClickAsync();
+        await page.GetByLabel("Name").FillAsync("Jane Doe");
+        await page.GetByLabel("Phone").FillAsync("044-201-3111");
+        await BrowserFixture.AssertAccessibleAsync(page, "book-choose");
+        await BrowserFixture.AssertTouchTargetsAsync(page, "book-choose");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Book this time" }).ClickAsync();
+
+        var code = page.GetByTestId("booking-code");
+        await Expect(code).ToHaveTextAsync(new Regex("^[ACEFHJKMNPRTWXY3479]{4}-[ACEFHJKMNPRTWXY3479]{4}$"));
+        var bookingCode = await code.TextContentAsync();
+        await Expect(page.Locator("#done-status")).ToHaveTextAsync("Booked");
+        await BrowserFixture.ScreenshotAsync(page, "book-done", fullPage: true);
+        await BrowserFixture.AssertAccessibleAsync(page, "book-done");
+        var bookingId = await page.EvaluateAsync<string>("() => window.cqBook.booking.bookingId");
+        // The calendar file the link gives.
+        var calendarHref = await page.Locator("#calendar").GetAttributeAsync("href");
+        using (var visitor = fixture.Api(asAdmin: false))
+        {
+            var ics = await visitor.GetAsync(calendarHref);
+            Assert.Equal("text/calendar", ics.Content.Headers.ContentType!.MediaType);
+            var text = (await ics.Content.ReadAsStringAsync()).Replace("\r\n ", "");
+            Assert.Contains("SUMMARY:Service A (booking)", text);
+            Assert.Contains(bookingCode!, text);
+            Assert.DoesNotContain("Jane", text);
+        }
+        var qrUrl = await page.Locator("#qr img").GetAttributeAsync("data-url");
+        Assert.EndsWith($"/book/{officeId}?code={Uri.EscapeDataString(bookingCode!)}", qrUrl);
+
+        // The QR code as a camera would see it: the page's own image, drawn on a white 640 × 480 frame.
+        var video = Path.Combine(fixture.DataDirectory, $"qr-{Guid.NewGuid():N}.y4m");
+        await WriteY4mAsync(page, "#qr img", video);
+
+        // The kiosk, its camera playing that frame.
+        using var playwright = await Playwright.CreateAsync();
+        await using var camera = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = BrowserFixture.ChromiumPath,
+            Headless = true,
+            Args =
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", $"--use-file-for-fake-video-capture={video}",
+            ],
+        });
+        var context = await camera.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = fixture.BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1280, Height = 1024 }, Locale = "en-US",
+            TimezoneId = "Asia/Tokyo", Permissions = ["camera"],
+        });
+        var kiosk = await context.NewPageAsync();
+        kiosk.SetDefaultTimeout(15_000);
+        var errors = new List<string>();
+        kiosk.PageError += (_, e) => errors.Add(e);
+        await kiosk.GotoAsync($"/kiosk/{officeId}?print=off");
+        await WaitReadyAsync(kiosk);
+        await kiosk.Locator("button[data-lang='en']").ClickAsync();
+        await kiosk.GetByRole(AriaRole.Button, new() { Name = "Show the QR code" }).ClickAsync();
+        await Expect(kiosk.GetByTestId("ticket-number")).ToHaveTextAsync(new Regex("^A-\\d{3}$"));
+        await Expect(kiosk.GetByTestId("booking-outcome")).ToContainTextAsync(new Regex("booked time|booked place"));
+        await Expect(kiosk.Locator("#scanner")).ToBeHiddenAsync(); // the camera stopped
+        await BrowserFixture.ScreenshotAsync(kiosk, "kiosk-booking-scanned");
+        Assert.Empty(errors);
+
+        using var api = fixture.Api(asAdmin: false);
+        var booking = await (await api.GetAsync($"/api/bookings/{bookingId}")).ReadJsonAsync();
+        Assert.Equal("checkedIn", booking["status"]!.GetValue<string>());
+        Assert.Empty(fixture.PageErrors[page]);
+    }
+
+    [Fact]
+    public async Task A_branch_consultation_is_booked_with_a_topic_and_a_room_and_cancelled_by_its_code()
+    {
+        var officeId = await fixture.CopyOfficeAsync("daishi");
+        var page = await fixture.NewPageAsync(1024, 900);
+        await page.GotoAsync($"/book/{officeId}");
+        await WaitReadyAsync(page);
+        await Expect(page.Locator("h1")).ToHaveTextAsync("窓口の予約");
+        await page.Locator("#services button[data-service='consultation']").ClickAsync();
+        // The topic is one of the ward office's sections whose staff come to the branch.
+        await Expect(page.Locator("#topic-note")).ToContainTextAsync("川崎区役所");
+        await page.Locator("#rooms summary").ClickAsync();
+        await Expect(page.Locator("#room-list li").First).ToContainTextAsync("扉を閉めて");
+        await page.Locator("#topics button[data-topic='elderly-disability']").ClickAsync();
+        var slot = page.Locator("#slots button:not([disabled])").First;
+        await slot.ClickAsync();
+        await BrowserFixture.AssertAccessibleAsync(page, "book-consultation");
+        await page.GetByRole(AriaRole.Button, new() { Name = "この内容で予約する" }).ClickAsync();
+        await Expect(page.GetByTestId("booking-code")).ToHaveTextAsync(new Regex("^\\w{4}-\\w{4}$"));
+        await Expect(page.Locator("#done-room")).ToHaveTextAsync(new Regex("^相談室：相談室\\d$"));
+        var code = (await page.GetByTestId("booking-code").TextContentAsync())!;
+        var bookingId = await page.EvaluateAsync<string>("() => window.cqBook.booking.bookingId");
+
+        // Later, on another visit: find it by its code (typed loosely) and cancel it.
+        var again = await fixture.NewPageAsync(1024, 900);
+        await again.GotoAsync("/book");
+        await WaitReadyAsync(again);
+        await again.Locator("#manage-office").SelectOptionAsync(officeId);
+        await again.GetByLabel("予約番号（8文字）").FillAsync(code.ToLowerInvariant().Replace("-", " "));
+        await again.GetByRole(AriaRole.Button, new() { Name = "確認する" }).ClickAsync();
+        await Expect(again.GetByTestId("booking-code")).ToHaveTextAsync(code);
+        await again.GetByRole(AriaRole.Button, new() { Name = "予約を取り消す" }).ClickAsync();
+        await again.GetByRole(AriaRole.Button, new() { Name = "取り消す", Exact = true }).ClickAsync();
+        await Expect(again.Locator("#done-status")).ToHaveTextAsync("取り消し済み");
+        using var api = fixture.Api(asAdmin: false);
+        Assert.Equal("cancelled", (await (await api.GetAsync($"/api/bookings/{bookingId}")).ReadJsonAsync())["status"]!.GetValue<string>());
+        // A code that is no booking's: a readable message.
+        await again.GotoAsync("/book");
+        await WaitReadyAsync(again);
+        await again.Locator("#manage-office").SelectOptionAsync(officeId);
+        await again.GetByLabel("予約番号（8文字）").FillAsync(code == "AAAA-AAAA" ? "CCCC-CCCC" : "AAAA-AAAA");
+        await again.GetByRole(AriaRole.Button, new() { Name = "確認する" }).ClickAsync();
+        await Expect(again.Locator("#error")).ToContainTextAsync("見つかりません");
+        Assert.Empty(fixture.PageErrors[page]);
+        Assert.Empty(fixture.PageErrors[again]);
+    }
+
+    /// <summary>
+    /// Writes a Y4M video (what Chromium's fake camera plays) of one frame: the page's image at <paramref name="selector"/>
+    /// in the middle of a white 640 × 480 picture, its brightness read back from a canvas in the page.
+    /// </summary>
+    private static async Task WriteY4mAsync(IPage page, string selector, string path)
+    {
+        const int width = 640, height = 480;
+        var luma = await page.EvaluateAsync<string>("""
+            ([selector, width, height]) => {
+              const img = document.querySelector(selector);
+              const canvas = document.createElement('canvas');
+              canvas.width = width; canvas.height = height;
+              const ctx = canvas.getContext('2d');
+              ctx.fillStyle = '#fff'; ctx.fillRect(0, 0, width, height);
+              const size = 360;
+              ctx.imageSmoothingEnabled = false;
+              ctx.drawImage(img, (width - size) / 2, (height - size) / 2, size, size);
+              const data = ctx.getImageData(0, 0, width, height).data;
+              const y = new Uint8Array(width * height);
+              for (let i = 0; i < y.length; i++) y[i] = Math.round(0.299 * data[4 * i] + 0.587 * data[4 * i + 1] + 0.114 * data[4 * i + 2]);
+              let text = '';
+              for (let i = 0; i < y.length; i += 8192) text += String.fromCharCode(...y.subarray(i, i + 8192));
+              return btoa(text);
+            }
+            """, new object[] { selector, width, height });
+        var y = Convert.FromBase64String(luma);
+        var chroma = Enumerable.Repeat((byte)128, width / 2 * height / 2).ToArray();
+        await using var file = File.Create(path);
+        var header = System.Text.Encoding.ASCII.GetBytes($"YUV4MPEG2 W{width} H{height} F5:1 Ip A1:1 C420jpeg\n");
+        await file.WriteAsync(header);
+        for (var frame = 0; frame < 2; frame++)
+        {
+            await file.WriteAsync("FRAME\n"u8.ToArray());
+            await file.WriteAsync(y);
+            await file.WriteAsync(chroma);
+            await file.WriteAsync(chroma);
+        }
+    }
+}
