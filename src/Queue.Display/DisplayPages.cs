@@ -50,6 +50,7 @@ public static class DisplayPages
         MapPage(app, "/staff", "staff.html", "Staff console");
         MapPage(app, "/temporary-counters", "temporary-counters.html", "Temporary counters");
         MapPage(app, "/admin", "admin.html", "Administration");
+        MapPage(app, "/bookings", "bookings.html", "Bookings (staff)");
         MapPage(app, "/book", "book.html", "Booking");
         MapPage(app, "/book/{officeId}", "book.html", "Booking for an office");
         return app;

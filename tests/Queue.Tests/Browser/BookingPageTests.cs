@@ -135,6 +135,26 @@ public sealed class BookingPageTests(BrowserFixture fixture)
         await Expect(page.Locator("#done-room")).ToHaveTextAsync(new Regex("^相談室：相談室\\d$"));
         var code = (await page.GetByTestId("booking-code").TextContentAsync())!;
         var bookingId = await page.EvaluateAsync<string>("() => window.cqBook.booking.bookingId");
+        var date = await page.EvaluateAsync<string>("() => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tokyo' }).format(new Date(window.cqBook.booking.start))");
+
+        // Staff: the branch's day list shows it booked, and the ward section sees its appointment at the branch.
+        var staff = await fixture.NewPageAsync(1280, 900);
+        await staff.GotoAsync("/bookings");
+        await staff.GetByLabel("ユーザー名").FillAsync("admin");
+        await staff.GetByLabel("パスワード").FillAsync(BrowserFixture.AdminPassword);
+        await staff.GetByRole(AriaRole.Button, new() { Name = "ログイン" }).ClickAsync();
+        await staff.Locator("#office").SelectOptionAsync(officeId);
+        await staff.Locator("#date").FillAsync(date);
+        await staff.Locator("#date").DispatchEventAsync("change");
+        var row = staff.Locator($"#day tr[data-booking='{bookingId}']");
+        await Expect(row).ToContainTextAsync(code);
+        await Expect(row.Locator(".status")).ToHaveTextAsync("予約中");
+        await staff.Locator("#office").SelectOptionAsync("kawasaki");
+        await staff.Locator("#section").SelectOptionAsync("elderly-disability");
+        await Expect(staff.Locator("#appointments tbody tr", new() { HasText = code })).ToContainTextAsync("大師支所");
+        await BrowserFixture.ScreenshotAsync(staff, "bookings-staff");
+        await BrowserFixture.AssertAccessibleAsync(staff, "bookings-staff");
+        Assert.Empty(fixture.PageErrors[staff]);
 
         // Later, on another visit: find it by its code (typed loosely) and cancel it.
         var again = await fixture.NewPageAsync(1024, 900);
