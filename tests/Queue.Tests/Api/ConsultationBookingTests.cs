@@ -151,6 +151,52 @@ public sealed class ConsultationBookingTests(AppFixture app)
     }
 
     [Fact]
+    public async Task The_admin_sets_and_stops_a_services_slots_and_staff_read_the_days_bookings_only_when_signed_in()
+    {
+        var office = await app.CreateOfficeAsync(TestOffices.Create(hours: TestSchedules.Ward));
+        using var admin = app.AdminClient();
+        using var visitor = app.CreateClient();
+        var path = $"/api/admin/offices/{office.Id}/services/b/booking";
+        Assert.Equal(HttpStatusCode.Conflict, (await visitor.GetAsync($"/api/offices/{office.Id}/services/b/slots")).StatusCode); // not bookable
+        Assert.Equal(HttpStatusCode.Unauthorized, (await visitor.PutAsJsonAsync(path, new { slotMinutes = 15 })).StatusCode);
+        foreach (var bad in new object[] { new { slotMinutes = 7 }, new { capacity = 0 }, new { horizonDays = 999 }, new { cutoffMinutes = -1 } })
+        {
+            var refused = await admin.PutAsJsonAsync(path, bad);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PutAsync(path, new StringContent("{\"blockedDates\": [\"2026-13-01\"]}", System.Text.Encoding.UTF8, "application/json"))).StatusCode);
+        var day = BookableDay();
+        var set = await admin.PutAsJsonAsync(path, new { slotMinutes = 15, capacity = 1, horizonDays = 60, cutoffMinutes = 0, blockedDates = new[] { day.AddDays(1), day.AddDays(1) } });
+        Assert.Equal(HttpStatusCode.OK, set.StatusCode);
+        var slots = (await (await visitor.GetAsync($"/api/offices/{office.Id}/services/b/slots?date={day:yyyy-MM-dd}")).ReadJsonAsync()).AsArray();
+        Assert.Equal(34, slots.Count); // 08:30-17:00 in 15 minutes
+        Assert.Empty((await (await visitor.GetAsync($"/api/offices/{office.Id}/services/b/slots?date={day.AddDays(1):yyyy-MM-dd}")).ReadJsonAsync()).AsArray());
+
+        var start = Tokyo.At(day, new TimeSpan(9, 0, 0));
+        var booked = await visitor.PostAsJsonAsync("/api/bookings", new { officeId = office.Id, serviceId = "b", start, contact = new { email = "hanako@example.jp" } }, ApiJson.Options);
+        Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
+        var listUrl = $"/api/offices/{office.Id}/services/b/bookings?date={day:yyyy-MM-dd}";
+        Assert.Equal(HttpStatusCode.Unauthorized, (await visitor.GetAsync(listUrl)).StatusCode);
+        var list = (await (await admin.GetAsync(listUrl)).ReadJsonAsync()).AsArray();
+        Assert.Equal(("booked", false, "hanako@example.jp"),
+            (list.Single()!["booking"]!["status"]!.GetValue<string>(), list.Single()!["late"]!.GetValue<bool>(), list.Single()!["contact"]!["email"]!.GetValue<string>()));
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync($"/api/offices/{office.Id}/services/b/bookings?date=2020-01-01")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync($"/api/offices/{office.Id}/services/b/bookings?date=tomorrow")).StatusCode);
+
+        // Found again by its code (as the booking page does), without the contact.
+        var code = (await booked.ReadJsonAsync())["code"]!.GetValue<string>();
+        var found = await (await visitor.GetAsync($"/api/offices/{office.Id}/bookings/by-code/{code.ToLowerInvariant()}")).ReadJsonAsync();
+        Assert.Equal(code, found["code"]!.GetValue<string>());
+        Assert.DoesNotContain("hanako", found.ToJsonString());
+        Assert.Equal(HttpStatusCode.NotFound, (await visitor.GetAsync($"/api/offices/{office.Id}/bookings/by-code/not-a-code")).StatusCode);
+
+        // Stopping bookings: no new ones; the one made stands.
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync(path)).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await visitor.PostAsJsonAsync("/api/bookings", new { officeId = office.Id, serviceId = "b", start = start.AddMinutes(15) }, ApiJson.Options)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PutAsJsonAsync($"/api/admin/offices/{office.Id}/services/nope/booking", new { })).StatusCode);
+    }
+
+    [Fact]
     public async Task An_office_whose_consultation_has_no_rooms_is_refused()
     {
         var office = TestOffices.Create() with { Kind = OfficeKind.Branch };

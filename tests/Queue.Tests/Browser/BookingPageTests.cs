@@ -180,6 +180,45 @@ public sealed class BookingPageTests(BrowserFixture fixture)
         Assert.Empty(fixture.PageErrors[again]);
     }
 
+    [Fact]
+    public async Task An_administrator_makes_a_service_bookable_with_its_slots_and_the_booking_page_offers_them()
+    {
+        var office = await fixture.CreateOfficeAsync(); // service "b" is not bookable yet
+        var admin = await fixture.NewPageAsync(1280, 1000);
+        await admin.GotoAsync("/admin");
+        await admin.Locator("#username").FillAsync("admin");
+        await admin.Locator("#password").FillAsync(BrowserFixture.AdminPassword);
+        await admin.Locator("#login-button").ClickAsync();
+        await Expect(admin.Locator("body[data-ready='true']")).ToHaveCountAsync(1);
+        await admin.Locator("#slot-office").SelectOptionAsync(office.Id);
+        await admin.Locator("#slot-service").SelectOptionAsync("b");
+        await Expect(admin.Locator("#slot-bookable")).Not.ToBeCheckedAsync();
+        await admin.Locator("#slot-bookable").CheckAsync();
+        await admin.GetByLabel("1枠の長さ（分）").FillAsync("20");
+        await admin.GetByLabel("1枠の人数").FillAsync("4");
+        await admin.GetByLabel("締切（開始の何分前）").FillAsync("0");
+        var tomorrow = CounterQueue.Domain.Calendar.Tokyo.DateOf(TimeProvider.System.GetUtcNow()).AddDays(1);
+        await admin.Locator("#slot-blocked").FillAsync($"{tomorrow:yyyy-MM-dd}");
+        await BrowserFixture.AssertAccessibleAsync(admin, "admin-slots");
+        await admin.Locator("#slot-save").ClickAsync();
+        await Expect(admin.Locator("#slot-feedback")).ToHaveTextAsync("登録しました");
+        // Out of range: the form itself refuses it; a day that is no date gets the server's clear message. Nothing changes.
+        await admin.GetByLabel("1枠の長さ（分）").FillAsync("7");
+        Assert.False(await admin.Locator("#slot-minutes").EvaluateAsync<bool>("e => e.checkValidity()"));
+        await admin.GetByLabel("1枠の長さ（分）").FillAsync("20");
+        await admin.Locator("#slot-blocked").FillAsync("2026-13-01");
+        await admin.Locator("#slot-save").ClickAsync();
+        await Expect(admin.Locator("#slot-error")).ToHaveTextAsync("「2026-13-01」は日付ではありません（例：2026-12-28）");
+        await BrowserFixture.ScreenshotAsync(admin, "admin-slots", fullPage: true);
+
+        using var api = fixture.Api(asAdmin: false);
+        var slots = (await (await api.GetAsync($"/api/offices/{office.Id}/services/b/slots")).ReadJsonAsync()).AsArray();
+        Assert.Equal(24 * 3, slots.Count); // open all day, 20-minute slots
+        Assert.All(slots, s => Assert.Equal(4, s!["capacity"]!.GetValue<int>()));
+        Assert.Empty((await (await api.GetAsync($"/api/offices/{office.Id}/services/b/slots?date={tomorrow:yyyy-MM-dd}")).ReadJsonAsync()).AsArray());
+        Assert.Empty(fixture.PageErrors[admin]);
+    }
+
     /// <summary>
     /// Writes a Y4M video (what Chromium's fake camera plays) of one frame: the page's image at <paramref name="selector"/>
     /// in the middle of a white 640 × 480 picture, its brightness read back from a canvas in the page.

@@ -1,4 +1,4 @@
-// Administration (/admin): schedule and cancel temporary counters (臨時窓口). Needs an admin account.
+// Administration (/admin): schedule and cancel temporary counters (臨時窓口), set services' booking slots (予約枠). Needs an admin account.
 import { $, api, ApiError, el, languageSwitch, LANGUAGES, local, randomKey, savedToken, setLanguage, signIn, signOut, t } from "./common.js";
 
 const state = { token: savedToken(), offices: [], procedures: [], schedules: [] };
@@ -53,10 +53,71 @@ async function cancel(schedule) {
   } catch (e) { $("#error").textContent = e.message; }
 }
 
+// ---- booking slots (予約枠): a service's slot length, places, horizon, cut-off and blocked days
+const slotState = { office: null };
+
+async function loadSlotOffice() {
+  const officeId = $("#slot-office").value;
+  if (!officeId) return;
+  slotState.office = await authed(`/api/admin/offices/${encodeURIComponent(officeId)}`);
+  const chosen = $("#slot-service").value;
+  $("#slot-service").replaceChildren(...slotState.office.services.map((s) => el("option", { value: s.id, text: local(s.name), selected: s.id === chosen })));
+  showSlotPolicy();
+}
+
+function showSlotPolicy() {
+  const service = slotState.office?.services.find((s) => s.id === $("#slot-service").value);
+  if (!service) return;
+  const policy = service.booking ?? { slotMinutes: 30, capacity: 2, horizonDays: 30, cutoffMinutes: 60, blockedDates: [] };
+  $("#slot-bookable").checked = !!service.bookable;
+  $("#slot-minutes").value = policy.slotMinutes;
+  $("#slot-capacity").value = policy.capacity;
+  $("#slot-horizon").value = policy.horizonDays;
+  $("#slot-cutoff").value = policy.cutoffMinutes;
+  $("#slot-blocked").value = (policy.blockedDates ?? []).join(", ");
+  $("#slot-consultation").hidden = !policy.consultation;
+  $("#slot-consultation").textContent = policy.consultation
+    ? t("admin.consultation", { ward: policy.consultation.wardOfficeId, sections: policy.consultation.sectionIds.join(", "), rooms: slotState.office.rooms.length })
+    : "";
+  $("#slot-fields").hidden = !$("#slot-bookable").checked;
+}
+
+async function saveSlots(event) {
+  event.preventDefault();
+  $("#slot-feedback").textContent = ""; $("#slot-error").textContent = "";
+  const officeId = $("#slot-office").value, serviceId = $("#slot-service").value;
+  const path = `/api/admin/offices/${encodeURIComponent(officeId)}/services/${encodeURIComponent(serviceId)}/booking`;
+  const service = slotState.office.services.find((s) => s.id === serviceId);
+  try {
+    if ($("#slot-bookable").checked) {
+      const blockedDates = $("#slot-blocked").value.split(/[\s,、]+/).map((d) => d.trim()).filter(Boolean);
+      const bad = blockedDates.find((d) => !/^\d{4}-\d{2}-\d{2}$/.test(d) || Number.isNaN(Date.parse(`${d}T00:00:00Z`)) || new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) !== d);
+      if (bad) { $("#slot-error").textContent = t("admin.badDate", { date: bad }); $("#slot-blocked").focus(); return; }
+      await authed(path, {
+        method: "PUT",
+        body: {
+          slotMinutes: Number($("#slot-minutes").value), capacity: Number($("#slot-capacity").value),
+          horizonDays: Number($("#slot-horizon").value), cutoffMinutes: Number($("#slot-cutoff").value),
+          blockedDates, consultation: service?.booking?.consultation ?? undefined,
+        },
+      });
+    } else {
+      await authed(path, { method: "DELETE" });
+    }
+    $("#slot-feedback").textContent = t("admin.saved");
+    await loadSlotOffice();
+  } catch (e) {
+    $("#slot-error").textContent = e.message;
+  }
+}
+
 async function showConsole() {
   $("#login").hidden = true; $("#console").hidden = false; $("#logout").hidden = false;
   await load();
   if ($("#sessions").children.length === 0) $("#sessions").append(sessionRow());
+  const slotOffice = $("#slot-office").value;
+  $("#slot-office").replaceChildren(...state.offices.map((o) => el("option", { value: o.id, text: local(o.name), selected: o.id === slotOffice })));
+  await loadSlotOffice();
   document.body.dataset.ready = "true";
 }
 
@@ -73,6 +134,10 @@ async function main() {
   });
   $("#logout").addEventListener("click", () => { signOut(); state.token = null; showLogin(); });
   $("#add-session").addEventListener("click", () => $("#sessions").append(sessionRow()));
+  $("#slot-office").addEventListener("change", () => loadSlotOffice().catch((e) => { $("#slot-error").textContent = e.message; }));
+  $("#slot-service").addEventListener("change", showSlotPolicy);
+  $("#slot-bookable").addEventListener("change", () => { $("#slot-fields").hidden = !$("#slot-bookable").checked; });
+  $("#slots").addEventListener("submit", saveSlots);
   const key = { value: randomKey() }; // one key per form: a double click creates one schedule
   $("#create").addEventListener("submit", async (event) => {
     event.preventDefault();
