@@ -205,6 +205,48 @@ public sealed class BookingApiTests(AppFixture app)
     }
 
     [Fact]
+    public async Task A_booking_checked_in_ten_minutes_late_keeps_its_place_among_walk_ins_behind_assisted_tickets_and_those_already_called()
+    {
+        var office = TestOffices.Create();
+        office = await app.CreateOfficeAsync(office with { Services = office.Services.Select(s => s.Id == "a" ? s with { Bookable = true, Booking = Policy } : s).ToList() });
+        using var client = app.CreateClient();
+        using var staff = app.AdminClient();
+        var now = app.Clock.GetUtcNow();
+        var start = now.AddHours(2).AddTicks(-(now.AddHours(2).Ticks % TimeSpan.FromMinutes(30).Ticks)).AddMinutes(30);
+        var booked = await (await BookAsync(client, office.Id, start)).ReadJsonAsync();
+        void At(TimeSpan fromStart) => app.Clock.Advance(start + fromStart - app.Clock.GetUtcNow());
+        async Task<string> IssueAsync(string priority = "normal") =>
+            (await (await client.PostJsonAsync($"/api/offices/{office.Id}/tickets", new { serviceId = "a", priority })).ReadJsonAsync())["ticketId"]!.GetValue<string>();
+        async Task<string> CallAsync(string counter) =>
+            (await (await staff.PostAsync($"/api/offices/{office.Id}/counters/{counter}/call-next", null)).ReadJsonAsync())["ticket"]!["ticketId"]!.GetValue<string>();
+        Assert.Equal(HttpStatusCode.OK, (await staff.PostAsync($"/api/offices/{office.Id}/counters/c1/open", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await staff.PostAsync($"/api/offices/{office.Id}/counters/c2/open", null)).StatusCode);
+
+        At(TimeSpan.FromMinutes(-20));
+        var called = await IssueAsync();
+        Assert.Equal(called, await CallAsync("c2")); // already at a counter before the booking checks in
+        At(TimeSpan.FromMinutes(-10));
+        var before = await IssueAsync();
+        At(TimeSpan.FromMinutes(10));
+        var checkIn = await (await client.PostAsync($"/api/bookings/{booked["bookingId"]}/check-in", null)).ReadJsonAsync();
+        Assert.Equal("onTime", checkIn["outcome"]!.GetValue<string>());
+        var bookedTicket = checkIn["ticket"]!["ticketId"]!.GetValue<string>();
+        var after = await IssueAsync();
+        var assisted = await IssueAsync("assisted");
+
+        // Assisted first (as for any visitor), then by when each counts from: the walk-in of -10 min, the booking of 0, the walk-in of +10.
+        Assert.Equal([assisted, before, bookedTicket, after], [await CallAsync("c1"), await NextAsync(), await NextAsync(), await NextAsync()]);
+        // The ticket called before the check-in was never displaced.
+        Assert.Equal("called", (await (await client.GetAsync($"/api/tickets/{called}")).ReadJsonAsync())["status"]!.GetValue<string>());
+
+        async Task<string> NextAsync()
+        {
+            Assert.Equal(HttpStatusCode.OK, (await staff.PostAsync($"/api/offices/{office.Id}/counters/c1/complete", null)).StatusCode);
+            return await CallAsync("c1");
+        }
+    }
+
+    [Fact]
     public async Task The_kiosk_checks_a_booking_in_by_its_code_however_it_is_typed()
     {
         var office = TestOffices.Create();

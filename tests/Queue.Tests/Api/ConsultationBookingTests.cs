@@ -221,7 +221,7 @@ public sealed class ContactPurgeTests
     [Fact]
     public async Task Contact_details_are_forgotten_after_the_retention_days_and_the_booking_stays()
     {
-        var app = new AppFixture();
+        var app = new AppFixture { Logs = new CapturingLoggerProvider() };
         app.ExtraSettings["Queue:ContactRetentionDays"] = "1";
         await app.InitializeAsync();
         try
@@ -266,5 +266,8 @@ public sealed class ContactPurgeTests
         Assert.Null(after["contact"]);
         Assert.Equal(("noShow", start), (after["booking"]!["status"]!.GetValue<string>(), after["booking"]!["start"]!.GetValue<DateTimeOffset>()));
         Assert.Equal(0, await purge.RunAsync()); // the day left the register
+        // Nothing of the contact ever reached the logs (the app logged the booking and the purge, without it).
+        Assert.Contains(app.Logs!.Lines, l => l.Contains("Forgot the contact details of 1 bookings"));
+        Assert.DoesNotContain(app.Logs.Lines, l => l.Contains("山田") || l.Contains("201-3111"));
     }
 }

@@ -30,6 +30,9 @@ public sealed class AppFixture : WebApplicationFactory<Program>, IAsyncLifetime
 
     /// <summary>Settings for a fixture a test starts on its own (set before <see cref="InitializeAsync"/>).</summary>
     public Dictionary<string, string> ExtraSettings { get; } = [];
+
+    /// <summary>Set before <see cref="InitializeAsync"/> to keep everything the app logs.</summary>
+    public CapturingLoggerProvider? Logs { get; set; }
     private string? _adminToken;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -42,7 +45,11 @@ public sealed class AppFixture : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Queue:Auth:TokenLifetime", "7.00:00:00");
         foreach (var (key, value) in ExtraSettings) builder.UseSetting(key, value);
         builder.UseEnvironment("Testing");
-        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            if (Logs is not null) services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Logs);
+        });
     }
 
     public async Task InitializeAsync()
