@@ -129,6 +129,7 @@ public sealed class RestartTests : IDisposable
         while (TestSchedules.Ward.HoursOn(day) is null || day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday) day = day.AddDays(1);
         var starts = Enumerable.Range(0, 10).Select(i => CounterQueue.Domain.Calendar.Tokyo.At(day, new TimeSpan(9, 0, 0) + TimeSpan.FromMinutes(30 * i))).ToList();
         List<(string Id, string Code)> acknowledged;
+        DateTimeOffset consultationStart;
         await using (var first = await AppProcess.StartAsync(_data.Path, Password))
         {
             using var admin = first.CreateClient(await AdminTokenAsync(first));
@@ -143,6 +144,14 @@ public sealed class RestartTests : IDisposable
             }));
             acknowledged = booked.OfType<(string, string)>().ToList();
             Assert.Equal(30, acknowledged.Count);
+            // Three consultations at daishi in the same hour take its three rooms (each with a ward section's staff).
+            var daishiSlots = (await (await visitors.GetAsync($"/api/offices/daishi/services/consultation/slots?date={day:yyyy-MM-dd}")).ReadJsonAsync()).AsArray();
+            consultationStart = daishiSlots.First(s => s!["remaining"]!.GetValue<int>() == 3)!["start"]!.GetValue<DateTimeOffset>();
+            foreach (var section in new[] { "elderly-disability", "welfare-daishi-tajima", "children" })
+            {
+                var response = await visitors.PostJsonAsync("/api/bookings", new { officeId = "daishi", serviceId = "consultation", start = consultationStart, sectionId = section });
+                Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            }
             await first.KillAsync(); // right after the last acknowledgement
         }
 
@@ -157,5 +166,12 @@ public sealed class RestartTests : IDisposable
         Assert.All(slots.Where(s => starts.Contains(s!["start"]!.GetValue<DateTimeOffset>())), s => Assert.Equal(0, s!["remaining"]!.GetValue<int>()));
         var refused = await client.PostJsonAsync("/api/bookings", new { officeId = office.Id, serviceId = "a", start = starts[0] });
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode); // still full after the restart
+        // The section's staff member is still held: the same section at tajima then is refused, though tajima's rooms are free.
+        var atTajima = await client.PostJsonAsync("/api/bookings", new { officeId = "tajima", serviceId = "consultation", start = consultationStart, sectionId = "welfare-daishi-tajima" });
+        Assert.Equal(HttpStatusCode.Conflict, atTajima.StatusCode);
+        Assert.Equal("section-unavailable", (await atTajima.ReadJsonAsync())["code"]!.GetValue<string>());
+        using var staff = second.CreateClient(await AdminTokenAsync(second));
+        var appointments = (await (await staff.GetAsync($"/api/offices/kawasaki/sections/children/appointments?date={day:yyyy-MM-dd}")).ReadJsonAsync()).AsArray();
+        Assert.Equal(("daishi", consultationStart), (appointments.Single()!["branchOfficeId"]!.GetValue<string>(), appointments.Single()!["start"]!.GetValue<DateTimeOffset>()));
     }
 }
