@@ -18,6 +18,8 @@ public static class ProblemCodes
     public const string ProcedureNotFound = "procedure-not-found";
     public const string ScheduleNotFound = "schedule-not-found";
     public const string BookingNotFound = "booking-not-found";
+    public const string RelocationNotFound = "relocation-not-found";
+    public const string SectionNotFound = "section-not-found";
 
     // The request itself (400, 413, 415, 405)
     public const string BadRequest = "bad-request";
@@ -81,6 +83,9 @@ public static class ProblemCodes
     public const string CheckInNotToday = "check-in-not-today";
     public const string RoomUnavailable = "room-unavailable";
     public const string SectionUnavailable = "section-unavailable";
+
+    // Relocations (移転)
+    public const string RelocationInEffect = "relocation-in-effect";
 
     // The service itself (503, 500)
     public const string Unavailable = "unavailable";

@@ -68,6 +68,7 @@ public static class SiloHostingExtensions
 
         builder.Services.AddSingleton<OfficeCatalog>();
         builder.Services.AddSingleton<TemporaryCounters.TemporaryCounterOperator>();
+        builder.Services.AddSingleton<Offices.RelocationOperator>();
         builder.Services.AddSingleton<TicketService>();
         builder.Services.AddSingleton<CounterService>();
         builder.Services.AddHostedService<OfficeSeeder>();

@@ -7,6 +7,7 @@ using CounterQueue.Web.Infrastructure;
 using CounterQueue.Web.Lobby;
 using CounterQueue.Web.Offices;
 using CounterQueue.Web.Operations;
+using CounterQueue.Web.Relocations;
 using CounterQueue.Web.TemporaryCounters;
 using CounterQueue.Web.Tickets;
 
@@ -19,6 +20,7 @@ return QueueHost.Run(args, builder =>
     builder.AddRealtime();
     builder.AddTemporaryCounters();
     builder.AddBookings();
+    builder.AddRelocations();
 }, app =>
 {
     app.UseQueueApi();
@@ -29,6 +31,7 @@ return QueueHost.Run(args, builder =>
     app.MapBookingApi();
     app.MapCounterApi();
     app.MapTemporaryCounterApi();
+    app.MapRelocationApi();
     app.MapLobby();
     app.MapQueuePages();
 });

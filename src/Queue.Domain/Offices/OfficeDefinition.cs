@@ -76,6 +76,8 @@ public sealed record OfficeDefinition
     public IReadOnlyList<SectionDefinition> Sections { get; init; } = [];
     public IReadOnlyList<ServiceDefinition> Services { get; init; } = [];
     public IReadOnlyList<CounterDefinition> Counters { get; init; } = [];
+    /// <summary>The sections' moves (移転), past and planned; see <see cref="RelocationRules"/>.</summary>
+    public IReadOnlyList<Relocation> Relocations { get; init; } = [];
     /// <summary>Consultation rooms (相談室) held by consultation bookings (a branch's).</summary>
     public IReadOnlyList<RoomDefinition> Rooms { get; init; } = [];
     /// <summary>How assisted tickets are weighed against arrival order at this office.</summary>
@@ -91,8 +93,12 @@ public sealed record OfficeDefinition
     public CounterDefinition RequireCounter(string counterId) => FindCounter(counterId)
         ?? throw QueueRuleException.NotFound(ProblemCodes.CounterNotFound, $"Office '{Id}' has no counter '{counterId}'.");
 
-    /// <summary>The floor a service is on (its section's floor).</summary>
-    public string FloorOf(ServiceDefinition service) => FindSection(service.SectionId)?.Floor ?? "";
+    /// <summary>The floor a service is on at <paramref name="at"/> (its section's, after any move in effect then).</summary>
+    public string FloorOf(ServiceDefinition service, DateTimeOffset at) =>
+        FindSection(service.SectionId) is { } section ? RelocationRules.PlaceAt(this, section, at).Floor : "";
+
+    /// <summary>The floor a counter is on at <paramref name="at"/> (it moves with its section).</summary>
+    public string FloorOf(CounterDefinition counter, DateTimeOffset at) => RelocationRules.CounterFloorAt(this, counter, at);
 }
 
 /// <summary>Checks an office definition before it is accepted (from configuration or an administrator).</summary>
@@ -146,6 +152,9 @@ public static partial class OfficeDefinitionValidator
             if (service.Booking?.Consultation is not null && office.Rooms.Count == 0)
                 errors.Add($"Service '{service.Id}' books consultation rooms, but the office has no rooms.");
         }
+        if (office.Relocations.Count > 500) errors.Add("An office can list at most 500 relocations.");
+        CheckUnique(errors, "relocation", office.Relocations.Select(r => r.Id));
+        foreach (var move in office.Relocations) errors.AddRange(RelocationRules.Problems(office, move));
         foreach (var counter in office.Counters)
         {
             if (!IsValidId(counter.Id)) errors.Add($"Counter id '{counter.Id}' is not a valid id.");

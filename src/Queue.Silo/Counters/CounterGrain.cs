@@ -39,7 +39,7 @@ public sealed class CounterGrain(
         // A read never writes: a counter left open yesterday shows as closed without being changed.
         var state = counter.State;
         var stale = state.Day != Today;
-        return Task.FromResult(new CounterView(_definition.Id, _definition.Label, _definition.Floor,
+        return Task.FromResult(new CounterView(_definition.Id, _definition.Label, _office.FloorOf(_definition, time.GetUtcNow()),
             state.Status == CounterStatus.Closed || stale || state.ServiceIds.Count == 0 ? _definition.ServiceIds : state.ServiceIds,
             stale ? CounterStatus.Closed : state.Status, _definition.Temporary,
             stale || state.Current is null ? null : new ServingRef(state.Current.Number, state.Current.ServiceId, state.Current.Status, state.Current.CalledAt),
@@ -85,8 +85,21 @@ public sealed class CounterGrain(
     {
         await Task.WhenAll(before.Union(after).Select(serviceId =>
             Line(serviceId, Today).SetCounterOpenAsync(_key.CounterId, after.Contains(serviceId))));
-        await GrainFactory.PublishAsync(LobbyMessage.ToOffice(_key.OfficeId, _definition.Floor,
+        await GrainFactory.PublishAsync(LobbyMessage.ToOffice(_key.OfficeId, _office.FloorOf(_definition, time.GetUtcNow()),
             new CounterChanged(_key.OfficeId, _key.CounterId, counter.State.Status)));
+    }
+
+    /// <summary>
+    /// The office changed (a section moved): read it again and tell the displays, on the floor the counter left and the
+    /// one it is on now, so a floor display drops or adds it.
+    /// </summary>
+    public async Task ReloadAsync(string? previousFloor)
+    {
+        _office = await GrainFactory.GetGrain<IOfficeGrain>(_key.OfficeId).GetAsync() ?? _office;
+        _definition = _office.FindCounter(_key.CounterId) ?? _definition;
+        var floor = _office.FloorOf(_definition, time.GetUtcNow());
+        var changed = new CounterChanged(_key.OfficeId, _key.CounterId, counter.State.Day == Today ? counter.State.Status : CounterStatus.Closed);
+        await GrainFactory.PublishAsync([.. new[] { previousFloor, floor }.OfType<string>().Distinct().Select(f => LobbyMessage.ToOffice(_key.OfficeId, f, changed))]);
     }
 
     public async Task<TicketView?> CallNextAsync()

@@ -19,4 +19,6 @@ public interface ICounterGrain : IGrainWithStringKey
     Task<TicketView> NoShowAsync();
     /// <summary>回付: the ticket in hand goes to another service keeping its number and place.</summary>
     Task<TicketView> TransferAsync(string toServiceId);
+    /// <summary>The office changed (a section moved): re-read it and tell the displays of both floors.</summary>
+    Task ReloadAsync(string? previousFloor);
 }

@@ -18,4 +18,13 @@ public interface IOfficeGrain : IGrainWithStringKey
     /// grain, so nothing another writer stored meanwhile is lost. Returns the definition after it.
     /// </summary>
     Task<OfficeDefinition> AddTemporaryCounterAsync(TemporaryProcedure procedure, LocalizedText? label);
+
+    /// <summary>
+    /// Adds a relocation, or changes one not yet in effect at <paramref name="now"/> (移転の登録・変更), here in the grain.
+    /// Returns the definition after it.
+    /// </summary>
+    Task<OfficeDefinition> SetRelocationAsync(Relocation move, DateTimeOffset now);
+
+    /// <summary>Cancels a relocation not yet in effect at <paramref name="now"/>. Returns the definition after it.</summary>
+    Task<OfficeDefinition> RemoveRelocationAsync(string relocationId, DateTimeOffset now);
 }

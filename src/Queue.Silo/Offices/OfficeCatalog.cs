@@ -53,4 +53,20 @@ public sealed class OfficeCatalog(IGrainFactory grains, TimeProvider time)
         _cache[officeId] = (office, time.GetUtcNow());
         return office;
     }
+
+    /// <summary>Adds or changes a relocation (see <see cref="IOfficeGrain.SetRelocationAsync"/>).</summary>
+    public async Task<OfficeDefinition> SetRelocationAsync(string officeId, Relocation move)
+    {
+        var office = await grains.GetGrain<IOfficeGrain>(officeId).SetRelocationAsync(move, time.GetUtcNow());
+        _cache[officeId] = (office, time.GetUtcNow());
+        return office;
+    }
+
+    /// <summary>Cancels a relocation not yet in effect (see <see cref="IOfficeGrain.RemoveRelocationAsync"/>).</summary>
+    public async Task<OfficeDefinition> RemoveRelocationAsync(string officeId, string relocationId)
+    {
+        var office = await grains.GetGrain<IOfficeGrain>(officeId).RemoveRelocationAsync(relocationId, time.GetUtcNow());
+        _cache[officeId] = (office, time.GetUtcNow());
+        return office;
+    }
 }

@@ -57,4 +57,45 @@ public sealed class OfficeGrain(
         logger.LogInformation("Office {OfficeId}: temporary counter for {ProcedureId} added", current.Id, procedure.Id);
         return updated;
     }
+
+    public async Task<OfficeDefinition> SetRelocationAsync(Relocation move, DateTimeOffset now)
+    {
+        var current = Current();
+        var existing = current.Relocations.FirstOrDefault(r => r.Id == move.Id);
+        if (existing is not null) RequireNotInEffect(existing, now);
+        var updated = current with
+        {
+            Relocations = [.. current.Relocations.Where(r => r.Id != move.Id), move],
+        };
+        var errors = RelocationRules.Problems(updated, move);
+        if (errors.Count > 0) throw QueueRuleException.Invalid(ProblemCodes.Validation, string.Join(" ", errors));
+        if (updated.Relocations.Count > 500) throw QueueRuleException.Invalid(ProblemCodes.Validation, "An office can list at most 500 relocations.");
+        office.State.Definition = updated;
+        await PersistAsync();
+        logger.LogInformation("Office {OfficeId}: section {SectionId} moves to {Floor} from {From:O} ({RelocationId})",
+            current.Id, move.SectionId, move.ToFloor, move.EffectiveFrom, move.Id);
+        return updated;
+    }
+
+    public async Task<OfficeDefinition> RemoveRelocationAsync(string relocationId, DateTimeOffset now)
+    {
+        var current = Current();
+        var existing = current.Relocations.FirstOrDefault(r => r.Id == relocationId)
+                       ?? throw QueueRuleException.NotFound(ProblemCodes.RelocationNotFound, $"Office '{current.Id}' has no relocation '{relocationId}'.");
+        RequireNotInEffect(existing, now);
+        var updated = current with { Relocations = current.Relocations.Where(r => r.Id != relocationId).ToList() };
+        office.State.Definition = updated;
+        await PersistAsync();
+        logger.LogInformation("Office {OfficeId}: relocation {RelocationId} cancelled", current.Id, relocationId);
+        return updated;
+    }
+
+    private OfficeDefinition Current() => office.State.Definition
+        ?? throw QueueRuleException.NotFound(ProblemCodes.OfficeNotFound, $"There is no office '{this.GetPrimaryKeyString()}'.");
+
+    private static void RequireNotInEffect(Relocation move, DateTimeOffset now)
+    {
+        if (move.EffectiveFrom <= now)
+            throw QueueRuleException.Conflict(ProblemCodes.RelocationInEffect, "This move has already taken effect; record a new move instead.");
+    }
 }

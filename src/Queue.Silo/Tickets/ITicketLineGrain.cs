@@ -31,6 +31,8 @@ public interface ITicketLineGrain : IGrainWithStringKey
     /// <summary>Takes in a ticket handed over from another line; idempotent.</summary>
     Task<TicketView> AcceptAsync(TicketRecord ticket);
     Task SetCounterOpenAsync(string counterId, bool open);
+    /// <summary>The service's section moved: re-read the office and tell followers and displays the new floor.</summary>
+    Task RelocatedAsync();
     /// <summary>A temporary service's session starts or ends (臨時窓口); returns the line's summary after it.</summary>
     Task<LineSummary> SetSessionOpenAsync(bool open);
 }

@@ -138,6 +138,18 @@ public sealed class TicketLineGrain(
         if (time.GetUtcNow() - _officeLoadedAt > RefreshOfficeAfter) await LoadOfficeAsync();
     }
 
+    /// <summary>
+    /// A move of this service's section took effect (移転): read the office again and tell every visitor still in line
+    /// (their phones show the new floor) and the displays, in one batch.
+    /// </summary>
+    public async Task RelocatedAsync()
+    {
+        await LoadOfficeAsync();
+        var followers = _rules.Tickets.Where(t => t.Status is TicketStatus.Waiting or TicketStatus.Called or TicketStatus.Serving)
+            .Select(t => LobbyMessage.ToFollowers(View(t)));
+        await PublishAsync([QueueMessage(), .. followers]);
+    }
+
     public async Task<TicketView> IssueAsync(IssueTicket command)
     {
         if (TicketId.IssuingLine(command.TicketId) != _key)
@@ -254,7 +266,7 @@ public sealed class TicketLineGrain(
     public Task<TicketView> ReadyAsync(string ticketId) =>
         ChangeAsync(() => _rules.Ready(ticketId, time.GetUtcNow()), (t, view) =>
         [
-            LobbyMessage.ToOffice(_key.OfficeId, _office.FloorOf(_rules.Service), new PickupReady(_key.OfficeId, t.Number, _key.ServiceId, t.ReadyAt ?? time.GetUtcNow())),
+            LobbyMessage.ToOffice(_key.OfficeId, _office.FloorOf(_rules.Service, time.GetUtcNow()), new PickupReady(_key.OfficeId, t.Number, _key.ServiceId, t.ReadyAt ?? time.GetUtcNow())),
             QueueUpdate(),
             LobbyMessage.ToFollowers(view),
         ]);
@@ -337,13 +349,13 @@ public sealed class TicketLineGrain(
         }
     }
 
-    private LobbyMessage QueueMessage() => LobbyMessage.ToOffice(_key.OfficeId, _office.FloorOf(_rules.Service),
+    private LobbyMessage QueueMessage() => LobbyMessage.ToOffice(_key.OfficeId, _office.FloorOf(_rules.Service, time.GetUtcNow()),
         new QueueUpdated(_key.OfficeId, _key.ServiceId, _rules.WaitingCount, _rules.EstimateWaitForNewTicket()));
 
     private LobbyMessage CalledMessage(TicketRecord ticket, bool recall)
     {
         var counter = _office.FindCounter(ticket.CounterId ?? "");
-        var floor = counter?.Floor ?? _office.FloorOf(_rules.Service);
+        var floor = counter is not null ? _office.FloorOf(counter, time.GetUtcNow()) : _office.FloorOf(_rules.Service, time.GetUtcNow());
         return LobbyMessage.ToOffice(_key.OfficeId, floor, new TicketCalled(_key.OfficeId, ticket.Number, _key.ServiceId,
             ticket.CounterId ?? "", counter?.Label ?? new LocalizedText(ticket.CounterId ?? "", ticket.CounterId ?? ""), floor,
             ticket.CalledAt ?? time.GetUtcNow(), recall, _rules.StepId(ticket)));
@@ -354,9 +366,9 @@ public sealed class TicketLineGrain(
         CounterRef? counter = null;
         if (t.CounterId is { } counterId && t.Status is TicketStatus.Called or TicketStatus.Serving
             && _office.FindCounter(counterId) is { } c)
-            counter = new CounterRef(c.Id, c.Label, c.Floor);
+            counter = new CounterRef(c.Id, c.Label, _office.FloorOf(c, time.GetUtcNow()));
         return new TicketView(t.Id, t.Number, _key.OfficeId, _key.ServiceId, t.Status, _rules.Position(t),
-            _rules.EstimateWaitMinutes(t), _office.FloorOf(_rules.Service), t.IssuedAt, counter,
+            _rules.EstimateWaitMinutes(t), _office.FloorOf(_rules.Service, time.GetUtcNow()), t.IssuedAt, counter,
             t.Status is TicketStatus.Called or TicketStatus.Serving ? t.CalledAt : null,
             _rules.StepId(t), t.Priority, t.Language, t.Recalls, _rules.Service.Name);
     }

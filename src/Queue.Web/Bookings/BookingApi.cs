@@ -227,7 +227,7 @@ public static partial class BookingApi
         var language = booking.Language;
         var japanese = language is null or "ja";
         var place = office.FindSection(service.SectionId) is { } section
-            ? $"{office.Name.For(language)} {section.Floor} {section.Name.For(language)}"
+            ? $"{office.Name.For(language)} {RelocationRules.FloorName(RelocationRules.PlaceAt(office, section, booking.Start).Floor, language ?? "ja")} {section.Name.For(language)}"
             : office.Name.For(language);
         var ics = CalendarFile.Event($"{booking.BookingId}@counterqueue", new Slot(booking.Start, booking.End),
             japanese ? $"{service.Name.Ja}（予約）" : $"{service.Name.For(language)} (booking)",

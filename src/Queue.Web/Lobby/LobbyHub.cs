@@ -27,7 +27,7 @@ public sealed class LobbyHub(OfficeCatalog catalog, TicketService tickets) : Hub
         var office = await catalog.FindAsync(officeId) ?? throw new HubException($"There is no office '{officeId}'.");
         if (floor is not null)
         {
-            var floors = office.Sections.Select(s => s.Floor).Concat(office.Counters.Select(c => c.Floor)).ToHashSet();
+            var floors = CounterQueue.Domain.Offices.RelocationRules.AllFloors(office);
             if (!floors.Contains(floor)) throw new HubException($"Office '{officeId}' has no floor '{floor}'.");
         }
         await Groups.AddToGroupAsync(Context.ConnectionId, floor is null ? LobbyGroups.Office(office.Id) : LobbyGroups.Floor(office.Id, floor));

@@ -16,10 +16,12 @@ public sealed record ServiceSummary(
     string Id, LocalizedText Name, string Section, LocalizedText? SectionName, string Floor, string TicketPrefix,
     bool Open, int Waiting, int EstimatedWaitMinutes, bool Bookable, bool Temporary, IReadOnlyList<string> Steps);
 
-public sealed record MovedFrom(string Floor, DateOnly Until);
-
+/// <summary>
+/// Where a section is on a date (api.md); <c>movedFrom</c> for a month after a move (the floor it left and the date it
+/// moved), <c>upcoming</c> for a month before the next one.
+/// </summary>
 public sealed record DirectoryEntry(string SectionId, LocalizedText Name, string Floor, LocalizedText? Area,
-    IReadOnlyList<string> ServiceIds, MovedFrom? MovedFrom);
+    IReadOnlyList<string> ServiceIds, MovedFrom? MovedFrom, UpcomingMove? Upcoming = null);
 
 public static class OfficeApi
 {
@@ -44,14 +46,15 @@ public static class OfficeApi
         return TypedResults.Ok(offices.Select(o => new OfficeSummary(o.Id, o.Name, o.Kind, o.Address, o.Hours.IsOpen(now))).ToList());
     }
 
-    private static async Task<Ok<List<ServiceSummary>>> ServicesAsync(string officeId, OfficeCatalog catalog, TicketService tickets)
+    private static async Task<Ok<List<ServiceSummary>>> ServicesAsync(string officeId, OfficeCatalog catalog, TicketService tickets, TimeProvider time)
     {
         var office = await catalog.RequireAsync(officeId);
         var summaries = await tickets.SummariesAsync(office);
+        var now = time.GetUtcNow();
         return TypedResults.Ok(office.Services.Select(s =>
         {
             var line = summaries[s.Id];
-            return new ServiceSummary(s.Id, s.Name, s.SectionId, office.FindSection(s.SectionId)?.Name, office.FloorOf(s),
+            return new ServiceSummary(s.Id, s.Name, s.SectionId, office.FindSection(s.SectionId)?.Name, office.FloorOf(s, now),
                 s.TicketPrefix, line.Accepting, line.Waiting, line.EstimatedWaitMinutes, s.Bookable, s.Temporary,
                 s.Steps.Select(step => step.Id).ToList());
         }).ToList());
@@ -63,13 +66,21 @@ public static class OfficeApi
         return TypedResults.Ok(await counters.ListAsync(office));
     }
 
-    /// <summary>Where each section and its services are on a date (today by default).</summary>
+    /// <summary>
+    /// Where each section and its services are on a date (now when no date is given; otherwise at noon that day, so a
+    /// move that takes effect that morning counts for the day), with the floor it left after a move and its next move.
+    /// </summary>
     private static async Task<Ok<List<DirectoryEntry>>> DirectoryAsync(string officeId, string? date, OfficeCatalog catalog, TimeProvider time)
     {
         var office = await catalog.RequireAsync(officeId);
-        _ = Validate.Date(date, "date") ?? Tokyo.DateOf(time.GetUtcNow());
-        return TypedResults.Ok(office.Sections.Select(section => new DirectoryEntry(section.Id, section.Name, section.Floor, section.Area,
-            office.Services.Where(s => s.SectionId == section.Id).Select(s => s.Id).ToList(), null)).ToList());
+        var at = Validate.Date(date, "date") is { } day ? RelocationRules.NoonOf(day) : time.GetUtcNow();
+        return TypedResults.Ok(office.Sections.Select(section =>
+        {
+            var place = RelocationRules.PlaceAt(office, section, at);
+            return new DirectoryEntry(section.Id, section.Name, place.Floor, place.Area,
+                office.Services.Where(s => s.SectionId == section.Id).Select(s => s.Id).ToList(),
+                RelocationRules.MovedFromAt(office, section, at), RelocationRules.UpcomingAt(office, section, at));
+        }).ToList());
     }
 
     private static async Task<Ok<OfficeDefinition>> DefinitionAsync(string officeId, OfficeCatalog catalog) =>

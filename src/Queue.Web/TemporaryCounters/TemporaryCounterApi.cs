@@ -1,3 +1,4 @@
+using CounterQueue.Domain.Offices;
 using System.Text.Json;
 using CounterQueue.Domain;
 using CounterQueue.Domain.Calendar;
@@ -96,9 +97,17 @@ public static class TemporaryCounterApi
     private static async Task<Ok<IReadOnlyList<TemporaryProcedure>>> ProceduresAsync(IGrainFactory grains) =>
         TypedResults.Ok(await Registry(grains).GetProceduresAsync());
 
-    /// <summary>What an office's lobby display should show now (temporary counters open here, or anywhere for a ward office).</summary>
-    private static async Task<Ok<IReadOnlyList<Notice>>> NoticesAsync(string officeId, OfficeCatalog catalog, TemporaryCounterOperator counters) =>
-        TypedResults.Ok(await counters.ActiveNoticesAsync(await catalog.RequireAsync(officeId)));
+    /// <summary>
+    /// What an office's lobby display and kiosk should show now: temporary counters open here (or anywhere, for a ward
+    /// office), and the office's moves from a month before to a week after (移転のお知らせ).
+    /// </summary>
+    private static async Task<Ok<List<Notice>>> NoticesAsync(string officeId, OfficeCatalog catalog, TemporaryCounterOperator counters, TimeProvider time)
+    {
+        var office = await catalog.RequireAsync(officeId);
+        var notices = (await counters.ActiveNoticesAsync(office)).ToList();
+        notices.AddRange(RelocationRules.Announcements(office, time.GetUtcNow()).Select(text => new Notice(office.Id, "relocation", text)));
+        return TypedResults.Ok(notices);
+    }
 
     /// <summary>Cancels a schedule: no new tickets; those waiting are still served and the counter then closes.</summary>
     private static async Task<NoContent> CancelAsync(string id, IGrainFactory grains,
