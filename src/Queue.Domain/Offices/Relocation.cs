@@ -82,7 +82,13 @@ public static class RelocationRules
         var local = Tokyo.ToLocal(move.EffectiveFrom);
         var (m, d) = (local.Month, local.Day);
         var name = section.Name;
-        string Floor(string lang) => FloorName(move.ToFloor, lang) + (move.ToArea is { } area ? (lang == "ja" ? $" {area.Ja}" : $", {area.For(lang)}") : "");
+        string Floor(string lang)
+        {
+            var floor = FloorName(move.ToFloor, lang);
+            if (move.ToArea?.For(lang) is not { Length: > 0 } area) return floor;
+            // An area that names its floor already (「5階 南側」) is said alone.
+            return area.Contains(floor, StringComparison.OrdinalIgnoreCase) ? area : lang == "ja" ? $"{floor} {area}" : $"{floor}, {area}";
+        }
         return done
             ? new LocalizedText($"{name.Ja}は{Floor("ja")}に移りました。", $"{name.En} has moved to {Floor("en")}.")
             {

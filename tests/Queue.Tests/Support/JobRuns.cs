@@ -41,7 +41,8 @@ public sealed class JobRuns : IJobListener
 
     public ValueTask JobWasExecuted(IJobExecutionContext context, JobExecutionException? jobException, CancellationToken cancellationToken = default)
     {
-        if (context.MergedJobDataMap.GetString("scheduleId") is not { } scheduleId) return ValueTask.CompletedTask;
+        // A temporary counter's schedule, or a relocation (both jobs name what they act on).
+        if ((context.MergedJobDataMap.GetString("scheduleId") ?? context.MergedJobDataMap.GetString("relocationId")) is not { } scheduleId) return ValueTask.CompletedTask;
         lock (_runs)
         {
             var count = _runs[scheduleId] = _runs.GetValueOrDefault(scheduleId) + 1;
