@@ -2,6 +2,7 @@ using CounterQueue.Display;
 using CounterQueue.Silo;
 using CounterQueue.Web.Bookings;
 using CounterQueue.Web.Counters;
+using CounterQueue.Web.Guides;
 using CounterQueue.Web.Identity;
 using CounterQueue.Web.Infrastructure;
 using CounterQueue.Web.Lobby;
@@ -32,6 +33,7 @@ return QueueHost.Run(args, builder =>
     app.MapCounterApi();
     app.MapTemporaryCounterApi();
     app.MapRelocationApi();
+    app.MapGuideApi();
     app.MapLobby();
     app.MapQueuePages();
 });

@@ -52,6 +52,11 @@ public sealed record ServiceDefinition
     public Bookings.SlotPolicy? Booking { get; init; }
     /// <summary>Temporary (臨時) services take tickets only while one of their sessions is open.</summary>
     public bool Temporary { get; init; }
+    /// <summary>
+    /// Words visitors use for this service besides its names (kana readings, romaji, everyday words: 引っ越し, ハンコ),
+    /// for the floor guide's search (<see cref="GuideSearch"/>). An office extends them in its definition.
+    /// </summary>
+    public IReadOnlyList<string> Keywords { get; init; } = [];
 }
 
 public sealed record CounterDefinition
@@ -148,6 +153,7 @@ public static partial class OfficeDefinitionValidator
             }
             if (service.DefaultServiceMinutes is <= 0 or > 240) errors.Add($"Service '{service.Id}' default service minutes must be in (0, 240].");
             foreach (var problem in service.Booking?.Problems() ?? []) errors.Add($"Service '{service.Id}' booking: {problem}");
+            errors.AddRange(GuideSearch.Problems(service));
             if (service.Booking is not null && !service.Bookable) errors.Add($"Service '{service.Id}' has booking settings but is not bookable.");
             if (service.Booking?.Consultation is not null && office.Rooms.Count == 0)
                 errors.Add($"Service '{service.Id}' books consultation rooms, but the office has no rooms.");

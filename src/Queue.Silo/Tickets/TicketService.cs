@@ -77,14 +77,20 @@ public sealed class TicketService(IGrainFactory grains, OfficeCatalog catalog, T
         return await Line(line).ReadyAsync(ticketId!);
     }
 
-    /// <summary>A guide moves a waiting ticket taken for the wrong place to the right service, keeping its time.</summary>
-    public async Task<TicketView> RedirectAsync(string? ticketId, string toServiceId)
+    /// <summary>
+    /// A guide moves a waiting ticket taken for the wrong place to the right service, keeping its time; the redirect is
+    /// recorded with who did it and when (<see cref="Guides.IRedirectLogGrain"/>).
+    /// </summary>
+    public async Task<TicketView> RedirectAsync(string? ticketId, string toServiceId, string by)
     {
         var (line, _) = await RequireAsync(ticketId);
         var office = await catalog.RequireAsync(line.OfficeId);
         office.RequireService(toServiceId);
         var copy = await Line(line).MoveOutAsync(ticketId!, toServiceId, null);
-        return await Line(line with { ServiceId = toServiceId }).AcceptAsync(copy);
+        var moved = await Line(line with { ServiceId = toServiceId }).AcceptAsync(copy);
+        await grains.GetGrain<Guides.IRedirectLogGrain>(Guides.RedirectLogGrain.Key(line.OfficeId, Tokyo.DateOf(time.GetUtcNow())))
+            .AddAsync(new Guides.RedirectEntry(moved.TicketId, moved.Number, line.ServiceId, toServiceId, by, time.GetUtcNow()));
+        return moved;
     }
 
     /// <summary>Today's summary of every service of an office, one call per line in parallel.</summary>

@@ -78,10 +78,10 @@ public static class TicketApi
     }
 
     /// <summary>A guide sends a ticket taken for the wrong place to the right service; it keeps its time.</summary>
-    private static async Task<Ok<TicketView>> RedirectAsync(string ticketId, RedirectRequest request, TicketService tickets)
+    private static async Task<Ok<TicketView>> RedirectAsync(string ticketId, RedirectRequest request, TicketService tickets, System.Security.Claims.ClaimsPrincipal user)
     {
         var toServiceId = Validate.Required(request.ToServiceId, "toServiceId", 40);
-        return TypedResults.Ok(await tickets.RedirectAsync(ticketId, toServiceId));
+        return TypedResults.Ok(await tickets.RedirectAsync(ticketId, toServiceId, user.Identity?.Name ?? "unknown"));
     }
 }
 

@@ -293,6 +293,8 @@ function onCounter(change) {
 
 function onNotice(notice) {
   if (notice.officeId !== officeId) return;
+  // A section moved (移転): its counters and services now belong to another floor's display. Read everything again.
+  if (notice.kind === "relocation") { resync().catch(() => {}); }
   state.notices = [notice, ...state.notices.filter((n) => local(n.text, "ja") !== local(notice.text, "ja"))].slice(0, 3);
   renderNotices();
 }

@@ -7,11 +7,12 @@ const params = new URLSearchParams(location.search);
 const autoPrint = params.get("print") !== "off";
 const BACK_TO_START_MS = 45000;
 
-const state = { office: null, services: new Map(), assisted: false, busy: false, ticket: null, timer: 0 };
+const state = { office: null, services: new Map(), notices: [], assisted: false, busy: false, ticket: null, timer: 0 };
 window.cqKiosk = state;
 
 function renderServices() {
   $("#office-name").textContent = local(state.office?.name);
+  renderNotices();
   const buttons = [...state.services.values()].filter((s) => !s.temporary || s.open).map((s) => {
     const button = el("button", {
       type: "button", class: "service-button", "data-service": s.id, disabled: !s.open || state.busy,
@@ -31,8 +32,19 @@ function renderServices() {
   if (focused) $(`#services [data-service="${CSS.escape(focused)}"]`)?.focus();
 }
 
+/** Moves coming up (移転のお知らせ) and temporary counters open, in the visitor's language. */
+function renderNotices() {
+  $("#notices").replaceChildren(...state.notices.map((n) => el("li", { "data-kind": n.kind, text: local(n.text) })));
+  $("#notices").hidden = state.notices.length === 0;
+}
+
 async function loadServices() {
-  const [offices, services] = await Promise.all([api("/api/offices"), api(`/api/offices/${encodeURIComponent(officeId)}/services`)]);
+  const [offices, services, notices] = await Promise.all([
+    api("/api/offices"), api(`/api/offices/${encodeURIComponent(officeId)}/services`),
+    api(`/api/offices/${encodeURIComponent(officeId)}/notices`).catch(() => []),
+  ]);
+  state.notices = notices;
+  renderNotices();
   state.office = offices.find((o) => o.id === officeId);
   $("#office-name").textContent = local(state.office?.name);
   state.services = new Map(services.map((s) => [s.id, s]));
@@ -224,6 +236,8 @@ async function main() {
       },
       // A counter opening or closing changes which services take tickets (and temporary counters appear).
       CounterChanged: () => loadServices().catch(() => {}),
+      // A move (移転) or a temporary counter: the notices and the floors change.
+      Notice: () => loadServices().catch(() => {}),
     },
     onConnected: async (connection) => {
       await connection.invoke("Subscribe", officeId, null);
