@@ -51,6 +51,8 @@ public static class DisplayPages
         MapPage(app, "/temporary-counters", "temporary-counters.html", "Temporary counters");
         MapPage(app, "/admin", "admin.html", "Administration");
         MapPage(app, "/bookings", "bookings.html", "Bookings (staff)");
+        MapPage(app, "/guide/{officeId}", "guide.html", "Floor guide");
+        MapPage(app, "/floor-guide/{officeId}", "floor-guide.html", "Printable floor guide");
         MapPage(app, "/book", "book.html", "Booking");
         MapPage(app, "/book/{officeId}", "book.html", "Booking for an office");
         return app;

@@ -14,6 +14,8 @@ async function main() {
         el("li", {}, el("a", { href: `/kiosk/${id}`, text: "発券機 / Kiosk" })),
         el("li", {}, el("a", { href: `/display/${id}`, text: "呼出表示 / Display" })),
         el("li", {}, el("a", { href: `/book/${id}`, text: "予約 / Book" })),
+        el("li", {}, el("a", { href: `/guide/${id}`, text: "フロア案内 / Floor guide" })),
+        el("li", {}, el("a", { href: `/floor-guide/${id}`, text: "印刷用フロア案内 / Printable floor guide" })),
         ...floors.map((f) => el("li", {}, el("a", { href: `/display/${id}?floor=${encodeURIComponent(f)}`, text: `${f} 呼出表示 / ${f} display` })))));
   }));
   $("#offices").replaceChildren(...items);

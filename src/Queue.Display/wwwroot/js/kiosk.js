@@ -1,5 +1,6 @@
 // Kiosk (/kiosk/{officeId}[?print=off]): choose a service, get a numbered ticket with a QR code to the phone page.
 import qrcode from "/assets/lib/qrcode/qrcode.mjs";
+import { createScanner } from "./scan.js";
 import { $, api, connectLobby, el, floorName, languageSwitch, local, preferredLanguage, randomKey, setLanguage, t, timeOf } from "./common.js";
 
 const officeId = decodeURIComponent(location.pathname.split("/")[2] ?? "");
@@ -105,51 +106,37 @@ async function checkIn(event) {
 }
 
 /**
- * The booking's QR code (its page's address with ?code=, or the bare code) shown to the kiosk's camera: read a frame
- * every 150 ms with jsQR; the first code read is checked in. The camera stops after 60 s or when the visitor stops it.
+ * The booking's QR code (its page's address with ?code=, or the bare code) shown to the kiosk's camera: the first
+ * code read is checked in. The camera stops after 60 s or when the visitor stops it.
  */
-const scanner = { stream: null, timer: 0, until: 0 };
+let scanner = null;
 
 async function startScan() {
   $("#message").textContent = "";
-  if (!navigator.mediaDevices?.getUserMedia || typeof jsQR !== "function") { $("#message").textContent = t("kiosk.booking.noCamera"); return; }
-  try {
-    scanner.stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "user", width: { ideal: 640 } }, audio: false });
-  } catch {
+  scanner ??= createScanner({
+    video: $("#camera"),
+    facingMode: "user", // the kiosk's camera looks at the visitor
+    onText: (text) => {
+      const code = codeFromQr(text);
+      if (!code) { $("#message").textContent = t("kiosk.booking.notACode"); return; }
+      $("#booking-code").value = code;
+      checkIn();
+    },
+    onStop: () => { $("#scanner").hidden = true; $("#scan").setAttribute("aria-expanded", "false"); },
+  });
+  $("#scanner").hidden = false;
+  if (!(await scanner.start())) {
+    $("#scanner").hidden = true;
     $("#message").textContent = t("kiosk.booking.noCamera");
     return;
   }
-  const video = $("#camera");
-  video.srcObject = scanner.stream;
-  await video.play().catch(() => {});
-  $("#scanner").hidden = false;
   $("#scan").setAttribute("aria-expanded", "true");
   $("#live").textContent = t("kiosk.booking.scanHint");
-  scanner.until = Date.now() + 60000;
-  const canvas = document.createElement("canvas");
-  const context = canvas.getContext("2d", { willReadFrequently: true });
-  scanner.timer = setInterval(() => {
-    if (Date.now() > scanner.until) { stopScan(); return; }
-    if (!video.videoWidth) return;
-    canvas.width = video.videoWidth; canvas.height = video.videoHeight;
-    context.drawImage(video, 0, 0);
-    const found = jsQR(context.getImageData(0, 0, canvas.width, canvas.height).data, canvas.width, canvas.height, { inversionAttempts: "dontInvert" });
-    if (!found?.data) return;
-    const code = codeFromQr(found.data);
-    stopScan();
-    if (!code) { $("#message").textContent = t("kiosk.booking.notACode"); return; }
-    $("#booking-code").value = code;
-    checkIn();
-  }, 150);
 }
 
 function stopScan() {
-  clearInterval(scanner.timer);
-  scanner.stream?.getTracks().forEach((track) => track.stop());
-  scanner.stream = null;
-  $("#camera").srcObject = null;
+  scanner?.stop();
   $("#scanner").hidden = true;
-  $("#scan").setAttribute("aria-expanded", "false");
 }
 
 /** The booking code in a scanned QR code: the booking page's address (…/book/{office}?code=…) or the code alone. */
