@@ -74,30 +74,12 @@ public sealed class BookingPageTests(BrowserFixture fixture)
 
         // The QR code as a camera would see it: the page's own image, drawn on a white 640 × 480 frame.
         var video = Path.Combine(fixture.DataDirectory, $"qr-{Guid.NewGuid():N}.y4m");
-        await WriteY4mAsync(page, "#qr img", video);
+        await FakeCamera.WriteY4mAsync(page, "#qr img", video);
 
         // The kiosk, its camera playing that frame.
         using var playwright = await Playwright.CreateAsync();
-        await using var camera = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = BrowserFixture.ChromiumPath,
-            Headless = true,
-            Args =
-            [
-                "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", $"--use-file-for-fake-video-capture={video}",
-            ],
-        });
-        var context = await camera.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = fixture.BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1280, Height = 1024 }, Locale = "en-US",
-            TimezoneId = "Asia/Tokyo", Permissions = ["camera"],
-        });
-        var kiosk = await context.NewPageAsync();
-        kiosk.SetDefaultTimeout(15_000);
-        var errors = new List<string>();
-        kiosk.PageError += (_, e) => errors.Add(e);
-        await kiosk.GotoAsync($"/kiosk/{officeId}?print=off");
+        await using var camera = await FakeCamera.LaunchAsync(playwright, video);
+        var (kiosk, errors) = await FakeCamera.OpenAsync(camera, fixture.BaseAddress, $"/kiosk/{officeId}?print=off", 1280, 1024, "en-US");
         await WaitReadyAsync(kiosk);
         await kiosk.Locator("button[data-lang='en']").ClickAsync();
         await kiosk.GetByRole(AriaRole.Button, new() { Name = "Show the QR code" }).ClickAsync();
@@ -217,44 +199,5 @@ public sealed class BookingPageTests(BrowserFixture fixture)
         Assert.All(slots, s => Assert.Equal(4, s!["capacity"]!.GetValue<int>()));
         Assert.Empty((await (await api.GetAsync($"/api/offices/{office.Id}/services/b/slots?date={tomorrow:yyyy-MM-dd}")).ReadJsonAsync()).AsArray());
         Assert.Empty(fixture.PageErrors[admin]);
-    }
-
-    /// <summary>
-    /// Writes a Y4M video (what Chromium's fake camera plays) of one frame: the page's image at <paramref name="selector"/>
-    /// in the middle of a white 640 × 480 picture, its brightness read back from a canvas in the page.
-    /// </summary>
-    private static async Task WriteY4mAsync(IPage page, string selector, string path)
-    {
-        const int width = 640, height = 480;
-        var luma = await page.EvaluateAsync<string>("""
-            ([selector, width, height]) => {
-              const img = document.querySelector(selector);
-              const canvas = document.createElement('canvas');
-              canvas.width = width; canvas.height = height;
-              const ctx = canvas.getContext('2d');
-              ctx.fillStyle = '#fff'; ctx.fillRect(0, 0, width, height);
-              const size = 360;
-              ctx.imageSmoothingEnabled = false;
-              ctx.drawImage(img, (width - size) / 2, (height - size) / 2, size, size);
-              const data = ctx.getImageData(0, 0, width, height).data;
-              const y = new Uint8Array(width * height);
-              for (let i = 0; i < y.length; i++) y[i] = Math.round(0.299 * data[4 * i] + 0.587 * data[4 * i + 1] + 0.114 * data[4 * i + 2]);
-              let text = '';
-              for (let i = 0; i < y.length; i += 8192) text += String.fromCharCode(...y.subarray(i, i + 8192));
-              return btoa(text);
-            }
-            """, new object[] { selector, width, height });
-        var y = Convert.FromBase64String(luma);
-        var chroma = Enumerable.Repeat((byte)128, width / 2 * height / 2).ToArray();
-        await using var file = File.Create(path);
-        var header = System.Text.Encoding.ASCII.GetBytes($"YUV4MPEG2 W{width} H{height} F5:1 Ip A1:1 C420jpeg\n");
-        await file.WriteAsync(header);
-        for (var frame = 0; frame < 2; frame++)
-        {
-            await file.WriteAsync("FRAME\n"u8.ToArray());
-            await file.WriteAsync(y);
-            await file.WriteAsync(chroma);
-            await file.WriteAsync(chroma);
-        }
     }
 }

@@ -20,7 +20,8 @@ async function render() {
   const date = $("#date").value || tokyoDate();
   const [offices, directory, services, relocations] = await Promise.all([
     api("/api/offices"),
-    api(`/api/offices/${encodeURIComponent(officeId)}/directory?date=${date}`),
+    // Today: where everything is now (a move this afternoon counts); another day: that day.
+    api(`/api/offices/${encodeURIComponent(officeId)}/directory${date === tokyoDate() ? "" : `?date=${date}`}`),
     api(`/api/offices/${encodeURIComponent(officeId)}/services`),
     api(`/api/offices/${encodeURIComponent(officeId)}/relocations`),
   ]);

@@ -25,7 +25,12 @@ function showLogin(message = "") {
 function logout(message = "") { state.token = null; signOut(); state.connection?.stop(); state.connection = null; showLogin(message); }
 
 const serviceName = (id) => local(state.services.find((s) => s.id === id)?.name) || id;
-const place = (floor, area) => [floorName(floor), local(area)].filter(Boolean).join(" ");
+/** A floor and its area as people say it; an area that names its floor already (「3階 東側」) is said alone. */
+const place = (floor, area) => {
+  const name = floorName(floor);
+  const where = local(area);
+  return where ? (where.includes(name) ? where : `${name} ${where}`) : name;
+};
 
 // ---- search
 async function search(event) {
