@@ -43,7 +43,7 @@ async function render() {
   const coming = relocations.filter((r) => new Date(r.effectiveFrom).getTime() >= from).slice(0, 10);
   const section = new Map(directory.map((d) => [d.sectionId, d.name]));
   $("#moves").replaceChildren(...coming.map((r) => el("li", {
-    text: `${dateJa(r.effectiveFrom)}から ${section.get(r.sectionId)?.ja ?? r.sectionId} → ${floorJa(r.toFloor)}${r.toArea ? ` ${r.toArea.ja}` : ""}`
+    text: `${dateJa(r.effectiveFrom)}から ${section.get(r.sectionId)?.ja ?? r.sectionId} → ${r.toArea?.ja?.includes(floorJa(r.toFloor)) ? r.toArea.ja : `${floorJa(r.toFloor)}${r.toArea ? ` ${r.toArea.ja}` : ""}`}`
       + ` / from ${tokyoDate(new Date(r.effectiveFrom))}: ${section.get(r.sectionId)?.en ?? r.sectionId} → ${r.toFloor}`,
   })));
   $("#moves-section").hidden = coming.length === 0;
