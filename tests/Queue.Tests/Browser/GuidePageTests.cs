@@ -161,4 +161,39 @@ public sealed class GuidePageTests(BrowserFixture fixture)
         await BrowserFixture.AssertAccessibleAsync(print, "floor-guide");
         foreach (var p in new[] { phone, display, kiosk, guide, print }) Assert.Empty(fixture.PageErrors[p]);
     }
+
+    [Fact]
+    public async Task An_administrator_plans_a_move_on_the_admin_page_and_cancels_it()
+    {
+        var officeId = await fixture.CopyOfficeAsync("kawasaki");
+        var admin = await fixture.NewPageAsync(1280, 1000);
+        admin.Dialog += (_, dialog) => dialog.AcceptAsync(); // 「取り消しますか？」
+        await admin.GotoAsync("/admin");
+        await admin.Locator("#username").FillAsync("admin");
+        await admin.Locator("#password").FillAsync(BrowserFixture.AdminPassword);
+        await admin.Locator("#login-button").ClickAsync();
+        await WaitReadyAsync(admin);
+        await admin.Locator("#rel-office").SelectOptionAsync(officeId);
+        await admin.Locator("#rel-section").SelectOptionAsync("elderly-disability");
+        await admin.GetByLabel("移転先の階（例：3F）").FillAsync("6F");
+        await admin.GetByLabel("場所（任意、例：3階 東側）").FillAsync("6階 南側");
+        var day = CounterQueue.Domain.Calendar.Tokyo.DateOf(TimeProvider.System.GetUtcNow()).AddDays(20);
+        await admin.Locator("#rel-date").FillAsync(day.ToString("yyyy-MM-dd"));
+        await admin.Locator("#rel-save").ClickAsync();
+        await Expect(admin.Locator("#rel-feedback")).ToHaveTextAsync("登録しました");
+        var row = admin.Locator("#relocation-list tbody tr").First;
+        await Expect(row).ToContainTextAsync("6F 6階 南側");
+        await BrowserFixture.AssertAccessibleAsync(admin, "admin-relocations");
+        using var api = fixture.Api(asAdmin: false);
+        var planned = (await (await api.GetAsync($"/api/offices/{officeId}/relocations")).ReadJsonAsync()).AsArray().Last()!;
+        Assert.Equal(("elderly-disability", "6F", CounterQueue.Domain.Calendar.Tokyo.At(day, new TimeSpan(8, 0, 0))),
+            (planned["sectionId"]!.GetValue<string>(), planned["toFloor"]!.GetValue<string>(), planned["effectiveFrom"]!.GetValue<DateTimeOffset>()));
+
+        await row.GetByRole(AriaRole.Button, new() { Name = "取り消す" }).ClickAsync();
+        await Expect(admin.Locator("#rel-feedback")).ToHaveTextAsync("中止しました");
+        await Expect(admin.Locator("#relocation-list tbody tr", new() { HasText = "6階 南側" })).ToHaveCountAsync(0);
+        // Moves already in effect cannot be cancelled from the page: they have no button.
+        await Expect(admin.Locator("#relocation-list tbody tr").First.GetByRole(AriaRole.Button)).ToHaveCountAsync(0);
+        Assert.Empty(fixture.PageErrors[admin]);
+    }
 }

@@ -106,9 +106,68 @@ async function saveSlots(event) {
     }
     $("#slot-feedback").textContent = t("admin.saved");
     await loadSlotOffice();
+  const relOffice = $("#rel-office").value;
+  $("#rel-office").replaceChildren(...state.offices.map((o) => el("option", { value: o.id, text: local(o.name), selected: o.id === relOffice })));
+  await loadRelocations();
   } catch (e) {
     $("#slot-error").textContent = e.message;
   }
+}
+
+// ---- relocations (移転): a section moves to another floor from a date and time
+const relState = { office: null, list: [] };
+
+async function loadRelocations() {
+  const officeId = $("#rel-office").value;
+  if (!officeId) return;
+  const [office, list] = await Promise.all([
+    authed(`/api/admin/offices/${encodeURIComponent(officeId)}`),
+    api(`/api/offices/${encodeURIComponent(officeId)}/relocations`),
+  ]);
+  relState.office = office; relState.list = list;
+  const chosen = $("#rel-section").value;
+  $("#rel-section").replaceChildren(...office.sections.map((s) => el("option", { value: s.id, text: `${local(s.name)}（${s.floor}）`, selected: s.id === chosen })));
+  const sectionName = (id) => local(office.sections.find((s) => s.id === id)?.name) || id;
+  const now = Date.now();
+  const when = (iso) => new Intl.DateTimeFormat("ja-JP", { timeZone: "Asia/Tokyo", dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
+  // The newest first: planned moves, then those done.
+  $("#relocation-list tbody").replaceChildren(...[...list].reverse().map((r) => el("tr", { "data-relocation": r.id },
+    el("td", { text: when(r.effectiveFrom) }),
+    el("td", { text: sectionName(r.sectionId) }),
+    el("td", { text: [r.toFloor, local(r.toArea)].filter(Boolean).join(" ") }),
+    el("td", {}, new Date(r.effectiveFrom).getTime() > now
+      ? el("button", { type: "button", class: "danger", text: t("admin.cancelRelocation"), onclick: () => cancelRelocation(r) })
+      : el("span", { class: "hint", text: t("admin.inEffect") })))));
+}
+
+async function saveRelocation(event) {
+  event.preventDefault();
+  $("#rel-feedback").textContent = ""; $("#rel-error").textContent = "";
+  const areaJa = $("#rel-area").value.trim(), areaEn = $("#rel-area-en").value.trim(), note = $("#rel-note").value.trim();
+  try {
+    await authed(`/api/offices/${encodeURIComponent($("#rel-office").value)}/relocations`, {
+      method: "POST",
+      body: {
+        sectionId: $("#rel-section").value, toFloor: $("#rel-floor").value.trim(),
+        toArea: areaJa ? { ja: areaJa, en: areaEn || areaJa } : undefined,
+        effectiveFrom: `${$("#rel-date").value}T${$("#rel-time").value}:00+09:00`,
+        note: note ? { ja: note, en: note } : undefined,
+      },
+    });
+    $("#rel-feedback").textContent = t("admin.saved");
+    await loadRelocations();
+  } catch (e) {
+    $("#rel-error").textContent = e.problem?.detail ? `${e.message}: ${e.problem.detail}` : e.message;
+  }
+}
+
+async function cancelRelocation(r) {
+  if (!confirm(t("admin.confirmCancelRelocation"))) return;
+  try {
+    await authed(`/api/offices/${encodeURIComponent($("#rel-office").value)}/relocations/${encodeURIComponent(r.id)}`, { method: "DELETE" });
+    $("#rel-feedback").textContent = t("admin.cancelled");
+    await loadRelocations();
+  } catch (e) { $("#rel-error").textContent = e.message; }
 }
 
 async function showConsole() {
@@ -118,6 +177,9 @@ async function showConsole() {
   const slotOffice = $("#slot-office").value;
   $("#slot-office").replaceChildren(...state.offices.map((o) => el("option", { value: o.id, text: local(o.name), selected: o.id === slotOffice })));
   await loadSlotOffice();
+  const relOffice = $("#rel-office").value;
+  $("#rel-office").replaceChildren(...state.offices.map((o) => el("option", { value: o.id, text: local(o.name), selected: o.id === relOffice })));
+  await loadRelocations();
   document.body.dataset.ready = "true";
 }
 
@@ -138,6 +200,8 @@ async function main() {
   $("#slot-service").addEventListener("change", showSlotPolicy);
   $("#slot-bookable").addEventListener("change", () => { $("#slot-fields").hidden = !$("#slot-bookable").checked; });
   $("#slots").addEventListener("submit", saveSlots);
+  $("#rel-office").addEventListener("change", () => loadRelocations().catch((e) => { $("#rel-error").textContent = e.message; }));
+  $("#relocation-form").addEventListener("submit", saveRelocation);
   const key = { value: randomKey() }; // one key per form: a double click creates one schedule
   $("#create").addEventListener("submit", async (event) => {
     event.preventDefault();
