@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using CounterQueue.Tests.Support;
 
 namespace CounterQueue.Tests.Api;
@@ -12,11 +11,8 @@ public sealed class GuideApiTests(AppFixture app)
     public async Task A_guide_redirects_a_ticket_taken_for_the_wrong_place_it_keeps_its_place_and_the_redirect_is_recorded()
     {
         var office = await app.CreateOfficeAsync();
-        var username = $"guide-{Guid.NewGuid():N}"[..20];
-        using var admin = app.AdminClient();
-        Assert.Equal(HttpStatusCode.Created, (await admin.PostJsonAsync("/api/admin/users", new { username, password = "correct horse", roles = new[] { "guide" } })).StatusCode);
-        using var guide = app.CreateClient();
-        guide.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await AppFixture.TokenAsync(guide, username, "correct horse"));
+        var (guide, username) = await app.SignedInAsync("guide");
+        using var _ = guide;
         using var visitor = app.CreateClient();
 
         var wrong = await (await visitor.PostJsonAsync($"/api/offices/{office.Id}/tickets", new { serviceId = "a" })).ReadJsonAsync();

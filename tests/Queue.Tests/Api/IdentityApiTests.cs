@@ -7,16 +7,7 @@ namespace CounterQueue.Tests.Api;
 [Collection(AppCollection.Name)]
 public sealed class IdentityApiTests(AppFixture app)
 {
-    private async Task<HttpClient> SignedInAsync(string role)
-    {
-        var username = $"{role}-{Guid.NewGuid():N}"[..20];
-        using var admin = app.AdminClient();
-        var created = await admin.PostJsonAsync("/api/admin/users", new { username, password = "correct horse", roles = new[] { role } });
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var client = app.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await AppFixture.TokenAsync(client, username, "correct horse"));
-        return client;
-    }
+    private async Task<HttpClient> SignedInAsync(string role) => (await app.SignedInAsync(role)).Client;
 
     [Fact]
     public async Task A_token_carries_an_expiry_in_Japan_time()

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CounterQueue.Domain.Calendar;
@@ -12,16 +11,6 @@ namespace CounterQueue.Tests.Api;
 [Collection(AppCollection.Name)]
 public sealed class RelocationApiTests(AppFixture app)
 {
-    private async Task<HttpClient> SignedInAsync(string role)
-    {
-        var username = $"{role}-{Guid.NewGuid():N}"[..20];
-        using var admin = app.AdminClient();
-        Assert.Equal(HttpStatusCode.Created, (await admin.PostJsonAsync("/api/admin/users", new { username, password = "correct horse", roles = new[] { role } })).StatusCode);
-        var client = app.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await AppFixture.TokenAsync(client, username, "correct horse"));
-        return client;
-    }
-
     [Fact]
     public async Task A_move_taking_effect_while_people_wait_tells_their_phones_and_the_displays_and_new_tickets_say_the_new_floor()
     {
@@ -94,7 +83,7 @@ public sealed class RelocationApiTests(AppFixture app)
         var office = await app.CreateOfficeAsync();
         using var admin = app.AdminClient();
         using var visitor = app.CreateClient();
-        using var guide = await SignedInAsync("guide");
+        using var guide = (await app.SignedInAsync("guide")).Client;
         var path = $"/api/offices/{office.Id}/relocations";
         var at = app.Clock.GetUtcNow().AddDays(20);
         var body = new { sectionId = "sec", toFloor = "4F", effectiveFrom = at };

@@ -79,6 +79,18 @@ public sealed class AppFixture : WebApplicationFactory<Program>, IAsyncLifetime
         return client;
     }
 
+    /// <summary>A new user with one role, and a client signed in as that user.</summary>
+    public async Task<(HttpClient Client, string Username)> SignedInAsync(string role)
+    {
+        var username = $"{role}-{Guid.NewGuid():N}"[..20];
+        using var admin = AdminClient();
+        var created = await admin.PostJsonAsync("/api/admin/users", new { username, password = "correct horse", roles = new[] { role } });
+        Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(client, username, "correct horse"));
+        return (client, username);
+    }
+
     /// <summary>Creates a fresh office for one test (see <see cref="TestOffices"/>).</summary>
     public async Task<OfficeDefinition> CreateOfficeAsync(OfficeDefinition? office = null)
     {

@@ -1,5 +1,5 @@
 // Administration (/admin): schedule and cancel temporary counters (臨時窓口), set services' booking slots (予約枠). Needs an admin account.
-import { $, api, ApiError, el, languageSwitch, LANGUAGES, local, randomKey, savedToken, setLanguage, signIn, signOut, t } from "./common.js";
+import { $, api, ApiError, bindSignIn, el, languageSwitch, LANGUAGES, local, randomKey, savedToken, setLanguage, signOut, t } from "./common.js";
 
 const state = { token: savedToken(), offices: [], procedures: [], schedules: [] };
 
@@ -186,14 +186,7 @@ async function showConsole() {
 async function main() {
   await setLanguage(sessionStorage.getItem("cq.lang") ?? "ja");
   languageSwitch($("#languages"), () => renderSchedules(), LANGUAGES.filter((l) => l.code === "ja" || l.code === "en"));
-  $("#login").addEventListener("submit", async (event) => {
-    event.preventDefault();
-    try {
-      state.token = await signIn($("#username").value, $("#password").value);
-      $("#password").value = "";
-      await showConsole();
-    } catch (e) { $("#login-error").textContent = e.status === 401 ? t("staff.loginFailed") : e.message; }
-  });
+  bindSignIn(async (token) => { state.token = token; await showConsole(); });
   $("#logout").addEventListener("click", () => { signOut(); state.token = null; showLogin(); });
   $("#add-session").addEventListener("click", () => $("#sessions").append(sessionRow()));
   $("#slot-office").addEventListener("change", () => loadSlotOffice().catch((e) => { $("#slot-error").textContent = e.message; }));

@@ -1,6 +1,6 @@
 // Bookings (/bookings, staff): a service's bookings on a day (checked in, late, no-show) and, at the ward office, a
 // section's appointments at the branches' consultation rooms. Refreshes every 30 s.
-import { $, api, ApiError, el, languageSwitch, LANGUAGES, local, savedToken, setLanguage, signIn, signOut, t, timeOf } from "./common.js";
+import { $, api, ApiError, bindSignIn, el, languageSwitch, LANGUAGES, local, savedToken, setLanguage, signOut, t, timeOf } from "./common.js";
 
 const STAFF_LANGUAGES = LANGUAGES.filter((l) => l.code === "ja" || l.code === "en");
 const state = { token: savedToken(), offices: [], services: [], sections: [], officeId: localStorage.getItem("cq.staff.office"), timer: 0, load: 0 };
@@ -111,17 +111,7 @@ async function refresh() {
 async function main() {
   await setLanguage(sessionStorage.getItem("cq.lang") ?? "ja");
   languageSwitch($("#languages"), () => refresh(), STAFF_LANGUAGES);
-  $("#login").addEventListener("submit", async (event) => {
-    event.preventDefault();
-    $("#login-error").textContent = "";
-    try {
-      state.token = await signIn($("#username").value, $("#password").value);
-      $("#password").value = "";
-      await showLists();
-    } catch (e) {
-      $("#login-error").textContent = e.status === 401 ? t("staff.loginFailed") : e.message;
-    }
-  });
+  bindSignIn(async (token) => { state.token = token; await showLists(); });
   $("#logout").addEventListener("click", logout);
   $("#office").addEventListener("change", async (e) => { state.officeId = e.target.value; await loadOffice(); });
   $("#service").addEventListener("change", refresh);

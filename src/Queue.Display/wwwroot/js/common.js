@@ -181,5 +181,23 @@ export async function signIn(username, password) {
   return result.accessToken;
 }
 
+/**
+ * The sign-in form every staff page has (#login with #username, #password, #login-error): signs in, forgets the
+ * password, and hands the token to `onSignedIn`; a wrong password or any other failure is said under the form.
+ */
+export function bindSignIn(onSignedIn) {
+  $("#login").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    $("#login-error").textContent = "";
+    try {
+      const token = await signIn($("#username").value, $("#password").value);
+      $("#password").value = "";
+      await onSignedIn(token);
+    } catch (e) {
+      $("#login-error").textContent = e.status === 401 ? t("staff.loginFailed") : e.message;
+    }
+  });
+}
+
 export const savedToken = () => sessionStorage.getItem("cq.token");
 export const signOut = () => sessionStorage.removeItem("cq.token");

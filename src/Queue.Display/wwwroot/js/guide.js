@@ -1,7 +1,7 @@
 // Floor guide (/guide/{officeId}, role guide): where to go today (search by kanji, kana, romaji, English or everyday
 // words), redirect a ticket taken for the wrong place (scan its QR code or type its number), the waiting list, and the
 // moves coming up. Refreshes from the lobby hub.
-import { $, api, ApiError, connectLobby, el, floorName, languageSwitch, local, preferredLanguage, savedToken, setLanguage, signIn, signOut, t, timeOf } from "./common.js";
+import { $, api, ApiError, bindSignIn, connectLobby, el, floorName, languageSwitch, local, preferredLanguage, savedToken, setLanguage, signOut, t, timeOf } from "./common.js";
 import { createScanner } from "./scan.js";
 
 const officeId = decodeURIComponent(location.pathname.split("/")[2] ?? "");
@@ -187,14 +187,7 @@ async function main() {
   await setLanguage(preferredLanguage("ja"));
   languageSwitch($("#languages"), () => { renderResults(); loadMoves().catch(() => {}); loadWaiting().catch(() => {}); });
   $("#print-link").href = `/floor-guide/${encodeURIComponent(officeId)}`;
-  $("#login").addEventListener("submit", async (event) => {
-    event.preventDefault();
-    try {
-      state.token = await signIn($("#username").value, $("#password").value);
-      $("#password").value = "";
-      await showConsole();
-    } catch (e) { $("#login-error").textContent = e.status === 401 ? t("staff.loginFailed") : e.message; }
-  });
+  bindSignIn(async (token) => { state.token = token; await showConsole(); });
   $("#logout").addEventListener("click", () => logout());
   $("#search-form").addEventListener("submit", search);
   $("#q").addEventListener("input", () => { clearTimeout(state.typing); state.typing = setTimeout(search, 250); });

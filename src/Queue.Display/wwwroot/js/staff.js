@@ -1,5 +1,5 @@
 // Staff console (/staff): log in, choose a counter, drive it. Every action answers on screen; errors say why.
-import { $, api, ApiError, connectLobby, el, languageSwitch, LANGUAGES, local, savedToken, setLanguage, signIn, signOut, t } from "./common.js";
+import { $, api, ApiError, bindSignIn, connectLobby, el, languageSwitch, LANGUAGES, local, savedToken, setLanguage, signOut, t } from "./common.js";
 
 const STAFF_LANGUAGES = LANGUAGES.filter((l) => l.code === "ja" || l.code === "en");
 const state = {
@@ -39,17 +39,7 @@ function logout() {
   showLogin();
 }
 
-$("#login").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  $("#login-error").textContent = "";
-  try {
-    state.token = await signIn($("#username").value, $("#password").value);
-    $("#password").value = "";
-    await showConsole();
-  } catch (e) {
-    $("#login-error").textContent = e.status === 401 ? t("staff.loginFailed") : e.message;
-  }
-});
+bindSignIn(async (token) => { state.token = token; await showConsole(); });
 $("#logout").addEventListener("click", logout);
 
 // ---- choosing the office and counter
