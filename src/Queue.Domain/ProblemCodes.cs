@@ -84,6 +84,9 @@ public static class ProblemCodes
     public const string RoomUnavailable = "room-unavailable";
     public const string SectionUnavailable = "section-unavailable";
 
+    // Branches and the ward office
+    public const string RemoteUnavailable = "remote-consultation-unavailable";
+
     // Relocations (移転)
     public const string RelocationInEffect = "relocation-in-effect";
 

@@ -1,6 +1,7 @@
 using CounterQueue.Display;
 using CounterQueue.Silo;
 using CounterQueue.Web.Bookings;
+using CounterQueue.Web.Branches;
 using CounterQueue.Web.Counters;
 using CounterQueue.Web.Guides;
 using CounterQueue.Web.Identity;
@@ -22,6 +23,7 @@ return QueueHost.Run(args, builder =>
     builder.AddTemporaryCounters();
     builder.AddBookings();
     builder.AddRelocations();
+    builder.AddRemoteConsultation();
 }, app =>
 {
     app.UseQueueApi();
@@ -34,6 +36,7 @@ return QueueHost.Run(args, builder =>
     app.MapTemporaryCounterApi();
     app.MapRelocationApi();
     app.MapGuideApi();
+    app.MapRemoteConsultationApi();
     app.MapLobby();
     app.MapQueuePages();
 });

@@ -83,6 +83,8 @@ public sealed record OfficeDefinition
     public IReadOnlyList<CounterDefinition> Counters { get; init; } = [];
     /// <summary>The sections' moves (移転), past and planned; see <see cref="RelocationRules"/>.</summary>
     public IReadOnlyList<Relocation> Relocations { get; init; } = [];
+    /// <summary>A branch's remote consultation booth (オンライン相談) with the ward office, if it has one.</summary>
+    public RemoteConsultationPolicy? RemoteConsultation { get; init; }
     /// <summary>Consultation rooms (相談室) held by consultation bookings (a branch's).</summary>
     public IReadOnlyList<RoomDefinition> Rooms { get; init; } = [];
     /// <summary>How assisted tickets are weighed against arrival order at this office.</summary>
@@ -158,6 +160,7 @@ public static partial class OfficeDefinitionValidator
             if (service.Booking?.Consultation is not null && office.Rooms.Count == 0)
                 errors.Add($"Service '{service.Id}' books consultation rooms, but the office has no rooms.");
         }
+        if (office.RemoteConsultation is { } remote) errors.AddRange(RemoteConsultationRules.Problems(remote));
         if (office.Relocations.Count > 500) errors.Add("An office can list at most 500 relocations.");
         CheckUnique(errors, "relocation", office.Relocations.Select(r => r.Id));
         foreach (var move in office.Relocations) errors.AddRange(RelocationRules.Problems(office, move));

@@ -133,7 +133,7 @@ public sealed class TicketLine
     /// When the ticket counts from in the line, if not now: a checked-in booking's slot start (予約), ahead of walk-ins
     /// who came after it, never ahead of anyone already called; a start still to come is not called before it.
     /// </param>
-    public TicketRecord Issue(string ticketId, Priority priority, string? language, DateTimeOffset now, DateTimeOffset? servedFrom = null)
+    public TicketRecord Issue(string ticketId, Priority priority, string? language, DateTimeOffset now, DateTimeOffset? servedFrom = null, string? channel = null)
     {
         if (Find(ticketId) is { } existing) return existing;
         var ticket = new TicketRecord
@@ -146,6 +146,7 @@ public sealed class TicketLine
             Arrival = ++_state.LastArrival,
             Priority = priority,
             Language = language,
+            Channel = channel,
             Status = TicketStatus.Waiting,
             WaitingSince = now,
         };

@@ -33,6 +33,8 @@ public sealed class TicketRecord
     public long Arrival { get; set; }
     public Priority Priority { get; init; }
     public string? Language { get; init; }
+    /// <summary>How the visitor joined: null at a kiosk or phone, "booking" by a checked-in booking, "remote" from a branch's booth.</summary>
+    public string? Channel { get; init; }
     public TicketStatus Status { get; set; }
     /// <summary>Index into the service's steps.</summary>
     public int Step { get; set; }

@@ -220,7 +220,7 @@ public sealed class BookingDayGrain(
             await WriteAsync(() => state.State.Bookings[state.State.Bookings.IndexOf(booking)] = before!); // the ticket's id is durable first
         // Issuing is idempotent by the ticket's id: a retry after a crash here gives the same ticket.
         var ticket = await GrainFactory.GetGrain<ITicketLineGrain>(line.ToGrainKey())
-            .IssueAsync(new IssueTicket(booking.TicketId!, Priority.Normal, booking.Language, booking.ServedFrom));
+            .IssueAsync(new IssueTicket(booking.TicketId!, Priority.Normal, booking.Language, booking.ServedFrom, Channel: "booking"));
         logger.LogInformation("Booking at {OfficeId}/{ServiceId} checked in ({Outcome}) as {Number}", _key.OfficeId, _key.ServiceId, outcome, ticket.Number);
         return new CheckInResult(ticket, View(booking), outcome);
     }

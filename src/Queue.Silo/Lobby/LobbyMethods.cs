@@ -10,4 +10,5 @@ public static class LobbyMethods
     public const string CounterChanged = nameof(CounterChanged);
     public const string Notice = nameof(Notice);
     public const string TicketUpdated = nameof(TicketUpdated);
+    public const string RemoteConsultationChanged = nameof(RemoteConsultationChanged);
 }

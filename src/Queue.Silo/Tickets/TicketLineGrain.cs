@@ -158,7 +158,7 @@ public sealed class TicketLineGrain(
         await RefreshOfficeIfStaleAsync();
         var now = time.GetUtcNow();
         EnsureAccepting(now);
-        var ticket = _rules.Issue(command.TicketId, command.Priority, command.Language, now, command.ServedFrom);
+        var ticket = _rules.Issue(command.TicketId, command.Priority, command.Language, now, command.ServedFrom, command.Channel);
         await PersistAsync();
         metrics.TicketIssued(_key.OfficeId, _key.ServiceId, command.Priority);
         logger.LogInformation("Issued {Number} for {OfficeId}/{ServiceId} ({Priority})", ticket.Number, _key.OfficeId, _key.ServiceId, command.Priority);
@@ -370,6 +370,6 @@ public sealed class TicketLineGrain(
         return new TicketView(t.Id, t.Number, _key.OfficeId, _key.ServiceId, t.Status, _rules.Position(t),
             _rules.EstimateWaitMinutes(t), _office.FloorOf(_rules.Service, time.GetUtcNow()), t.IssuedAt, counter,
             t.Status is TicketStatus.Called or TicketStatus.Serving ? t.CalledAt : null,
-            _rules.StepId(t), t.Priority, t.Language, t.Recalls, _rules.Service.Name);
+            _rules.StepId(t), t.Priority, t.Language, t.Recalls, _rules.Service.Name, t.Channel);
     }
 }

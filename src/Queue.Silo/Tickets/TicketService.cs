@@ -26,10 +26,11 @@ public sealed class TicketService(IGrainFactory grains, OfficeCatalog catalog, T
     /// <summary>A fresh ticket id in today's line of the service.</summary>
     public string NewTicketId(string officeId, string serviceId) => TicketId.New(new TicketLineKey(officeId, serviceId, Today));
 
-    public Task<TicketView> IssueAsync(string ticketId, Priority priority, string? language)
+    /// <summary>Issues a ticket; <paramref name="channel"/> says how the visitor joined ("remote" from a branch's booth).</summary>
+    public Task<TicketView> IssueAsync(string ticketId, Priority priority, string? language, string? channel = null)
     {
         var key = TicketId.IssuingLine(ticketId) ?? throw new ArgumentException("Not a ticket id.", nameof(ticketId));
-        return Line(key).IssueAsync(new IssueTicket(ticketId, priority, language));
+        return Line(key).IssueAsync(new IssueTicket(ticketId, priority, language, Channel: channel));
     }
 
     /// <summary>Finds a ticket wherever it waits now, or null. Repairs a move that was cut short.</summary>

@@ -21,4 +21,5 @@ public sealed record TicketView(
     [property: Id(12)] Priority Priority,
     [property: Id(13)] string? Language,
     [property: Id(14)] int Recalls,
-    [property: Id(15)] LocalizedText ServiceName);
+    [property: Id(15)] LocalizedText ServiceName,
+    [property: Id(16)] string? Channel = null);

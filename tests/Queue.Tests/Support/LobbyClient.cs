@@ -16,7 +16,7 @@ public sealed class LobbyClient : IAsyncDisposable
     {
         Connection = connection;
         foreach (var method in new[] { LobbyMethods.TicketCalled, LobbyMethods.PickupReady, LobbyMethods.QueueUpdated,
-                     LobbyMethods.CounterChanged, LobbyMethods.Notice, LobbyMethods.TicketUpdated })
+                     LobbyMethods.CounterChanged, LobbyMethods.Notice, LobbyMethods.TicketUpdated, LobbyMethods.RemoteConsultationChanged })
             connection.On<JsonElement>(method, payload => _events.Writer.TryWrite((method, payload)));
     }
 
