@@ -86,6 +86,10 @@ public static class ProblemCodes
 
     // Branches and the ward office
     public const string RemoteUnavailable = "remote-consultation-unavailable";
+    public const string ForwardingNotFound = "forwarding-not-found";
+    public const string DocumentTypeNotFound = "document-type-not-found";
+    public const string NotForwardable = "not-forwardable";
+    public const string ForwardingOutOfOrder = "forwarding-out-of-order";
 
     // Relocations (移転)
     public const string RelocationInEffect = "relocation-in-effect";

@@ -9,6 +9,8 @@ public enum QueueErrorKind
     Invalid,
     /// <summary>The request is well formed but the current state forbids it (409).</summary>
     Conflict,
+    /// <summary>The signed-in user may not do this here: another branch's or section's papers (403).</summary>
+    Forbidden,
 }
 
 /// <summary>
@@ -26,4 +28,5 @@ public sealed class QueueRuleException(QueueErrorKind kind, string code, string 
     public static QueueRuleException Invalid(string code, string message) => new(QueueErrorKind.Invalid, code, message);
     public static QueueRuleException Conflict(string code, string message, IReadOnlyDictionary<string, string>? details = null)
         => new(QueueErrorKind.Conflict, code, message, details);
+    public static QueueRuleException Forbidden(string message) => new(QueueErrorKind.Forbidden, ProblemCodes.Forbidden, message);
 }

@@ -3,6 +3,7 @@ using CounterQueue.Silo;
 using CounterQueue.Web.Bookings;
 using CounterQueue.Web.Branches;
 using CounterQueue.Web.Counters;
+using CounterQueue.Web.Forwarding;
 using CounterQueue.Web.Guides;
 using CounterQueue.Web.Identity;
 using CounterQueue.Web.Infrastructure;
@@ -24,6 +25,7 @@ return QueueHost.Run(args, builder =>
     builder.AddBookings();
     builder.AddRelocations();
     builder.AddRemoteConsultation();
+    builder.AddForwarding();
 }, app =>
 {
     app.UseQueueApi();
@@ -37,6 +39,7 @@ return QueueHost.Run(args, builder =>
     app.MapRelocationApi();
     app.MapGuideApi();
     app.MapRemoteConsultationApi();
+    app.MapForwardingApi();
     app.MapLobby();
     app.MapQueuePages();
 });

@@ -7,9 +7,9 @@ namespace CounterQueue.Silo.Identity;
 public interface IUserGrain : IGrainWithStringKey
 {
     /// <summary>Creates the user; false when the name is taken.</summary>
-    Task<bool> CreateAsync(string password, IReadOnlyList<string> roles);
+    Task<bool> CreateAsync(string password, IReadOnlyList<string> roles, string? officeId = null, string? sectionId = null);
     /// <summary>Creates the user or sets its password and roles (used for the QUEUE_ADMIN_PASSWORD account).</summary>
     Task SetAsync(string password, IReadOnlyList<string> roles);
-    /// <summary>The user's roles when the password is right; null otherwise.</summary>
-    [AlwaysInterleave] Task<IReadOnlyList<string>?> VerifyAsync(string password);
+    /// <summary>The user's roles and place of work when the password is right; null otherwise.</summary>
+    [AlwaysInterleave] Task<SignedInUser?> VerifyAsync(string password);
 }

@@ -7,9 +7,11 @@ public sealed class UserGrain(
 {
     private static readonly PasswordHasher<string> Hasher = new();
 
-    public async Task<bool> CreateAsync(string password, IReadOnlyList<string> roles)
+    public async Task<bool> CreateAsync(string password, IReadOnlyList<string> roles, string? officeId = null, string? sectionId = null)
     {
         if (user.State.PasswordHash is not null) return false;
+        user.State.OfficeId = officeId;
+        user.State.SectionId = sectionId;
         await SetAsync(password, roles);
         return true;
     }
@@ -24,11 +26,11 @@ public sealed class UserGrain(
         await user.WriteStateAsync();
     }
 
-    public async Task<IReadOnlyList<string>?> VerifyAsync(string password)
+    public async Task<SignedInUser?> VerifyAsync(string password)
     {
         if (user.State.PasswordHash is not { } hash) return null;
         var name = this.GetPrimaryKeyString();
         var result = await Task.Run(() => Hasher.VerifyHashedPassword(name, hash, password));
-        return result == PasswordVerificationResult.Failed ? null : user.State.Roles.ToArray();
+        return result == PasswordVerificationResult.Failed ? null : new SignedInUser(user.State.Roles.ToArray(), user.State.OfficeId, user.State.SectionId);
     }
 }

@@ -36,6 +36,13 @@ public sealed class QueueOptions
     /// </summary>
     public int ContactRetentionDays { get; set; } = 30;
 
+    /// <summary>The document types branches may forward to the ward office's sections (書類回送), read at every start.</summary>
+    public string? DocumentTypesFile { get; set; } = "forwarding-document-types.json";
+    /// <summary>A forwarded paper not received by its section within this many of the ward office's business days is overdue.</summary>
+    public int ForwardingOverdueBusinessDays { get; set; } = 3;
+    /// <summary>Days after completion that a forwarded paper's resident name (if recorded) is kept.</summary>
+    public int ForwardingNameRetentionDays { get; set; } = 30;
+
     /// <summary>
     /// For demonstrations, staff training and benchmarks only: the clock starts at this instant (ISO 8601 with its
     /// offset, e.g. 2026-11-20T08:25:00+09:00) and runs at normal speed from there, so a session can begin just before

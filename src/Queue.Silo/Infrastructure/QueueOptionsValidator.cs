@@ -22,6 +22,10 @@ public sealed class QueueOptionsValidator : IValidateOptions<QueueOptions>
             errors.Add($"Queue:SiloPort {options.SiloPort} is not a port number (1-65535).");
         if (options.TemporaryCloseRetry <= TimeSpan.Zero || options.TemporaryCloseRetry > TimeSpan.FromDays(1))
             errors.Add($"Queue:TemporaryCloseRetry {options.TemporaryCloseRetry} must be more than zero and at most a day (e.g. 00:01:00).");
+        if (options.ForwardingOverdueBusinessDays is < 1 or > 60)
+            errors.Add($"Queue:ForwardingOverdueBusinessDays {options.ForwardingOverdueBusinessDays} must be 1-60.");
+        if (options.ForwardingNameRetentionDays is < 0 or > 3650)
+            errors.Add($"Queue:ForwardingNameRetentionDays {options.ForwardingNameRetentionDays} must be 0-3650.");
         if (options.ContactRetentionDays is < 0 or > 3650)
             errors.Add($"Queue:ContactRetentionDays {options.ContactRetentionDays} must be 0-3650 (days after a booked slot that contact details are kept).");
         if (string.IsNullOrWhiteSpace(options.ClusterId) || options.ClusterId.Length > 64 || !options.ClusterId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))

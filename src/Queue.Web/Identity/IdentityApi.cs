@@ -11,7 +11,8 @@ namespace CounterQueue.Web.Identity;
 
 public sealed record TokenRequest(string? Username, string? Password);
 public sealed record TokenResponse(string AccessToken, DateTimeOffset ExpiresAt);
-public sealed record CreateUserRequest(string? Username, string? Password, IReadOnlyList<string>? Roles);
+/// <summary>A user to create; <c>officeId</c> and <c>sectionId</c> bind a staff member to a branch or to a ward section (書類回送).</summary>
+public sealed record CreateUserRequest(string? Username, string? Password, IReadOnlyList<string>? Roles, string? OfficeId = null, string? SectionId = null);
 public sealed record UserResponse(string Username, IReadOnlyList<string> Roles);
 
 public static partial class IdentityApi
@@ -53,19 +54,19 @@ public static partial class IdentityApi
     {
         var username = Validate.Required(request.Username, "username", 64);
         var password = Validate.Required(request.Password, "password", 256);
-        var roles = UsernamePattern().IsMatch(username) ? await grains.GetGrain<IUserGrain>(username).VerifyAsync(password) : null;
-        if (roles is null)
+        var user = UsernamePattern().IsMatch(username) ? await grains.GetGrain<IUserGrain>(username).VerifyAsync(password) : null;
+        if (user is null)
         {
             logger.LogWarning("Failed sign-in for {User}", username);
             return Problems.Result(context, StatusCodes.Status401Unauthorized, ProblemCodes.InvalidCredentials, null);
         }
-        var (token, expires) = issuer.Issue(username, roles);
+        var (token, expires) = issuer.Issue(username, user.Roles, user.OfficeId, user.SectionId);
         logger.LogInformation("{User} signed in", username);
         return TypedResults.Ok(new TokenResponse(token, expires));
     }
 
     private static async Task<Results<Created<UserResponse>, ProblemHttpResult>> CreateUserAsync(
-        CreateUserRequest request, IGrainFactory grains, HttpContext context, ILogger<TokenIssuer> logger)
+        CreateUserRequest request, IGrainFactory grains, HttpContext context, ILogger<TokenIssuer> logger, CounterQueue.Silo.Offices.OfficeCatalog catalog)
     {
         var username = Validate.Required(request.Username, "username", 64);
         if (!UsernamePattern().IsMatch(username)) throw Validate.Invalid("'username' may use letters, digits, '.', '_' and '-' (up to 64).");
@@ -73,7 +74,17 @@ public static partial class IdentityApi
         if (password.Length < 8) throw Validate.Invalid("'password' must be at least 8 characters.");
         if (request.Roles is not { Count: > 0 } roles || roles.Any(r => !Roles.All.Contains(r)))
             throw Validate.Invalid($"'roles' must list one or more of: {string.Join(", ", Roles.All)}.");
-        if (!await grains.GetGrain<IUserGrain>(username).CreateAsync(password, roles))
+        string? officeId = null, sectionId = null;
+        if (request.OfficeId is not null)
+        {
+            var office = await catalog.RequireAsync(request.OfficeId);
+            officeId = office.Id;
+            if (request.SectionId is not null)
+                sectionId = office.FindSection(request.SectionId)?.Id
+                            ?? throw QueueRuleException.NotFound(ProblemCodes.SectionNotFound, $"Office '{office.Id}' has no section '{request.SectionId}'.");
+        }
+        else if (request.SectionId is not null) throw Validate.Invalid("'sectionId' needs the 'officeId' it belongs to.");
+        if (!await grains.GetGrain<IUserGrain>(username).CreateAsync(password, roles, officeId, sectionId))
             return Problems.Result(context, StatusCodes.Status409Conflict, ProblemCodes.UserExists, $"User '{username}' already exists.");
         logger.LogInformation("User {User} created with roles {Roles}", username, roles);
         return TypedResults.Created($"/api/admin/users/{username}", new UserResponse(username, roles.Distinct().ToList()));

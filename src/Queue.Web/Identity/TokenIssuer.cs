@@ -45,6 +45,10 @@ public sealed class TokenIssuer
     public const string Issuer = "counterqueue";
     public const string RoleClaim = "role";
     public const string NameClaim = "sub";
+    /// <summary>The office (a branch, or the ward office) the user works at, when bound to one.</summary>
+    public const string OfficeClaim = "office";
+    /// <summary>The section (課) the user works in, when bound to one.</summary>
+    public const string SectionClaim = "section";
     private readonly SymmetricSecurityKey _key;
     private readonly AuthOptions _options;
     private readonly TimeProvider _time;
@@ -93,12 +97,14 @@ public sealed class TokenIssuer
         },
     };
 
-    public (string Token, DateTimeOffset ExpiresAt) Issue(string username, IEnumerable<string> roles)
+    public (string Token, DateTimeOffset ExpiresAt) Issue(string username, IEnumerable<string> roles, string? officeId = null, string? sectionId = null)
     {
         var now = _time.GetUtcNow();
         var expires = now + _options.TokenLifetime;
         var claims = new List<Claim> { new(NameClaim, username) };
         claims.AddRange(roles.Select(r => new Claim(RoleClaim, r)));
+        if (officeId is not null) claims.Add(new Claim(OfficeClaim, officeId));
+        if (sectionId is not null) claims.Add(new Claim(SectionClaim, sectionId));
         var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = Issuer,

@@ -56,6 +56,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
     {
         QueueErrorKind.NotFound => StatusCodes.Status404NotFound,
         QueueErrorKind.Conflict => StatusCodes.Status409Conflict,
+        QueueErrorKind.Forbidden => StatusCodes.Status403Forbidden,
         _ => StatusCodes.Status400BadRequest,
     };
 }

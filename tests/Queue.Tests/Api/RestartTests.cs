@@ -174,4 +174,25 @@ public sealed class RestartTests : IDisposable
         var appointments = (await (await staff.GetAsync($"/api/offices/kawasaki/sections/children/appointments?date={day:yyyy-MM-dd}")).ReadJsonAsync()).AsArray();
         Assert.Equal(("daishi", consultationStart), (appointments.Single()!["branchOfficeId"]!.GetValue<string>(), appointments.Single()!["start"]!.GetValue<DateTimeOffset>()));
     }
+
+    [Fact]
+    public async Task Forwarding_serial_numbers_are_never_given_twice_across_a_kill_9()
+    {
+        List<int> before;
+        await using (var first = await AppProcess.StartAsync(_data.Path, Password))
+        {
+            using var admin = first.CreateClient(await AdminTokenAsync(first));
+            var responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => admin.PostJsonAsync("/api/offices/daishi/forwarding", new { documentTypeId = "income-declaration" })));
+            Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+            before = (await Task.WhenAll(responses.Select(async r => (await r.ReadJsonAsync())["serialNumber"]!.GetValue<int>()))).Order().ToList();
+            await first.KillAsync(); // right after the last acknowledgement
+        }
+        Assert.Equal(Enumerable.Range(1, 12), before);
+        await using var second = await AppProcess.StartAsync(_data.Path, Password);
+        using var client = second.CreateClient(await AdminTokenAsync(second));
+        var next = await (await client.PostJsonAsync("/api/offices/daishi/forwarding", new { documentTypeId = "income-declaration" })).ReadJsonAsync();
+        Assert.Equal(13, next["serialNumber"]!.GetValue<int>());
+        var ledger = (await (await client.GetAsync("/api/offices/daishi/forwarding")).ReadJsonAsync()).AsArray();
+        Assert.Equal(13, ledger.Count(i => i!["documentTypeId"]!.GetValue<string>() == "income-declaration"));
+    }
 }
