@@ -53,6 +53,7 @@ public static class DisplayPages
         MapPage(app, "/bookings", "bookings.html", "Bookings (staff)");
         MapPage(app, "/guide/{officeId}", "guide.html", "Floor guide");
         MapPage(app, "/booth/{officeId}", "booth.html", "Remote consultation booth");
+        MapPage(app, "/forwarding", "forwarding.html", "Document forwarding");
         MapPage(app, "/floor-guide/{officeId}", "floor-guide.html", "Printable floor guide");
         MapPage(app, "/book", "book.html", "Booking");
         MapPage(app, "/book/{officeId}", "book.html", "Booking for an office");

@@ -21,7 +21,11 @@ public sealed record DispatchRequest(IReadOnlyList<string>? ItemIds);
 /// <summary>A forwarded paper as the API shows it: the ledger line, its serial as printed, and whether it is overdue.</summary>
 public sealed record ForwardingView(string Id, string Serial, int SerialNumber, int FiscalYear, string DocumentTypeId, LocalizedText? DocumentTypeName,
     string SectionId, string BranchId, ForwardingStatus Status, DateTimeOffset AcceptedAt, string AcceptedBy, DateTimeOffset? DispatchedAt, string? DispatchedBy,
-    DateTimeOffset? ReceivedAt, string? ReceivedBy, DateTimeOffset? CompletedAt, string? CompletedBy, bool Overdue, DateTimeOffset DueBy, string? ResidentName);
+    DateTimeOffset? ReceivedAt, string? ReceivedBy, DateTimeOffset? CompletedAt, string? CompletedBy, bool Overdue, DateTimeOffset DueBy, string? ResidentName,
+    LocalizedText? SectionName);
+
+/// <summary>A document type as api.md lists it, with its section's name.</summary>
+public sealed record DocumentTypeView(string Id, LocalizedText Name, string SectionId, LocalizedText? SectionName, bool Forwardable, LocalizedText? Note);
 
 /// <summary>
 /// Document forwarding (書類回送, api.md "Branches and the ward office"): a branch accepts a paper and numbers it per type and
@@ -40,7 +44,7 @@ public static class ForwardingApi
     public static WebApplication MapForwardingApi(this WebApplication app)
     {
         var api = app.MapGroup("/api").WithTags("Document forwarding").RequireAuthorization(IdentityApi.StaffPolicy);
-        api.MapGet("/forwarding/document-types", (DocumentTypeCatalog types) => TypedResults.Ok(types.All));
+        api.MapGet("/forwarding/document-types", DocumentTypesAsync);
         api.MapPost("/offices/{branchId}/forwarding", AcceptAsync);
         api.MapPost("/offices/{branchId}/forwarding/dispatch", DispatchManyAsync);
         api.MapGet("/offices/{officeId}/forwarding", LedgerAsync);
@@ -58,6 +62,12 @@ public static class ForwardingApi
         public OfficeCatalog Catalog { get; } = catalog;
         public TimeProvider Time { get; } = time;
         public QueueOptions Options { get; } = options.Value;
+    }
+
+    private static async Task<Ok<List<DocumentTypeView>>> DocumentTypesAsync(Context context)
+    {
+        var ward = await context.Catalog.FindAsync(context.Types.WardOfficeId);
+        return TypedResults.Ok(context.Types.All.Select(t => new DocumentTypeView(t.Id, t.Name, t.SectionId, ward?.FindSection(t.SectionId)?.Name, t.Forwardable, t.Note)).ToList());
     }
 
     // ---- who may do what
@@ -196,7 +206,8 @@ public static class ForwardingApi
         var days = context.Options.ForwardingOverdueBusinessDays;
         return new ForwardingView(item.Id, ForwardingRules.SerialText(item), item.Serial, item.FiscalYear, item.DocumentTypeId, context.Types.Find(item.DocumentTypeId)?.Name,
             item.SectionId, item.BranchId, item.Status, item.AcceptedAt, item.AcceptedBy, item.DispatchedAt, item.DispatchedBy, item.ReceivedAt, item.ReceivedBy,
-            item.CompletedAt, item.CompletedBy, ForwardingRules.IsOverdue(item, context.Time.GetUtcNow(), hours, days), ForwardingRules.DueBy(item, hours, days), item.ResidentName);
+            item.CompletedAt, item.CompletedBy, ForwardingRules.IsOverdue(item, context.Time.GetUtcNow(), hours, days), ForwardingRules.DueBy(item, hours, days), item.ResidentName,
+            ward?.FindSection(item.SectionId)?.Name);
     }
 
     /// <summary>The ledger as CSV (Excel opens UTF-8 with its BOM): one line per paper, each step's time and who.</summary>
@@ -210,7 +221,7 @@ public static class ForwardingApi
         };
         var csv = new StringBuilder("番号,書類,担当課,支所,状態,預かり日時,預かり者,送付日時,送付者,受取日時,受取者,完了日時,完了者,期限超過\r\n");
         foreach (var i in items)
-            csv.AppendJoin(',', Cell(i.Serial), Cell(i.DocumentTypeName?.Ja ?? i.DocumentTypeId), Cell(i.SectionId), Cell(i.BranchId), Cell(i.Status.ToString()),
+            csv.AppendJoin(',', Cell(i.Serial), Cell(i.DocumentTypeName?.Ja ?? i.DocumentTypeId), Cell(i.SectionName?.Ja ?? i.SectionId), Cell(i.BranchId), Cell(i.Status.ToString()),
                 Cell(i.AcceptedAt), Cell(i.AcceptedBy), Cell(i.DispatchedAt), Cell(i.DispatchedBy), Cell(i.ReceivedAt), Cell(i.ReceivedBy),
                 Cell(i.CompletedAt), Cell(i.CompletedBy), Cell(i.Overdue ? "期限超過" : "")).Append("\r\n");
         return csv.ToString();
