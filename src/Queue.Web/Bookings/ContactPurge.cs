@@ -23,11 +23,18 @@ public sealed class ContactPurge(OfficeCatalog catalog, IGrainFactory grains, Ti
     }
 }
 
-/// <summary>Runs <see cref="ContactPurge"/> every night at 03:15 Japan time (persistent, so a missed night runs at the next start).</summary>
+/// <summary>
+/// Every night at 03:15 Japan time (persistent, so a missed night runs at the next start): booking contacts
+/// (<see cref="ContactPurge"/>) and forwarded papers' resident names (<see cref="Forwarding.ForwardingNamePurge"/>).
+/// </summary>
 [DisallowConcurrentExecution]
-public sealed class ContactPurgeJob(ContactPurge purge) : IJob
+public sealed class ContactPurgeJob(ContactPurge purge, Forwarding.ForwardingNamePurge names) : IJob
 {
     public static readonly JobKey Key = new("contact-purge", "bookings");
 
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) => await purge.RunAsync();
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        await purge.RunAsync();
+        await names.RunAsync();
+    }
 }

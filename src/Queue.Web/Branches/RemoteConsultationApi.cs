@@ -31,7 +31,34 @@ public static class RemoteConsultationApi
         var remote = app.MapGroup("/api/offices/{officeId}/remote-consultation").WithTags("Remote consultation");
         remote.MapGet("/", GetAsync);
         remote.MapPost("/requests", RequestAsync);
+        var admin = app.MapGroup("/api/admin/offices/{officeId}/remote-consultation").WithTags("Administration")
+            .RequireAuthorization(CounterQueue.Web.Identity.IdentityApi.AdminPolicy);
+        admin.MapPut("/", SetAsync);
+        admin.MapDelete("/", StopAsync);
         return app;
+    }
+
+    /// <summary>Sets a branch's booth: the ward office, the hours (set in advance), the busy threshold, the topics, the video link.</summary>
+    private static async Task<Ok<Domain.Offices.RemoteConsultationPolicy>> SetAsync(string officeId, Domain.Offices.RemoteConsultationPolicy policy, OfficeCatalog catalog)
+    {
+        var office = await catalog.RequireAsync(officeId);
+        if (office.Kind != Domain.Offices.OfficeKind.Branch) throw Validate.Invalid("A remote consultation booth is at a branch (支所).");
+        var ward = await catalog.FindAsync(policy.WardOfficeId)
+                   ?? throw QueueRuleException.NotFound(ProblemCodes.OfficeNotFound, $"There is no ward office '{policy.WardOfficeId}'.");
+        foreach (var topic in policy.Topics ?? [])
+        {
+            if (ward.FindService(topic.ServiceId) is not { } service || service.SectionId != topic.SectionId)
+                throw Validate.Invalid($"Topic '{topic.Id}': the ward office has no service '{topic.ServiceId}' of section '{topic.SectionId}'.");
+        }
+        await catalog.DefineAsync(office with { RemoteConsultation = policy }, onlyIfNew: false);
+        return TypedResults.Ok(policy);
+    }
+
+    private static async Task<NoContent> StopAsync(string officeId, OfficeCatalog catalog)
+    {
+        var office = await catalog.RequireAsync(officeId);
+        await catalog.DefineAsync(office with { RemoteConsultation = null }, onlyIfNew: false);
+        return TypedResults.NoContent();
     }
 
     private static async Task<Ok<RemoteConsultationView>> GetAsync(string officeId, RemoteConsultationService remote)

@@ -38,6 +38,7 @@ public static class ForwardingApi
     {
         builder.Services.AddSingleton<DocumentTypeCatalog>();
         builder.Services.AddSingleton<Context>();
+        builder.Services.AddSingleton<ForwardingNamePurge>();
         return builder;
     }
 

@@ -223,6 +223,7 @@ public sealed class ContactPurgeTests
     {
         var app = new AppFixture { Logs = new CapturingLoggerProvider() };
         app.ExtraSettings["Queue:ContactRetentionDays"] = "1";
+        app.ExtraSettings["Queue:ForwardingNameRetentionDays"] = "1";
         await app.InitializeAsync();
         try
         {
@@ -266,8 +267,30 @@ public sealed class ContactPurgeTests
         Assert.Null(after["contact"]);
         Assert.Equal(("noShow", start), (after["booking"]!["status"]!.GetValue<string>(), after["booking"]!["start"]!.GetValue<DateTimeOffset>()));
         Assert.Equal(0, await purge.RunAsync()); // the day left the register
+        await ForgetsResidentNamesAsync(app);
         // Nothing of the contact ever reached the logs (the app logged the booking and the purge, without it).
         Assert.Contains(app.Logs!.Lines, l => l.Contains("Forgot the contact details of 1 bookings"));
-        Assert.DoesNotContain(app.Logs.Lines, l => l.Contains("山田") || l.Contains("201-3111"));
+        Assert.DoesNotContain(app.Logs.Lines, l => l.Contains("山田") || l.Contains("201-3111") || l.Contains("川崎 花子"));
+    }
+
+    /// <summary>A forwarded paper's resident name is kept while it is under way and a day after completion, then deleted.</summary>
+    private static async Task ForgetsResidentNamesAsync(AppFixture app)
+    {
+        using var admin = app.AdminClient();
+        var item = await (await admin.PostJsonAsync("/api/offices/daishi/forwarding", new { documentTypeId = "birth-notification", residentName = "川崎 花子" })).ReadJsonAsync();
+        var id = item["id"]!.GetValue<string>();
+        var names = app.Services.GetRequiredService<CounterQueue.Web.Forwarding.ForwardingNamePurge>();
+        foreach (var step in new[] { "dispatch", "receive" }) Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/forwarding/{id}/{step}", null)).StatusCode);
+        app.Clock.Advance(TimeSpan.FromDays(3));
+        Assert.Equal(0, await names.RunAsync()); // not complete yet: kept
+        Assert.Equal("川崎 花子", (await (await admin.GetAsync($"/api/forwarding/{id}")).ReadJsonAsync())["residentName"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/forwarding/{id}/complete", null)).StatusCode);
+        Assert.Equal(0, await names.RunAsync()); // completed just now: kept for the retention day
+        app.Clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
+        Assert.Equal(1, await names.RunAsync());
+        var after = await (await admin.GetAsync($"/api/forwarding/{id}")).ReadJsonAsync();
+        Assert.Null(after["residentName"]);
+        Assert.Equal("completed", after["status"]!.GetValue<string>()); // the ledger line stays
+        Assert.Equal(0, await names.RunAsync());
     }
 }

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Net;
 using CounterQueue.Domain;
 using CounterQueue.Domain.Offices;
@@ -73,5 +74,33 @@ public sealed class RemoteConsultationApiTests(AppFixture app)
         Assert.Equal(HttpStatusCode.BadRequest, (await visitor.PostJsonAsync($"{url}/requests", new { })).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await visitor.PostJsonAsync($"{url}/requests", new { topicId = "residents", language = "not a language!" })).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await visitor.GetAsync($"/api/offices/{ward.Id}/remote-consultation")).StatusCode); // no booth there
+    }
+
+    [Fact]
+    public async Task An_administrator_sets_the_booths_hours_and_threshold_and_bad_settings_are_refused()
+    {
+        var ward = await app.CreateOfficeAsync();
+        var branch = await app.CreateOfficeAsync(TestOffices.Create() with { Kind = OfficeKind.Branch });
+        using var admin = app.AdminClient();
+        var path = $"/api/admin/offices/{branch.Id}/remote-consultation";
+        var policy = new
+        {
+            wardOfficeId = ward.Id, busyWhenWaiting = 4,
+            hours = new { weekdays = new { opens = "09:00", closes = "16:00" } },
+            topics = new[] { new { id = "residents", sectionId = "sec", serviceId = "a", name = new { ja = "区民課の相談", en = "Residents" } } },
+        };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await app.CreateClient().PutAsJsonAsync(path, policy)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync(path, policy)).StatusCode);
+        var state = await (await app.CreateClient().GetAsync($"/api/offices/{branch.Id}/remote-consultation")).ReadJsonAsync();
+        Assert.Equal("09:00", state["hours"]!["weekdays"]!["opens"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PutAsJsonAsync(path, policy with { busyWhenWaiting = 0 })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PutAsJsonAsync($"/api/admin/offices/{ward.Id}/remote-consultation", policy)).StatusCode); // not a branch
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PutAsJsonAsync(path, policy with { wardOfficeId = "nowhere" })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PutAsJsonAsync(path, policy with
+        {
+            topics = new[] { new { id = "x", sectionId = "sec", serviceId = "zzz", name = new { ja = "x", en = "x" } } },
+        })).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync(path)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.CreateClient().GetAsync($"/api/offices/{branch.Id}/remote-consultation")).StatusCode);
     }
 }
