@@ -260,16 +260,17 @@ public sealed class ContactPurgeTests
         app.Clock.Advance(start.AddMinutes(30).AddDays(1) - app.Clock.GetUtcNow() - TimeSpan.FromMinutes(5));
         Assert.Equal(0, await purge.RunAsync());
         Assert.NotNull((await OnlyBookingAsync())["contact"]);
-        // A day after the slot's end: forgotten; the booking keeps its times and status.
+        // A day after the slot's end: forgotten; the booking keeps its times and status. (The nightly job may have
+        // done it first once the clock passed 03:15: either way it is gone, exactly once.)
         app.Clock.Advance(TimeSpan.FromMinutes(10));
-        Assert.Equal(1, await purge.RunAsync());
+        Assert.InRange(await purge.RunAsync(), 0, 1);
         var after = await OnlyBookingAsync();
         Assert.Null(after["contact"]);
         Assert.Equal(("noShow", start), (after["booking"]!["status"]!.GetValue<string>(), after["booking"]!["start"]!.GetValue<DateTimeOffset>()));
         Assert.Equal(0, await purge.RunAsync()); // the day left the register
         await ForgetsResidentNamesAsync(app);
         // Nothing of the contact ever reached the logs (the app logged the booking and the purge, without it).
-        Assert.Contains(app.Logs!.Lines, l => l.Contains("Forgot the contact details of 1 bookings"));
+        Assert.Single(app.Logs!.Lines, l => l.Contains("Forgot the contact details of 1 bookings"));
         Assert.DoesNotContain(app.Logs.Lines, l => l.Contains("山田") || l.Contains("201-3111") || l.Contains("川崎 花子"));
     }
 
@@ -287,7 +288,7 @@ public sealed class ContactPurgeTests
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/forwarding/{id}/complete", null)).StatusCode);
         Assert.Equal(0, await names.RunAsync()); // completed just now: kept for the retention day
         app.Clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
-        Assert.Equal(1, await names.RunAsync());
+        Assert.InRange(await names.RunAsync(), 0, 1); // or the nightly job, once the clock passed 03:15
         var after = await (await admin.GetAsync($"/api/forwarding/{id}")).ReadJsonAsync();
         Assert.Null(after["residentName"]);
         Assert.Equal("completed", after["status"]!.GetValue<string>()); // the ledger line stays
