@@ -277,13 +277,30 @@ public sealed class ContactPurgeTests
     /// <summary>A forwarded paper's resident name is kept while it is under way and a day after completion, then deleted.</summary>
     private static async Task ForgetsResidentNamesAsync(AppFixture app)
     {
-        using var admin = app.AdminClient();
+        var admin = app.AdminClient();
         var item = await (await admin.PostJsonAsync("/api/offices/daishi/forwarding", new { documentTypeId = "birth-notification", residentName = "川崎 花子" })).ReadJsonAsync();
         var id = item["id"]!.GetValue<string>();
         var names = app.Services.GetRequiredService<CounterQueue.Web.Forwarding.ForwardingNamePurge>();
+        // Another paper is sent but never arrives: overdue at both ends after three of the ward's business days.
+        var lost = await (await admin.PostJsonAsync("/api/offices/daishi/forwarding", new { documentTypeId = "income-declaration" })).ReadJsonAsync();
+        var lostId = lost["id"]!.GetValue<string>();
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/forwarding/{lostId}/dispatch", null)).StatusCode);
+        Assert.False(lost["overdue"]!.GetValue<bool>());
         foreach (var step in new[] { "dispatch", "receive" }) Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/forwarding/{id}/{step}", null)).StatusCode);
         app.Clock.Advance(TimeSpan.FromDays(3));
         Assert.Equal(0, await names.RunAsync()); // not complete yet: kept
+        var dueBy = (await (await admin.GetAsync($"/api/forwarding/{lostId}")).ReadJsonAsync())["dueBy"]!.GetValue<DateTimeOffset>();
+        app.Clock.Advance(dueBy - app.Clock.GetUtcNow() + TimeSpan.FromMinutes(1));
+        // Days have passed beyond the fixture's admin token: sign in again.
+        admin.Dispose();
+        admin = app.CreateClient();
+        admin.DefaultRequestHeaders.Authorization = new("Bearer", await AppFixture.TokenAsync(admin, "admin", AppFixture.AdminPassword));
+        var month = CounterQueue.Domain.Calendar.Tokyo.ToLocal(lost["acceptedAt"]!.GetValue<DateTimeOffset>()).ToString("yyyy-MM");
+        foreach (var ledgerUrl in new[] { $"/api/offices/daishi/forwarding?month={month}", $"/api/offices/kawasaki/forwarding?month={month}&sectionId=welfare-daishi-tajima" })
+        {
+            var line = (await (await admin.GetAsync(ledgerUrl)).ReadJsonAsync()).AsArray().Single(i => i!["id"]!.GetValue<string>() == lostId)!;
+            Assert.True(line["overdue"]!.GetValue<bool>(), ledgerUrl);
+        }
         Assert.Equal("川崎 花子", (await (await admin.GetAsync($"/api/forwarding/{id}")).ReadJsonAsync())["residentName"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/forwarding/{id}/complete", null)).StatusCode);
         Assert.Equal(0, await names.RunAsync()); // completed just now: kept for the retention day
@@ -293,5 +310,6 @@ public sealed class ContactPurgeTests
         Assert.Null(after["residentName"]);
         Assert.Equal("completed", after["status"]!.GetValue<string>()); // the ledger line stays
         Assert.Equal(0, await names.RunAsync());
+        admin.Dispose();
     }
 }

@@ -194,6 +194,21 @@ public sealed class GuidePageTests(BrowserFixture fixture)
         await Expect(admin.Locator("#relocation-list tbody tr", new() { HasText = "6階 南側" })).ToHaveCountAsync(0);
         // Moves already in effect cannot be cancelled from the page: they have no button.
         await Expect(admin.Locator("#relocation-list tbody tr").First.GetByRole(AriaRole.Button)).ToHaveCountAsync(0);
+
+        // A branch's remote consultation hours and busy threshold (a copy of daishi, made after the page loaded: reload).
+        var branchId = await fixture.CopyOfficeAsync("daishi");
+        await admin.ReloadAsync();
+        await WaitReadyAsync(admin);
+        await admin.Locator("#booth-office").SelectOptionAsync(branchId);
+        await Expect(admin.Locator("#booth-topics")).ToContainTextAsync("相談内容 12 件");
+        await admin.Locator("#booth-opens").FillAsync("10:00");
+        await admin.GetByLabel("混雑とみなす待ち人数").FillAsync("7");
+        await admin.Locator("#booth-save").ClickAsync();
+        await Expect(admin.Locator("#booth-feedback")).ToHaveTextAsync("登録しました");
+        var booth = await (await api.GetAsync($"/api/offices/{branchId}/remote-consultation")).ReadJsonAsync();
+        Assert.Equal("10:00", booth["hours"]!["weekdays"]!["opens"]!.GetValue<string>());
+        using (var adminApi = fixture.Api())
+            Assert.Equal(7, (await (await adminApi.GetAsync($"/api/admin/offices/{branchId}")).ReadJsonAsync())["remoteConsultation"]!["busyWhenWaiting"]!.GetValue<int>());
         Assert.Empty(fixture.PageErrors[admin]);
     }
 }

@@ -109,6 +109,10 @@ async function saveSlots(event) {
   const relOffice = $("#rel-office").value;
   $("#rel-office").replaceChildren(...state.offices.map((o) => el("option", { value: o.id, text: local(o.name), selected: o.id === relOffice })));
   await loadRelocations();
+  const boothOffice = $("#booth-office").value;
+  const branches = state.offices.filter((o) => o.kind === "branch");
+  $("#booth-office").replaceChildren(...branches.map((o) => el("option", { value: o.id, text: local(o.name), selected: o.id === boothOffice })));
+  await loadBooth();
   } catch (e) {
     $("#slot-error").textContent = e.message;
   }
@@ -156,6 +160,10 @@ async function saveRelocation(event) {
     });
     $("#rel-feedback").textContent = t("admin.saved");
     await loadRelocations();
+  const boothOffice = $("#booth-office").value;
+  const branches = state.offices.filter((o) => o.kind === "branch");
+  $("#booth-office").replaceChildren(...branches.map((o) => el("option", { value: o.id, text: local(o.name), selected: o.id === boothOffice })));
+  await loadBooth();
   } catch (e) {
     $("#rel-error").textContent = e.problem?.detail ? `${e.message}: ${e.problem.detail}` : e.message;
   }
@@ -167,7 +175,48 @@ async function cancelRelocation(r) {
     await authed(`/api/offices/${encodeURIComponent($("#rel-office").value)}/relocations/${encodeURIComponent(r.id)}`, { method: "DELETE" });
     $("#rel-feedback").textContent = t("admin.cancelled");
     await loadRelocations();
+  const boothOffice = $("#booth-office").value;
+  const branches = state.offices.filter((o) => o.kind === "branch");
+  $("#booth-office").replaceChildren(...branches.map((o) => el("option", { value: o.id, text: local(o.name), selected: o.id === boothOffice })));
+  await loadBooth();
   } catch (e) { $("#rel-error").textContent = e.message; }
+}
+
+// ---- a branch's remote consultation booth (オンライン相談): hours set in advance, the busy threshold, the video link
+const boothState = { office: null };
+
+async function loadBooth() {
+  const officeId = $("#booth-office").value;
+  if (!officeId) return;
+  boothState.office = await authed(`/api/admin/offices/${encodeURIComponent(officeId)}`);
+  const policy = boothState.office.remoteConsultation;
+  $("#booth-opens").value = policy?.hours?.weekdays?.opens ?? "09:00";
+  $("#booth-closes").value = policy?.hours?.weekdays?.closes ?? "16:00";
+  $("#booth-busy").value = policy?.busyWhenWaiting ?? 5;
+  $("#booth-video").value = policy?.videoUrl ?? "";
+  $("#booth-topics").textContent = policy ? t("admin.boothTopics", { n: policy.topics.length, ward: policy.wardOfficeId }) : t("admin.noBooth");
+  $("#booth-save").disabled = !policy;
+}
+
+async function saveBooth(event) {
+  event.preventDefault();
+  $("#booth-feedback").textContent = ""; $("#booth-error").textContent = "";
+  const policy = boothState.office?.remoteConsultation;
+  if (!policy) return;
+  const video = $("#booth-video").value.trim();
+  try {
+    await authed(`/api/admin/offices/${encodeURIComponent(boothState.office.id)}/remote-consultation`, {
+      method: "PUT",
+      body: {
+        ...policy,
+        hours: { ...policy.hours, weekdays: { opens: $("#booth-opens").value, closes: $("#booth-closes").value } },
+        busyWhenWaiting: Number($("#booth-busy").value),
+        videoUrl: video || null,
+      },
+    });
+    $("#booth-feedback").textContent = t("admin.saved");
+    await loadBooth();
+  } catch (e) { $("#booth-error").textContent = e.message; }
 }
 
 async function showConsole() {
@@ -180,6 +229,10 @@ async function showConsole() {
   const relOffice = $("#rel-office").value;
   $("#rel-office").replaceChildren(...state.offices.map((o) => el("option", { value: o.id, text: local(o.name), selected: o.id === relOffice })));
   await loadRelocations();
+  const boothOffice = $("#booth-office").value;
+  const branches = state.offices.filter((o) => o.kind === "branch");
+  $("#booth-office").replaceChildren(...branches.map((o) => el("option", { value: o.id, text: local(o.name), selected: o.id === boothOffice })));
+  await loadBooth();
   document.body.dataset.ready = "true";
 }
 
@@ -195,6 +248,8 @@ async function main() {
   $("#slots").addEventListener("submit", saveSlots);
   $("#rel-office").addEventListener("change", () => loadRelocations().catch((e) => { $("#rel-error").textContent = e.message; }));
   $("#relocation-form").addEventListener("submit", saveRelocation);
+  $("#booth-office").addEventListener("change", () => loadBooth().catch((e) => { $("#booth-error").textContent = e.message; }));
+  $("#booth").addEventListener("submit", saveBooth);
   const key = { value: randomKey() }; // one key per form: a double click creates one schedule
   $("#create").addEventListener("submit", async (event) => {
     event.preventDefault();

@@ -145,9 +145,16 @@ async function dispatch() {
   } catch (e) { $("#error").textContent = e.message; }
 }
 
-async function receiveById(id) {
-  const item = state.items.find((i) => i.id === id) ?? { id };
-  await step(item, "receive");
+/** The receipt's QR code holds the item's id; a typed serial ("2026-0007") is looked up among this month's papers on their way. */
+async function receiveById(text) {
+  let item = state.items.find((i) => i.id === text);
+  if (!item && /^\d{4}-\d{1,4}$/.test(text)) {
+    const [year, serial] = text.split("-");
+    const matches = state.items.filter((i) => i.fiscalYear === Number(year) && i.serialNumber === Number(serial) && i.status === "dispatched");
+    if (matches.length > 1) { $("#error").textContent = t("fw.ambiguous", { serial: text }); return; }
+    item = matches[0];
+  }
+  await step(item ?? { id: text }, "receive");
 }
 
 async function downloadCsv() {
