@@ -133,7 +133,8 @@ public interface IForwardingLedgerGrain : IGrainWithStringKey
 {
     Task UpsertAsync(ForwardingItem item, bool hasName);
     [Orleans.Concurrency.ReadOnly] Task<IReadOnlyList<ForwardingItem>> ListAsync();
-    [Orleans.Concurrency.ReadOnly] Task<IReadOnlyList<string>> WithNameAsync();
+    /// <summary>The items that still hold a resident's name and were completed before <paramref name="before"/>.</summary>
+    [Orleans.Concurrency.ReadOnly] Task<IReadOnlyList<string>> NamesDueAsync(DateTimeOffset before);
 }
 
 public sealed class ForwardingLedgerGrain(
@@ -149,7 +150,10 @@ public sealed class ForwardingLedgerGrain(
     public Task<IReadOnlyList<ForwardingItem>> ListAsync() =>
         Task.FromResult<IReadOnlyList<ForwardingItem>>(state.State.Items.Values.OrderBy(i => i.AcceptedAt).ThenBy(i => i.Id, StringComparer.Ordinal).ToList());
 
-    public Task<IReadOnlyList<string>> WithNameAsync() => Task.FromResult<IReadOnlyList<string>>(state.State.WithName.ToList());
+    public Task<IReadOnlyList<string>> NamesDueAsync(DateTimeOffset before) =>
+        Task.FromResult<IReadOnlyList<string>>(state.State.WithName
+            .Where(id => state.State.Items.TryGetValue(id, out var item) && item is { Status: ForwardingStatus.Completed, CompletedAt: { } done } && done < before)
+            .ToList());
 
     public static string BranchKey(ForwardingItem item) => BranchKey(item.BranchId, Month(item));
     public static string SectionKey(ForwardingItem item) => SectionKey(item.WardOfficeId, item.SectionId, Month(item));

@@ -27,18 +27,24 @@ public sealed class RemoteConsultationMonitor(OfficeCatalog catalog, RemoteConsu
         if (!await _running.WaitAsync(0)) return; // the previous check is still running
         try
         {
-            foreach (var branch in (await catalog.ListAsync()).Where(o => o.RemoteConsultation is not null))
+            // Every booth's state at once (a few grain calls each, in parallel), then what changed.
+            var branches = (await catalog.ListAsync()).Where(o => o.RemoteConsultation is not null).ToList();
+            var views = await Task.WhenAll(branches.Select(async branch =>
             {
                 var (_, policy, ward) = await remote.RequireAsync(branch.Id);
-                var (_, view) = await remote.GetAsync(branch, policy, ward);
+                return (await remote.GetAsync(branch, policy, ward)).View;
+            }));
+            var changes = new List<LobbyMessage>();
+            foreach (var view in views)
+            {
                 var now = (view.Available, view.Reason);
-                if (_last.TryGetValue(branch.Id, out var before) && before == now) continue;
-                var first = !_last.ContainsKey(branch.Id);
-                _last[branch.Id] = now;
-                if (first) continue; // the booths read the state when they start
-                await grains.PublishAsync(LobbyMessage.ToOffice(branch.Id, null, new RemoteConsultationChanged(branch.Id, view.Available, view.Reason)));
-                logger.LogInformation("Remote consultation at {OfficeId}: available={Available} reason={Reason}", branch.Id, view.Available, view.Reason);
+                var seen = _last.TryGetValue(view.OfficeId, out var before);
+                _last[view.OfficeId] = now;
+                if (!seen || before == now) continue; // the booths read the state when they start
+                changes.Add(LobbyMessage.ToOffice(view.OfficeId, null, new RemoteConsultationChanged(view.OfficeId, view.Available, view.Reason)));
+                logger.LogInformation("Remote consultation at {OfficeId}: available={Available} reason={Reason}", view.OfficeId, view.Available, view.Reason);
             }
+            if (changes.Count > 0) await grains.PublishAsync([.. changes]);
         }
         catch (Exception e)
         {

@@ -1,5 +1,4 @@
 using CounterQueue.Domain.Calendar;
-using CounterQueue.Domain.Forwarding;
 using CounterQueue.Domain.Offices;
 using CounterQueue.Silo.Forwarding;
 using CounterQueue.Silo.Infrastructure;
@@ -25,16 +24,11 @@ public sealed class ForwardingNamePurge(OfficeCatalog catalog, IGrainFactory gra
         var today = Tokyo.DateOf(now);
         var months = Enumerable.Range(0, MonthsBack).Select(i => new DateOnly(today.Year, today.Month, 1).AddMonths(-i)).ToList();
         var branches = (await catalog.ListAsync()).Where(o => o.Kind == OfficeKind.Branch).ToList();
-        var forgotten = 0;
-        foreach (var branch in branches)
-        {
-            var withName = await Task.WhenAll(months.Select(m => grains.GetGrain<IForwardingLedgerGrain>(ForwardingLedgerGrain.BranchKey(branch.Id, m)).WithNameAsync()));
-            foreach (var id in withName.SelectMany(ids => ids))
-            {
-                var item = grains.GetGrain<IForwardingItemGrain>(id);
-                if (await item.GetAsync() is { Status: ForwardingStatus.Completed, CompletedAt: { } done } && done < before && await item.ForgetNameAsync()) forgotten++;
-            }
-        }
+        // One call per ledger month names the papers due (the ledger keeps each paper's status); then one call per paper.
+        var due = await Task.WhenAll(branches.SelectMany(b => months.Select(m =>
+            grains.GetGrain<IForwardingLedgerGrain>(ForwardingLedgerGrain.BranchKey(b.Id, m)).NamesDueAsync(before))));
+        var results = await Task.WhenAll(due.SelectMany(ids => ids).Select(id => grains.GetGrain<IForwardingItemGrain>(id).ForgetNameAsync()));
+        var forgotten = results.Count(r => r);
         if (forgotten > 0) logger.LogInformation("Deleted the residents' names of {Count} completed forwarded papers", forgotten);
         return forgotten;
     }
