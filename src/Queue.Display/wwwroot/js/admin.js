@@ -106,13 +106,6 @@ async function saveSlots(event) {
     }
     $("#slot-feedback").textContent = t("admin.saved");
     await loadSlotOffice();
-  const relOffice = $("#rel-office").value;
-  $("#rel-office").replaceChildren(...state.offices.map((o) => el("option", { value: o.id, text: local(o.name), selected: o.id === relOffice })));
-  await loadRelocations();
-  const boothOffice = $("#booth-office").value;
-  const branches = state.offices.filter((o) => o.kind === "branch");
-  $("#booth-office").replaceChildren(...branches.map((o) => el("option", { value: o.id, text: local(o.name), selected: o.id === boothOffice })));
-  await loadBooth();
   } catch (e) {
     $("#slot-error").textContent = e.message;
   }
@@ -160,10 +153,6 @@ async function saveRelocation(event) {
     });
     $("#rel-feedback").textContent = t("admin.saved");
     await loadRelocations();
-  const boothOffice = $("#booth-office").value;
-  const branches = state.offices.filter((o) => o.kind === "branch");
-  $("#booth-office").replaceChildren(...branches.map((o) => el("option", { value: o.id, text: local(o.name), selected: o.id === boothOffice })));
-  await loadBooth();
   } catch (e) {
     $("#rel-error").textContent = e.problem?.detail ? `${e.message}: ${e.problem.detail}` : e.message;
   }
@@ -175,10 +164,6 @@ async function cancelRelocation(r) {
     await authed(`/api/offices/${encodeURIComponent($("#rel-office").value)}/relocations/${encodeURIComponent(r.id)}`, { method: "DELETE" });
     $("#rel-feedback").textContent = t("admin.cancelled");
     await loadRelocations();
-  const boothOffice = $("#booth-office").value;
-  const branches = state.offices.filter((o) => o.kind === "branch");
-  $("#booth-office").replaceChildren(...branches.map((o) => el("option", { value: o.id, text: local(o.name), selected: o.id === boothOffice })));
-  await loadBooth();
   } catch (e) { $("#rel-error").textContent = e.message; }
 }
 
