@@ -8,16 +8,7 @@ namespace CounterQueue.Tests.Api;
 [Collection(AppCollection.Name)]
 public sealed class ForwardingApiTests(AppFixture app)
 {
-    private async Task<HttpClient> StaffAsync(string officeId, string? sectionId = null)
-    {
-        var username = $"fw-{Guid.NewGuid():N}"[..20];
-        using var admin = app.AdminClient();
-        var created = await admin.PostJsonAsync("/api/admin/users", new { username, password = "correct horse", roles = new[] { "staff" }, officeId, sectionId });
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var client = app.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", await AppFixture.TokenAsync(client, username, "correct horse"));
-        return client;
-    }
+    private async Task<HttpClient> StaffAsync(string officeId, string? sectionId = null) => (await app.SignedInAsync("staff", officeId, sectionId)).Client;
 
     private static async Task<string> CodeAsync(HttpResponseMessage response) => (await response.ReadJsonAsync())["code"]!.GetValue<string>();
 
@@ -63,7 +54,7 @@ public sealed class ForwardingApiTests(AppFixture app)
         Assert.Equal(HttpStatusCode.NotFound, (await children.PostAsync($"/api/forwarding/{id1}/receive", null)).StatusCode); // not even seen
         var received = await (await elderly.PostAsync($"/api/forwarding/{id1}/receive", null)).ReadJsonAsync();
         Assert.Equal("received", received["status"]!.GetValue<string>());
-        Assert.StartsWith("fw-", received["receivedBy"]!.GetValue<string>());
+        Assert.StartsWith("staff-", received["receivedBy"]!.GetValue<string>());
         Assert.NotNull(received["receivedAt"]);
 
         // ⑤ The branch completes it; the other is not yet received.

@@ -96,6 +96,16 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>Uncaught script errors per page: a test fails if its page threw.</summary>
     public Dictionary<IPage, List<string>> PageErrors { get; } = [];
 
+    /// <summary>A new user with one role (bound to an office and section if given), password "correct horse"; returns the name.</summary>
+    public async Task<string> CreateUserAsync(string role, string? officeId = null, string? sectionId = null)
+    {
+        var username = $"{role}-{Guid.NewGuid():N}"[..20];
+        using var admin = Api();
+        Assert.Equal(System.Net.HttpStatusCode.Created,
+            (await admin.PostAsJsonAsync("/api/admin/users", new { username, password = "correct horse", roles = new[] { role }, officeId, sectionId })).StatusCode);
+        return username;
+    }
+
     public HttpClient Api(bool asAdmin = true)
     {
         var client = App.CreateClient();

@@ -9,15 +9,6 @@ namespace CounterQueue.Tests.Browser;
 [Collection(BrowserCollection.Name)]
 public sealed class ForwardingPageTests(BrowserFixture fixture)
 {
-    private async Task<string> StaffAsync(string officeId, string? sectionId = null)
-    {
-        var username = $"fw-{Guid.NewGuid():N}"[..20];
-        using var admin = fixture.Api();
-        Assert.Equal(System.Net.HttpStatusCode.Created,
-            (await admin.PostJsonAsync("/api/admin/users", new { username, password = "correct horse", roles = new[] { "staff" }, officeId, sectionId })).StatusCode);
-        return username;
-    }
-
     private static async Task SignInAsync(IPage page, string username)
     {
         await page.Locator("#username").FillAsync(username);
@@ -29,8 +20,8 @@ public sealed class ForwardingPageTests(BrowserFixture fixture)
     [Fact]
     public async Task A_branch_accepts_and_sends_a_paper_the_section_scans_it_received_and_the_branch_completes_it()
     {
-        var branchUser = await StaffAsync("tajima");
-        var sectionUser = await StaffAsync("kawasaki", "elderly-disability");
+        var branchUser = await fixture.CreateUserAsync("staff", "tajima");
+        var sectionUser = await fixture.CreateUserAsync("staff", "kawasaki", "elderly-disability");
         var branch = await fixture.NewPageAsync(1280, 1000);
         await branch.GotoAsync("/forwarding");
         await SignInAsync(branch, branchUser);

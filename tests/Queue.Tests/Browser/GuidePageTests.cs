@@ -15,13 +15,7 @@ public sealed class GuidePageTests(BrowserFixture fixture)
 {
     private static Task WaitReadyAsync(IPage page) => Expect(page.Locator("body[data-ready='true']")).ToHaveCountAsync(1);
 
-    private async Task<(string Username, string Password)> GuideUserAsync()
-    {
-        var username = $"guide-{Guid.NewGuid():N}"[..20];
-        using var admin = fixture.Api();
-        Assert.Equal(System.Net.HttpStatusCode.Created, (await admin.PostJsonAsync("/api/admin/users", new { username, password = "correct horse", roles = new[] { "guide" } })).StatusCode);
-        return (username, "correct horse");
-    }
+    private async Task<(string Username, string Password)> GuideUserAsync() => (await fixture.CreateUserAsync("guide"), "correct horse");
 
     private static async Task SignInAsync(IPage page, (string Username, string Password) user)
     {

@@ -79,12 +79,12 @@ public sealed class AppFixture : WebApplicationFactory<Program>, IAsyncLifetime
         return client;
     }
 
-    /// <summary>A new user with one role, and a client signed in as that user.</summary>
-    public async Task<(HttpClient Client, string Username)> SignedInAsync(string role)
+    /// <summary>A new user with one role (bound to an office and section if given), and a client signed in as that user.</summary>
+    public async Task<(HttpClient Client, string Username)> SignedInAsync(string role, string? officeId = null, string? sectionId = null)
     {
         var username = $"{role}-{Guid.NewGuid():N}"[..20];
         using var admin = AdminClient();
-        var created = await admin.PostJsonAsync("/api/admin/users", new { username, password = "correct horse", roles = new[] { role } });
+        var created = await admin.PostJsonAsync("/api/admin/users", new { username, password = "correct horse", roles = new[] { role }, officeId, sectionId });
         Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
         var client = CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(client, username, "correct horse"));
