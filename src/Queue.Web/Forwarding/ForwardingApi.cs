@@ -37,6 +37,7 @@ public static class ForwardingApi
     public static WebApplicationBuilder AddForwarding(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<DocumentTypeCatalog>();
+        builder.Services.AddHostedService<DocumentTypeSeeder>();
         builder.Services.AddSingleton<Context>();
         builder.Services.AddSingleton<ForwardingNamePurge>();
         return builder;
@@ -46,6 +47,7 @@ public static class ForwardingApi
     {
         var api = app.MapGroup("/api").WithTags("Document forwarding").RequireAuthorization(IdentityApi.StaffPolicy);
         api.MapGet("/forwarding/document-types", DocumentTypesAsync);
+        app.MapPut("/api/admin/forwarding/document-types/{typeId}", SetTypeAsync).WithTags("Administration").RequireAuthorization(IdentityApi.AdminPolicy);
         api.MapPost("/offices/{branchId}/forwarding", AcceptAsync);
         api.MapPost("/offices/{branchId}/forwarding/dispatch", DispatchManyAsync);
         api.MapGet("/offices/{officeId}/forwarding", LedgerAsync);
@@ -67,8 +69,27 @@ public static class ForwardingApi
 
     private static async Task<Ok<List<DocumentTypeView>>> DocumentTypesAsync(Context context)
     {
-        var ward = await context.Catalog.FindAsync(context.Types.WardOfficeId);
-        return TypedResults.Ok(context.Types.All.Select(t => new DocumentTypeView(t.Id, t.Name, t.SectionId, ward?.FindSection(t.SectionId)?.Name, t.Forwardable, t.Note)).ToList());
+        var list = await context.Types.GetAsync();
+        var ward = await context.Catalog.FindAsync(list.WardOfficeId);
+        return TypedResults.Ok(list.DocumentTypes.Select(t => new DocumentTypeView(t.Id, t.Name, t.SectionId, ward?.FindSection(t.SectionId)?.Name, t.Forwardable, t.Note)).ToList());
+    }
+
+    /// <summary>
+    /// An administrator adds a document type or changes one (its name, its section at the ward office, whether it may be
+    /// forwarded and why not). Items already accepted keep their type and section.
+    /// </summary>
+    private static async Task<Ok<DocumentTypeView>> SetTypeAsync(string typeId, DocumentType type, Context context)
+    {
+        if (type.Id != typeId) throw Validate.Invalid("The body's 'id' must match the type id in the path.");
+        if (!OfficeDefinitionValidator.IsValidId(type.Id) || type.Id.Length > 60) throw Validate.Invalid("'id' must be lowercase letters, digits or '-'.");
+        if (type.Name is null || string.IsNullOrWhiteSpace(type.Name.Ja) || string.IsNullOrWhiteSpace(type.Name.En) || type.Name.Ja.Length > 100)
+            throw Validate.Invalid("'name' needs Japanese and English of at most 100 characters.");
+        var list = await context.Types.GetAsync();
+        var ward = await context.Catalog.RequireAsync(list.WardOfficeId);
+        var section = ward.FindSection(type.SectionId)
+                      ?? throw QueueRuleException.NotFound(ProblemCodes.SectionNotFound, $"The ward office has no section '{type.SectionId}'.");
+        await context.Types.SetAsync(type);
+        return TypedResults.Ok(new DocumentTypeView(type.Id, type.Name, type.SectionId, section.Name, type.Forwardable, type.Note));
     }
 
     // ---- who may do what
@@ -100,7 +121,7 @@ public static class ForwardingApi
         RequireBranchStaff(user, branch.Id);
         if (branch.Kind != OfficeKind.Branch) throw Validate.Invalid("Papers are forwarded from a branch (支所) to the ward office.");
         var typeId = Validate.Required(request.DocumentTypeId, "documentTypeId", 60);
-        var type = context.Types.Find(typeId) ?? throw QueueRuleException.NotFound(ProblemCodes.DocumentTypeNotFound, $"There is no document type '{typeId}'.");
+        var type = await context.Types.FindAsync(typeId) ?? throw QueueRuleException.NotFound(ProblemCodes.DocumentTypeNotFound, $"There is no document type '{typeId}'.");
         if (!type.Forwardable)
             throw QueueRuleException.Conflict(ProblemCodes.NotForwardable, $"'{type.Name.En}' is not forwarded: {type.Note?.En ?? "take it to the ward office"}.");
         var name = request.ResidentName?.Trim();
@@ -113,7 +134,7 @@ public static class ForwardingApi
         var item = await grains.GetGrain<IForwardingItemGrain>(id).CreateAsync(new ForwardingItem
         {
             Id = id, Serial = serial, FiscalYear = fiscalYear, DocumentTypeId = type.Id, SectionId = type.SectionId, BranchId = branch.Id,
-            WardOfficeId = context.Types.WardOfficeId, AcceptedAt = now, AcceptedBy = Who(user), ResidentName = name,
+            WardOfficeId = (await context.Types.GetAsync()).WardOfficeId, AcceptedAt = now, AcceptedBy = Who(user), ResidentName = name,
         });
         return TypedResults.Created($"/api/forwarding/{id}", await ViewAsync(item, context));
     }
@@ -205,7 +226,7 @@ public static class ForwardingApi
         var ward = await context.Catalog.FindAsync(item.WardOfficeId);
         var hours = ward?.Hours ?? new CounterQueue.Domain.Calendar.OfficeSchedule { Weekdays = CounterQueue.Domain.Calendar.DailyHours.Parse("08:30", "17:00") };
         var days = context.Options.ForwardingOverdueBusinessDays;
-        return new ForwardingView(item.Id, ForwardingRules.SerialText(item), item.Serial, item.FiscalYear, item.DocumentTypeId, context.Types.Find(item.DocumentTypeId)?.Name,
+        return new ForwardingView(item.Id, ForwardingRules.SerialText(item), item.Serial, item.FiscalYear, item.DocumentTypeId, (await context.Types.FindAsync(item.DocumentTypeId))?.Name,
             item.SectionId, item.BranchId, item.Status, item.AcceptedAt, item.AcceptedBy, item.DispatchedAt, item.DispatchedBy, item.ReceivedAt, item.ReceivedBy,
             item.CompletedAt, item.CompletedBy, ForwardingRules.IsOverdue(item, context.Time.GetUtcNow(), hours, days), ForwardingRules.DueBy(item, hours, days), item.ResidentName,
             ward?.FindSection(item.SectionId)?.Name);

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Net;
 using System.Text.Json.Nodes;
 using CounterQueue.Tests.Support;
@@ -87,5 +88,29 @@ public sealed class ForwardingApiTests(AppFixture app)
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
         var serials = (await Task.WhenAll(responses.Select(async r => (await r.ReadJsonAsync())["serialNumber"]!.GetValue<int>()))).Order().ToList();
         Assert.Equal(Enumerable.Range(serials[0], 25), serials);
+    }
+
+    [Fact]
+    public async Task An_administrator_adds_and_changes_a_document_type_and_branches_use_it_at_once()
+    {
+        using var admin = app.AdminClient();
+        using var branch = await StaffAsync("daishi");
+        var typeId = $"t-{Guid.NewGuid():N}"[..14];
+        var path = $"/api/admin/forwarding/document-types/{typeId}";
+        var type = new { id = typeId, sectionId = "insurance-pension", name = new { ja = "国民年金免除申請", en = "National pension exemption" }, forwardable = true };
+        Assert.Equal(HttpStatusCode.Forbidden, (await branch.PutAsJsonAsync(path, type)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PutAsJsonAsync($"/api/admin/forwarding/document-types/other", type)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PutAsJsonAsync(path, type with { sectionId = "nowhere" })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.PutAsJsonAsync(path, type with { name = new { ja = "", en = "x" } })).StatusCode);
+        var set = await admin.PutAsJsonAsync(path, type);
+        Assert.Equal(HttpStatusCode.OK, set.StatusCode);
+        Assert.Equal("保険年金課", (await set.ReadJsonAsync())["sectionName"]!["ja"]!.GetValue<string>());
+        Assert.Contains((await (await branch.GetAsync("/api/forwarding/document-types")).ReadJsonAsync()).AsArray(), t => t!["id"]!.GetValue<string>() == typeId);
+        Assert.Equal(HttpStatusCode.Created, (await branch.PostJsonAsync("/api/offices/daishi/forwarding", new { documentTypeId = typeId })).StatusCode);
+
+        // No longer forwarded: refused with the reason.
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync(path, type with { forwardable = false })).StatusCode);
+        var refused = await branch.PostJsonAsync("/api/offices/daishi/forwarding", new { documentTypeId = typeId });
+        Assert.Equal((HttpStatusCode.Conflict, "not-forwardable"), (refused.StatusCode, await CodeAsync(refused)));
     }
 }
