@@ -59,6 +59,22 @@ public sealed class ForwardingPageTests(BrowserFixture fixture)
         await row.GetByRole(AriaRole.Button, new() { Name = "完了にする" }).ClickAsync();
         await Expect(row).ToHaveAttributeAsync("data-status", "completed");
         await Expect(row.Locator(".steps")).ToContainTextAsync(sectionUser);
+
+        // A second paper, received by typing the serial printed on its receipt.
+        await branch.Locator("#type").SelectOptionAsync("care-certification");
+        await branch.Locator("#accept-button").ClickAsync();
+        var secondId = await branch.Locator("#r-qr img").GetAttributeAsync("data-id");
+        Assert.NotEqual(itemId, secondId);
+        var printed = (await serial.TextContentAsync())!.Split(' ').Last(); // e.g. 2026-0003
+        var second = branch.Locator($"#ledger tr[data-item='{secondId}']");
+        await second.Locator("input[type=checkbox]").CheckAsync();
+        await branch.Locator("#dispatch").ClickAsync();
+        await Expect(second).ToHaveAttributeAsync("data-status", "dispatched");
+        await section.ReloadAsync();
+        await Expect(section.Locator("body[data-ready='true']")).ToHaveCountAsync(1);
+        await section.GetByLabel("書類の番号（例：2026-0007）またはQRの内容").FillAsync(printed);
+        await section.Locator("#receive-form button[type=submit]").ClickAsync();
+        await Expect(section.Locator($"#ledger tr[data-item='{secondId}']")).ToHaveAttributeAsync("data-status", "received");
         Assert.Empty(fixture.PageErrors[branch]);
     }
 }
