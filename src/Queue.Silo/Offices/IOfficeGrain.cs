@@ -25,6 +25,15 @@ public interface IOfficeGrain : IGrainWithStringKey
     /// </summary>
     Task<OfficeDefinition> SetRelocationAsync(Relocation move, DateTimeOffset now);
 
+    /// <summary>
+    /// Makes a service bookable with <paramref name="policy"/>, or stops its bookings when null (予約枠), here in the grain
+    /// on the definition as it is now. Returns the definition after it.
+    /// </summary>
+    Task<OfficeDefinition> SetServiceBookingAsync(string serviceId, Domain.Bookings.SlotPolicy? policy);
+
+    /// <summary>Sets a branch's remote consultation booth, or removes it when null, here in the grain. Returns the definition after it.</summary>
+    Task<OfficeDefinition> SetRemoteConsultationAsync(RemoteConsultationPolicy? policy);
+
     /// <summary>Cancels a relocation not yet in effect at <paramref name="now"/>. Returns the definition after it.</summary>
     Task<OfficeDefinition> RemoveRelocationAsync(string relocationId, DateTimeOffset now);
 }

@@ -69,4 +69,20 @@ public sealed class OfficeCatalog(IGrainFactory grains, TimeProvider time)
         _cache[officeId] = (office, time.GetUtcNow());
         return office;
     }
+
+    /// <summary>Sets or stops a service's bookings (see <see cref="IOfficeGrain.SetServiceBookingAsync"/>).</summary>
+    public async Task<OfficeDefinition> SetServiceBookingAsync(string officeId, string serviceId, Domain.Bookings.SlotPolicy? policy)
+    {
+        var office = await grains.GetGrain<IOfficeGrain>(officeId).SetServiceBookingAsync(serviceId, policy);
+        _cache[officeId] = (office, time.GetUtcNow());
+        return office;
+    }
+
+    /// <summary>Sets or removes a branch's booth (see <see cref="IOfficeGrain.SetRemoteConsultationAsync"/>).</summary>
+    public async Task<OfficeDefinition> SetRemoteConsultationAsync(string officeId, RemoteConsultationPolicy? policy)
+    {
+        var office = await grains.GetGrain<IOfficeGrain>(officeId).SetRemoteConsultationAsync(policy);
+        _cache[officeId] = (office, time.GetUtcNow());
+        return office;
+    }
 }

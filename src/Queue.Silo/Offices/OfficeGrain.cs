@@ -90,6 +90,29 @@ public sealed class OfficeGrain(
         return updated;
     }
 
+    public async Task<OfficeDefinition> SetServiceBookingAsync(string serviceId, Domain.Bookings.SlotPolicy? policy)
+    {
+        var current = Current();
+        var service = current.RequireService(serviceId);
+        var changed = service with { Bookable = policy is not null, Booking = policy };
+        return await StoreValidatedAsync(current with { Services = current.Services.Select(s => s.Id == serviceId ? changed : s).ToList() },
+            $"service {serviceId} booking {(policy is null ? "stopped" : "set")}");
+    }
+
+    public async Task<OfficeDefinition> SetRemoteConsultationAsync(RemoteConsultationPolicy? policy) =>
+        await StoreValidatedAsync(Current() with { RemoteConsultation = policy }, $"remote consultation {(policy is null ? "removed" : "set")}");
+
+    /// <summary>Validates a changed definition and stores it (the same rules as <see cref="DefineAsync"/>).</summary>
+    private async Task<OfficeDefinition> StoreValidatedAsync(OfficeDefinition updated, string what)
+    {
+        var errors = OfficeDefinitionValidator.Validate(updated);
+        if (errors.Count > 0) throw QueueRuleException.Invalid(ProblemCodes.InvalidOffice, string.Join(" ", errors));
+        office.State.Definition = updated;
+        await PersistAsync();
+        logger.LogInformation("Office {OfficeId}: {What}", updated.Id, what);
+        return updated;
+    }
+
     private OfficeDefinition Current() => office.State.Definition
         ?? throw QueueRuleException.NotFound(ProblemCodes.OfficeNotFound, $"There is no office '{this.GetPrimaryKeyString()}'.");
 

@@ -202,19 +202,15 @@ public static partial class BookingApi
     private static async Task<Ok<ServiceDefinition>> SetPolicyAsync(string officeId, string serviceId, SlotPolicy policy, OfficeCatalog catalog)
     {
         var office = await catalog.RequireAsync(officeId);
-        var service = office.RequireService(serviceId);
-        var changed = service with { Bookable = true, Booking = policy with { BlockedDates = policy.BlockedDates.Distinct().Order().ToList() } };
-        await catalog.DefineAsync(office with { Services = office.Services.Select(s => s.Id == serviceId ? changed : s).ToList() }, onlyIfNew: false);
-        return TypedResults.Ok(changed);
+        var updated = await catalog.SetServiceBookingAsync(office.Id, serviceId, policy with { BlockedDates = policy.BlockedDates.Distinct().Order().ToList() });
+        return TypedResults.Ok(updated.RequireService(serviceId));
     }
 
     /// <summary>Stops taking bookings for a service; bookings already made stand and can still be checked in.</summary>
     private static async Task<NoContent> StopBookingAsync(string officeId, string serviceId, OfficeCatalog catalog)
     {
         var office = await catalog.RequireAsync(officeId);
-        var service = office.RequireService(serviceId);
-        var changed = service with { Bookable = false, Booking = null };
-        await catalog.DefineAsync(office with { Services = office.Services.Select(s => s.Id == serviceId ? changed : s).ToList() }, onlyIfNew: false);
+        await catalog.SetServiceBookingAsync(office.Id, serviceId, null);
         return TypedResults.NoContent();
     }
 

@@ -50,14 +50,14 @@ public static class RemoteConsultationApi
             if (ward.FindService(topic.ServiceId) is not { } service || service.SectionId != topic.SectionId)
                 throw Validate.Invalid($"Topic '{topic.Id}': the ward office has no service '{topic.ServiceId}' of section '{topic.SectionId}'.");
         }
-        await catalog.DefineAsync(office with { RemoteConsultation = policy }, onlyIfNew: false);
+        await catalog.SetRemoteConsultationAsync(office.Id, policy);
         return TypedResults.Ok(policy);
     }
 
     private static async Task<NoContent> StopAsync(string officeId, OfficeCatalog catalog)
     {
         var office = await catalog.RequireAsync(officeId);
-        await catalog.DefineAsync(office with { RemoteConsultation = null }, onlyIfNew: false);
+        await catalog.SetRemoteConsultationAsync(office.Id, null);
         return TypedResults.NoContent();
     }
 
