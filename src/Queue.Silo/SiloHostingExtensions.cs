@@ -1,6 +1,7 @@
 using System.Net;
 using CounterQueue.Silo.Clustering;
 using CounterQueue.Silo.Counters;
+using CounterQueue.Silo.History;
 using CounterQueue.Silo.Infrastructure;
 using CounterQueue.Silo.Offices;
 using CounterQueue.Silo.Storage;
@@ -96,12 +97,16 @@ public static class SiloHostingExtensions
                 sp.GetRequiredService<ILogger<SqliteStore>>()));
             silo.Services.AddGrainStorage(StorageNames.Queue, (sp, name) =>
                 new SqliteGrainStorage(name, sp.GetRequiredService<SqliteStore>(), new StateJsonSerializer()));
+            silo.Services.AddSingleton<IVisitHistory>(sp => new SqliteVisitHistory(sp.GetRequiredService<SqliteStore>(), HistoryEnabled(sp)));
         }
         else
         {
             silo.Services.AddPostgresResilience();
             silo.Services.AddGrainStorage(StorageNames.Queue, (sp, name) => new PostgresGrainStorage(name, postgres, new StateJsonSerializer(),
                 sp.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(PostgresResilience.Pipeline)));
+            silo.Services.AddSingleton<IVisitHistory>(sp => new PostgresVisitHistory(postgres,
+                sp.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(PostgresResilience.Pipeline),
+                sp.GetRequiredService<ILogger<PostgresVisitHistory>>(), HistoryEnabled(sp)));
         }
         silo.AddIncomingGrainCallFilter<QueueRuleCallFilter>();
         silo.Services.AddQueueSerialization();
@@ -110,6 +115,9 @@ public static class SiloHostingExtensions
         silo.Services.TryAddSingleton<QueueMetrics>();
         return silo;
     }
+
+    private static bool HistoryEnabled(IServiceProvider services) =>
+        services.GetService<IOptions<QueueOptions>>()?.Value.HistoryEnabled ?? true;
 
     /// <summary>Domain types (plain C#, no Orleans attributes) cross grain calls as JSON. Clients need it too.</summary>
     public static IServiceCollection AddQueueSerialization(this IServiceCollection services) =>

@@ -5,6 +5,7 @@ using CounterQueue.Web.Branches;
 using CounterQueue.Web.Counters;
 using CounterQueue.Web.Forwarding;
 using CounterQueue.Web.Guides;
+using CounterQueue.Web.History;
 using CounterQueue.Web.Identity;
 using CounterQueue.Web.Infrastructure;
 using CounterQueue.Web.Lobby;
@@ -26,6 +27,7 @@ return QueueHost.Run(args, builder =>
     builder.AddRelocations();
     builder.AddRemoteConsultation();
     builder.AddForwarding();
+    builder.AddVisitHistory();
 }, app =>
 {
     app.UseQueueApi();
@@ -40,6 +42,7 @@ return QueueHost.Run(args, builder =>
     app.MapGuideApi();
     app.MapRemoteConsultationApi();
     app.MapForwardingApi();
+    app.MapHistoryApi();
     app.MapLobby();
     app.MapQueuePages();
 });

@@ -1,3 +1,4 @@
+using CounterQueue.Domain.History;
 using CounterQueue.Domain.Offices;
 
 namespace CounterQueue.Domain.Tickets;
@@ -32,6 +33,10 @@ public sealed class TicketLine
     private readonly Dictionary<string, TicketRecord> _byId;
     /// <summary>Tickets changed since the last <see cref="TakeChanges"/>: what the next write must store.</summary>
     private readonly HashSet<TicketRecord> _changed = new(ReferenceEqualityComparer.Instance);
+    /// <summary>What happened since the last <see cref="TakeEvents"/>, for the visit history (office and day filled in by the caller).</summary>
+    private readonly List<VisitEvent> _events = [];
+    /// <summary>Ready tickets nobody collected (未交付), for the processing desk.</summary>
+    private readonly HashSet<TicketRecord> _uncollected = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>
     /// Waiting tickets by step and priority class, each in call order, so finding the heads, counting who waits and a
@@ -67,8 +72,13 @@ public sealed class TicketLine
     {
         if (_waitingAt.Remove(ticket, out var was)) _waiting[(was.Step, was.Priority)].Remove(was.Key);
         foreach (var counter in _atCounter.Where(c => c.Value == ticket).Select(c => c.Key).ToList()) _atCounter.Remove(counter);
+        _uncollected.Remove(ticket);
         if (_byId.GetValueOrDefault(ticket.Id) != ticket) return; // no longer in this line
-        if (ticket.Status == TicketStatus.Waiting)
+        if (ticket.Status == TicketStatus.Waiting && ticket.UncollectedAt is not null)
+        {
+            _uncollected.Add(ticket); // waits for staff, not for a counter
+        }
+        else if (ticket.Status == TicketStatus.Waiting)
         {
             var place = (ticket.Step, ticket.Priority);
             if (!_waiting.TryGetValue(place, out var set)) _waiting[place] = set = [];
@@ -98,6 +108,24 @@ public sealed class TicketLine
         _changed.Clear();
         return changed;
     }
+
+    /// <summary>The events since the last call (see <see cref="VisitEvent"/>), to append to the history with the write.</summary>
+    public IReadOnlyList<VisitEvent> TakeEvents()
+    {
+        if (_events.Count == 0) return [];
+        var events = _events.ToList();
+        _events.Clear();
+        return events;
+    }
+
+    /// <summary>A write of these events failed: they go out with the next one.</summary>
+    public void ReturnEvents(IReadOnlyList<VisitEvent> events) => _events.InsertRange(0, events);
+
+    private void Record(string kind, TicketRecord ticket, DateTimeOffset at, int? step = null, string? toServiceId = null) =>
+        _events.Add(new VisitEvent(kind, at, "", default, _service.Id, ticket.Id, ticket.Number, ticket.CounterId, null,
+            StepIdAt(step ?? ticket.Step), toServiceId, ticket.Channel, ticket.Priority == Priority.Assisted));
+
+    private string StepIdAt(int step) => _service.Steps[Math.Min(step, _service.Steps.Count - 1)].Id;
 
     /// <summary>A write of these changes failed: they are still to be stored.</summary>
     public void ReturnChanges(IEnumerable<TicketRecord> tickets) => _changed.UnionWith(tickets.Where(t => _byId.GetValueOrDefault(t.Id) == t));
@@ -151,6 +179,7 @@ public sealed class TicketLine
             WaitingSince = now,
         };
         Add(ticket);
+        Record(VisitEventKinds.Issued, ticket, now);
         return ticket;
     }
 
@@ -241,6 +270,7 @@ public sealed class TicketLine
         ticket.CalledAt = now;
         ticket.StartedAt = null;
         ticket.Recalls = 0;
+        Record(VisitEventKinds.Called, ticket, now);
         return Changed(ticket);
     }
 
@@ -253,10 +283,11 @@ public sealed class TicketLine
         return ticket;
     }
 
-    public TicketRecord Recall(string ticketId, string counterId)
+    public TicketRecord Recall(string ticketId, string counterId, DateTimeOffset now)
     {
         var ticket = RequireAtCounter(ticketId, counterId, TicketStatus.Called, TicketStatus.Serving);
         ticket.Recalls++;
+        Record(VisitEventKinds.Recalled, ticket, now);
         return Changed(ticket);
     }
 
@@ -268,6 +299,7 @@ public sealed class TicketLine
         {
             ticket.Status = TicketStatus.Serving;
             ticket.StartedAt = now;
+            Record(VisitEventKinds.Started, ticket, now);
             Changed(ticket);
         }
         return ticket;
@@ -281,7 +313,12 @@ public sealed class TicketLine
     {
         var ticket = RequireAtCounter(ticketId, counterId, TicketStatus.Called, TicketStatus.Serving);
         WaitEstimator.Record(_state.RecentServiceSeconds, now - (ticket.StartedAt ?? ticket.CalledAt ?? now));
-        if (ticket.Step + 1 < _service.Steps.Count)
+        var last = ticket.Step + 1 >= _service.Steps.Count;
+        Record(!last
+                ? _service.Steps[ticket.Step + 1].Kind == StepKind.Processing ? VisitEventKinds.SentToProcessing : VisitEventKinds.StepCompleted
+                : _service.Steps.Take(ticket.Step).Any(s => s.Kind == StepKind.Processing) ? VisitEventKinds.PickedUp : VisitEventKinds.Completed,
+            ticket, now);
+        if (!last)
         {
             ticket.Step++;
             ticket.Status = TicketStatus.Waiting;
@@ -304,6 +341,7 @@ public sealed class TicketLine
         var ticket = RequireAtCounter(ticketId, counterId, TicketStatus.Called);
         ticket.Status = TicketStatus.NoShow;
         ticket.FinishedAt = now;
+        Record(VisitEventKinds.NoShow, ticket, now);
         return Changed(ticket);
     }
 
@@ -315,15 +353,29 @@ public sealed class TicketLine
             throw QueueRuleException.Conflict(ProblemCodes.TicketFinished, $"Ticket {ticket.Number} can no longer be cancelled.");
         ticket.Status = TicketStatus.Cancelled;
         ticket.FinishedAt = now;
+        Record(VisitEventKinds.Cancelled, ticket, now);
         return Changed(ticket);
     }
 
-    /// <summary>Processing finished (審査済): the ticket goes on to its next step, e.g. pick-up (交付).</summary>
+    /// <summary>
+    /// Processing finished (審査済): the ticket goes on to its next step, e.g. pick-up (交付). An uncollected ticket
+    /// (未交付) made ready again goes back on the board, as if it had just become ready.
+    /// </summary>
     public TicketRecord Ready(string ticketId, DateTimeOffset now)
     {
         var ticket = Require(ticketId);
+        if (ticket is { Status: TicketStatus.Waiting, UncollectedAt: not null })
+        {
+            ticket.UncollectedAt = null;
+            ticket.PickupRecalledAt = null;
+            ticket.ReadyAt = now;
+            ticket.WaitingSince = now;
+            Record(VisitEventKinds.Ready, ticket, now);
+            return Changed(ticket);
+        }
         if (ticket.Status != TicketStatus.Waiting || _service.Steps[ticket.Step].Kind != StepKind.Processing)
             throw QueueRuleException.Conflict(ProblemCodes.TicketNotProcessing, $"Ticket {ticket.Number} is not being processed.");
+        Record(VisitEventKinds.Ready, ticket, now);
         ticket.ReadyAt = now;
         ticket.WaitingSince = now;
         if (ticket.Step + 1 < _service.Steps.Count) ticket.Step++;
@@ -340,7 +392,7 @@ public sealed class TicketLine
     /// ticket it has in hand (回付); a guide moves a waiting one (redirect). Moving it again to the
     /// same line returns the same copy.
     /// </summary>
-    public TicketRecord MoveOut(string ticketId, string toServiceId, string? counterId)
+    public TicketRecord MoveOut(string ticketId, string toServiceId, string? counterId, DateTimeOffset now)
     {
         var ticket = Require(ticketId);
         if (ticket.Status == TicketStatus.Moved && ticket.MovedToServiceId == toServiceId) return ticket.Clone();
@@ -355,6 +407,7 @@ public sealed class TicketLine
                     ? $"Only a waiting ticket can be redirected; {ticket.Number} is {ticket.Status.ToString().ToLowerInvariant()}."
                     : $"Ticket {ticket.Number} is not at this counter.");
         var copy = ticket.Clone();
+        Record(counterId is null ? VisitEventKinds.Redirected : VisitEventKinds.Transferred, ticket, now, toServiceId: toServiceId);
         ticket.Status = TicketStatus.Moved;
         ticket.MovedToServiceId = toServiceId;
         ticket.CounterId = counterId ?? ticket.CounterId;
@@ -390,6 +443,46 @@ public sealed class TicketLine
     /// <summary>Tickets whose processing is done and that wait to be picked up (交付待ち), the earliest ready first.</summary>
     public IEnumerable<TicketRecord> ReadyForPickup() =>
         _waiting.Values.SelectMany(set => set).Select(k => _byId[k.Id]).Where(t => t.ReadyAt is not null).OrderBy(t => t.ReadyAt);
+
+    /// <summary>Ready tickets nobody collected (未交付), the earliest marked first.</summary>
+    public IEnumerable<TicketRecord> Uncollected() => _uncollected.OrderBy(t => t.UncollectedAt);
+
+    /// <summary>Tickets at a processing step (審査中), the longest waiting first.</summary>
+    public IEnumerable<TicketRecord> InProcessing() =>
+        _waiting.Where(w => w.Key.Step < _service.Steps.Count && _service.Steps[w.Key.Step].Kind == StepKind.Processing)
+            .SelectMany(w => w.Value).Select(k => _byId[k.Id]).OrderBy(t => t.WaitingSince);
+
+    /// <summary>
+    /// Ready tickets nobody came for: shown on the display again once <paramref name="recallAfter"/> has passed since they
+    /// became ready, and marked uncollected (off the board, not called; listed for staff) once
+    /// <paramref name="uncollectedAfter"/> has. Returns the tickets changed, each with whether it was marked uncollected.
+    /// </summary>
+    public IReadOnlyList<(TicketRecord Ticket, bool Uncollected)> SweepPickups(DateTimeOffset now, TimeSpan recallAfter, TimeSpan uncollectedAfter)
+    {
+        var changed = new List<(TicketRecord, bool)>();
+        foreach (var ticket in ReadyForPickup().Where(t => t.Status == TicketStatus.Waiting).ToList())
+        {
+            var waited = now - ticket.ReadyAt!.Value;
+            if (waited >= uncollectedAfter)
+            {
+                ticket.UncollectedAt = now;
+                Record(VisitEventKinds.Uncollected, ticket, now);
+                changed.Add((Changed(ticket), true));
+            }
+            else if (waited >= recallAfter && ticket.PickupRecalledAt is null)
+            {
+                ticket.PickupRecalledAt = now;
+                Record(VisitEventKinds.PickupRecalled, ticket, now);
+                changed.Add((Changed(ticket), false));
+            }
+        }
+        return changed;
+    }
+
+    /// <summary>The earliest time a ready ticket is due for <see cref="SweepPickups"/>, or null if none is.</summary>
+    public DateTimeOffset? NextPickupDue(TimeSpan recallAfter, TimeSpan uncollectedAfter) =>
+        ReadyForPickup().Select(t => t.ReadyAt!.Value + (t.PickupRecalledAt is null && recallAfter < uncollectedAfter ? recallAfter : uncollectedAfter))
+            .DefaultIfEmpty().Min() is { Ticks: > 0 } due ? due : null;
 
     public double AverageServiceMinutes => WaitEstimator.AverageServiceMinutes(_state.RecentServiceSeconds, _service.DefaultServiceMinutes);
 

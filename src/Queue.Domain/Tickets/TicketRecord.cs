@@ -46,6 +46,10 @@ public sealed class TicketRecord
     public DateTimeOffset? FinishedAt { get; set; }
     public DateTimeOffset? ReadyAt { get; set; }
     public int Recalls { get; set; }
+    /// <summary>When a ready ticket nobody collected was shown on the display again (once).</summary>
+    public DateTimeOffset? PickupRecalledAt { get; set; }
+    /// <summary>When a ready ticket was marked uncollected (未交付): off the board and not called, until staff make it ready again.</summary>
+    public DateTimeOffset? UncollectedAt { get; set; }
     /// <summary>Set on a <see cref="TicketStatus.Moved"/> tombstone: the line it went to.</summary>
     public string? MovedToServiceId { get; set; }
     /// <summary>The service the ticket was first issued for, when it has moved since.</summary>

@@ -16,6 +16,7 @@ namespace CounterQueue.Silo.Bookings;
 public sealed class BookingDayGrain(
     [PersistentState("bookingDay", StorageNames.Queue)] IPersistentState<BookingDayState> state,
     TimeProvider time,
+    History.IVisitHistory history,
     ILogger<BookingDayGrain> logger) : Grain, IBookingDayGrain
 {
     private static readonly TimeSpan RefreshOfficeAfter = TimeSpan.FromMinutes(1);
@@ -87,7 +88,7 @@ public sealed class BookingDayGrain(
         try
         {
             var booking = day.Book(command.BookingId, code, command.Start, time.GetUtcNow(), command.Contact, command.Language, holds);
-            await WriteAsync(() => state.State.Bookings.Remove(booking));
+            await WriteAsync(() => state.State.Bookings.Remove(booking), Event(Domain.History.VisitEventKinds.Booked, booking));
             logger.LogInformation("Booked {OfficeId}/{ServiceId} at {Start:yyyy-MM-dd HH:mm}", _key.OfficeId, _key.ServiceId, CounterQueue.Domain.Calendar.Tokyo.ToLocal(booking.Start));
             if (command.Contact is not null) await RememberContactAsync();
             if (holds is not null) await ConfirmAsync([booking]);
@@ -202,7 +203,8 @@ public sealed class BookingDayGrain(
         var cancelled = day.Cancel(bookingId, time.GetUtcNow());
         if (!ReferenceEquals(before, cancelled))
         {
-            await WriteAsync(() => state.State.Bookings[state.State.Bookings.IndexOf(cancelled)] = before!);
+            await WriteAsync(() => state.State.Bookings[state.State.Bookings.IndexOf(cancelled)] = before!,
+                Event(Domain.History.VisitEventKinds.BookingCancelled, cancelled));
             logger.LogInformation("Booking cancelled at {OfficeId}/{ServiceId}", _key.OfficeId, _key.ServiceId);
         }
         // The room and the section's staff are free again at once (again on a repeated cancel, should the first release have failed).
@@ -217,7 +219,8 @@ public sealed class BookingDayGrain(
         var line = _key.Line;
         var (booking, outcome) = day.CheckIn(bookingId, time.GetUtcNow(), () => TicketId.New(line));
         if (!ReferenceEquals(before, booking))
-            await WriteAsync(() => state.State.Bookings[state.State.Bookings.IndexOf(booking)] = before!); // the ticket's id is durable first
+            await WriteAsync(() => state.State.Bookings[state.State.Bookings.IndexOf(booking)] = before!, // the ticket's id is durable first
+                Event(Domain.History.VisitEventKinds.CheckedIn, booking) with { Channel = outcome.ToString() });
         // Issuing is idempotent by the ticket's id: a retry after a crash here gives the same ticket.
         var ticket = await GrainFactory.GetGrain<ITicketLineGrain>(line.ToGrainKey())
             .IssueAsync(new IssueTicket(booking.TicketId!, Priority.Normal, booking.Language, booking.ServedFrom, Channel: "booking"));
@@ -250,11 +253,15 @@ public sealed class BookingDayGrain(
     }
 
     /// <summary>Persists; if that fails, undoes the change in memory and leaves, so the next activation reads what is durable.</summary>
-    private async Task WriteAsync(Action undo)
+    /// <summary>A booking's event for the history (来庁記録): of its slot's day, never its contact details.</summary>
+    private Domain.History.VisitEvent Event(string kind, BookingRecord booking) =>
+        new(kind, time.GetUtcNow(), _key.OfficeId, _key.Day, _key.ServiceId, booking.Id, Staff: History.ActingStaff.Current);
+
+    private async Task WriteAsync(Action undo, Domain.History.VisitEvent? happened = null)
     {
         try
         {
-            await state.WriteStateAsync();
+            await Task.WhenAll(state.WriteStateAsync(), happened is null ? Task.CompletedTask : history.AppendAsync([happened]));
         }
         catch
         {

@@ -3,6 +3,8 @@ using CounterQueue.Domain.Calendar;
 using CounterQueue.Domain.Counters;
 using CounterQueue.Domain.Offices;
 using CounterQueue.Domain.Tickets;
+using CounterQueue.Domain.History;
+using CounterQueue.Silo.History;
 using CounterQueue.Silo.Lobby;
 using CounterQueue.Silo.Offices;
 using CounterQueue.Silo.Tickets;
@@ -13,6 +15,7 @@ namespace CounterQueue.Silo.Counters;
 public sealed class CounterGrain(
     [PersistentState("counter", StorageNames.Queue)] IPersistentState<CounterState> counter,
     TimeProvider time,
+    IVisitHistory history,
     ILogger<CounterGrain> logger) : Grain, ICounterGrain
 {
     /// <summary>Rounds of peek-and-take before giving up when other counters keep taking the same heads.</summary>
@@ -53,7 +56,7 @@ public sealed class CounterGrain(
         foreach (var id in services) _office.RequireService(id);
         var before = counter.State.Status == CounterStatus.Open ? counter.State.ServiceIds.ToList() : [];
         CounterRules.Open(counter.State, services, Today);
-        await counter.WriteStateAsync();
+        await SaveAsync(VisitEventKinds.CounterOpened);
         await AnnounceAsync(before, counter.State.ServiceIds);
         logger.LogInformation("Counter {CounterId} at {OfficeId} opened for {Services}", _key.CounterId, _key.OfficeId, counter.State.ServiceIds);
         return await GetAsync();
@@ -64,7 +67,7 @@ public sealed class CounterGrain(
         CounterRules.RollOver(counter.State, Today);
         var before = counter.State.Status == CounterStatus.Open ? counter.State.ServiceIds.ToList() : [];
         CounterRules.Pause(counter.State);
-        await counter.WriteStateAsync();
+        await SaveAsync(VisitEventKinds.CounterPaused);
         await AnnounceAsync(before, []);
         return await GetAsync();
     }
@@ -74,11 +77,15 @@ public sealed class CounterGrain(
         CounterRules.RollOver(counter.State, Today);
         var before = counter.State.Status == CounterStatus.Open ? counter.State.ServiceIds.ToList() : [];
         CounterRules.Close(counter.State);
-        await counter.WriteStateAsync();
+        await SaveAsync(VisitEventKinds.CounterClosed);
         await AnnounceAsync(before, []);
         logger.LogInformation("Counter {CounterId} at {OfficeId} closed", _key.CounterId, _key.OfficeId);
         return await GetAsync();
     }
+
+    /// <summary>Stores the counter and records the change in the visit history (who, when), both durable before the answer.</summary>
+    private Task SaveAsync(string kind) => Task.WhenAll(counter.WriteStateAsync(), history.AppendAsync(
+        [new VisitEvent(kind, time.GetUtcNow(), _key.OfficeId, Today, CounterId: _key.CounterId, Staff: ActingStaff.Current)]));
 
     /// <summary>Tells each affected line whether this counter now serves it (wait estimates, opening rule), and the lobby.</summary>
     private async Task AnnounceAsync(IReadOnlyCollection<string> before, IReadOnlyCollection<string> after)

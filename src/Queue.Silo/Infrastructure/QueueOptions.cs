@@ -43,6 +43,20 @@ public sealed class QueueOptions
     /// <summary>Days after completion that a forwarded paper's resident name (if recorded) is kept.</summary>
     public int ForwardingNameRetentionDays { get; set; } = 30;
 
+    /// <summary>Whether the visit history (来庁記録) is kept: journeys, congestion forecasts and reports read it. On by default.</summary>
+    public bool HistoryEnabled { get; set; } = true;
+    /// <summary>Days of visit history kept; older days are deleted nightly. A year and a bit, so a season compares with the last.</summary>
+    public int HistoryRetentionDays { get; set; } = 400;
+    /// <summary>For demonstrations: fill this many past weeks of plausible traffic into the history of days that have none, at start.</summary>
+    public int DemoHistoryWeeks { get; set; }
+
+    /// <summary>A ready ticket (交付待ち) not collected this long after it became ready is shown on the display again.</summary>
+    public TimeSpan PickupRecallAfter { get; set; } = TimeSpan.FromMinutes(15);
+    /// <summary>A ready ticket still not collected this long after it became ready is marked uncollected (未交付) and shown to staff.</summary>
+    public TimeSpan PickupUncollectedAfter { get; set; } = TimeSpan.FromMinutes(60);
+    /// <summary>How often a line with ready tickets checks them (machine time).</summary>
+    public TimeSpan PickupCheckEvery { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>
     /// For demonstrations, staff training and benchmarks only: the clock starts at this instant (ISO 8601 with its
     /// offset, e.g. 2026-11-20T08:25:00+09:00) and runs at normal speed from there, so a session can begin just before

@@ -26,6 +26,14 @@ public sealed class QueueOptionsValidator : IValidateOptions<QueueOptions>
             errors.Add($"Queue:ForwardingOverdueBusinessDays {options.ForwardingOverdueBusinessDays} must be 1-60.");
         if (options.ForwardingNameRetentionDays is < 0 or > 3650)
             errors.Add($"Queue:ForwardingNameRetentionDays {options.ForwardingNameRetentionDays} must be 0-3650.");
+        if (options.HistoryRetentionDays is < 1 or > 3650)
+            errors.Add($"Queue:HistoryRetentionDays {options.HistoryRetentionDays} must be 1-3650 (days of visit history kept).");
+        if (options.DemoHistoryWeeks is < 0 or > 60)
+            errors.Add($"Queue:DemoHistoryWeeks {options.DemoHistoryWeeks} must be 0-60.");
+        if (options.PickupRecallAfter <= TimeSpan.Zero || options.PickupUncollectedAfter <= options.PickupRecallAfter)
+            errors.Add("Queue:PickupRecallAfter must be positive and Queue:PickupUncollectedAfter longer than it.");
+        if (options.PickupCheckEvery < TimeSpan.FromMilliseconds(100) || options.PickupCheckEvery > TimeSpan.FromHours(1))
+            errors.Add("Queue:PickupCheckEvery must be between 100 ms and an hour.");
         if (options.ContactRetentionDays is < 0 or > 3650)
             errors.Add($"Queue:ContactRetentionDays {options.ContactRetentionDays} must be 0-3650 (days after a booked slot that contact details are kept).");
         if (string.IsNullOrWhiteSpace(options.ClusterId) || options.ClusterId.Length > 64 || !options.ClusterId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))

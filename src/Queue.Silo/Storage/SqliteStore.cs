@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Globalization;
+using CounterQueue.Domain.History;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
@@ -93,6 +95,24 @@ public sealed class SqliteStore : IDisposable
                 version    INTEGER NULL,
                 data       BLOB NULL
             );
+            -- The visit history (来庁記録): appended in the same group commits as the grains' writes, never updated.
+            CREATE TABLE IF NOT EXISTS visit_event (
+                seq           INTEGER PRIMARY KEY,
+                office_id     TEXT NOT NULL,
+                day           TEXT NOT NULL,
+                at_ms         INTEGER NOT NULL,
+                kind          TEXT NOT NULL,
+                service_id    TEXT NULL,
+                visit_id      TEXT NULL,
+                number        TEXT NULL,
+                counter_id    TEXT NULL,
+                staff         TEXT NULL,
+                step          TEXT NULL,
+                to_service_id TEXT NULL,
+                channel       TEXT NULL,
+                assisted      INTEGER NOT NULL DEFAULT 0
+            );
+            CREATE INDEX IF NOT EXISTS visit_event_by_day ON visit_event (office_id, day);
             """);
         using (var transaction = _writeConnection.BeginTransaction())
         {
@@ -198,6 +218,84 @@ public sealed class SqliteStore : IDisposable
         return op.Completion.Task;
     }
 
+    /// <summary>
+    /// Appends visit events to the history, in the next group commit (with the grains' writes queued at that moment,
+    /// after any queued before this call); completes once durable.
+    /// </summary>
+    public Task AppendHistoryAsync(IReadOnlyList<VisitEvent> events)
+    {
+        if (events.Count == 0) return Task.CompletedTask;
+        var op = new WriteOp("", "", null, null, null) { History = events };
+        try
+        {
+            _queue.Add(op);
+        }
+        catch (InvalidOperationException)
+        {
+            throw new ObjectDisposedException(nameof(SqliteStore), "The store is shutting down.");
+        }
+        return op.Completion.Task;
+    }
+
+    /// <summary>An office's visit events of the days from <paramref name="from"/> to <paramref name="to"/> (inclusive), in the order they were stored.</summary>
+    public Task<List<VisitEvent>> ReadHistoryAsync(string officeId, DateOnly from, DateOnly to, string? visitId = null) => Task.Run(() =>
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT office_id, day, at_ms, kind, service_id, visit_id, number, counter_id, staff, step, to_service_id, channel, assisted
+            FROM visit_event WHERE office_id = $o AND day >= $f AND day <= $t
+            """ + (visitId is null ? "" : " AND visit_id = $v") + " ORDER BY seq";
+        command.Parameters.AddWithValue("$o", officeId);
+        command.Parameters.AddWithValue("$f", Day(from));
+        command.Parameters.AddWithValue("$t", Day(to));
+        if (visitId is not null) command.Parameters.AddWithValue("$v", visitId);
+        using var reader = command.ExecuteReader();
+        var events = new List<VisitEvent>();
+        while (reader.Read())
+        {
+            events.Add(new VisitEvent(reader.GetString(3), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)), reader.GetString(0),
+                DateOnly.ParseExact(reader.GetString(1), "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                Text(reader, 4), Text(reader, 5), Text(reader, 6), Text(reader, 7), Text(reader, 8), Text(reader, 9), Text(reader, 10),
+                Text(reader, 11), reader.GetInt64(12) != 0));
+        }
+        return events;
+    });
+
+    /// <summary>Whether the history has anything for the office on that day.</summary>
+    public Task<bool> HasHistoryAsync(string officeId, DateOnly day) => Task.Run(() =>
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT EXISTS (SELECT 1 FROM visit_event WHERE office_id = $o AND day = $d)";
+        command.Parameters.AddWithValue("$o", officeId);
+        command.Parameters.AddWithValue("$d", Day(day));
+        return (long)command.ExecuteScalar()! != 0;
+    });
+
+    /// <summary>Deletes the history of days before <paramref name="before"/>, in small transactions (the writer waits only briefly); returns the rows deleted.</summary>
+    public Task<long> PruneHistoryAsync(DateOnly before) => Task.Run(() =>
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        long total = 0;
+        while (true)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "DELETE FROM visit_event WHERE seq IN (SELECT seq FROM visit_event WHERE day < $d LIMIT 5000)";
+            command.Parameters.AddWithValue("$d", Day(before));
+            var deleted = command.ExecuteNonQuery();
+            total += deleted;
+            if (deleted < 5000) return total;
+        }
+    });
+
+    private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static string? Text(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
     /// <summary>Checks that the database answers (for readiness).</summary>
     public Task<bool> PingAsync() => Task.Run(() =>
     {
@@ -215,6 +313,12 @@ public sealed class SqliteStore : IDisposable
         var versions = new Dictionary<(string, string), (long Version, long Seq)>(); // this batch's, kept once it commits
         using var current = Prepare("SELECT version FROM grain_state WHERE state_name = $s AND grain_id = $g");
         using var append = Prepare("INSERT INTO grain_log (seq, state_name, grain_id, record_key, version, data) VALUES ($q, $s, $g, $k, $v, $d)");
+        using var history = _writeConnection.CreateCommand();
+        history.CommandText = """
+            INSERT INTO visit_event (office_id, day, at_ms, kind, service_id, visit_id, number, counter_id, staff, step, to_service_id, channel, assisted)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+            """;
+        for (var p = 1; p <= 13; p++) history.Parameters.Add(new SqliteParameter { ParameterName = "$" + p });
         foreach (var first in _queue.GetConsumingEnumerable())
         {
             batch.Clear();
@@ -226,10 +330,10 @@ public sealed class SqliteStore : IDisposable
             try
             {
                 using var transaction = _writeConnection.BeginTransaction();
-                current.Transaction = append.Transaction = transaction;
+                current.Transaction = append.Transaction = history.Transaction = transaction;
                 for (var i = 0; i < batch.Count; i++)
                 {
-                    results[i] = Apply(batch[i], current, append, versions, ref lastSeq);
+                    results[i] = batch[i].History is { } events ? AppendHistory(history, events) : Apply(batch[i], current, append, versions, ref lastSeq);
                 }
                 // Past the threshold, fold the oldest rows: all but (threshold - a quarter), so at least a quarter at once.
                 var foldUpTo = _foldedUpTo;
@@ -294,6 +398,30 @@ public sealed class SqliteStore : IDisposable
         versions[key] = (version, lastSeq);
         foreach (var (recordKey, data) in op.Records ?? []) Append(append, ++lastSeq, op.StateName, op.GrainId, recordKey, null, data);
         return (version, null);
+    }
+
+    private static (long, Exception?) AppendHistory(SqliteCommand insert, IReadOnlyList<VisitEvent> events)
+    {
+        static object Db(string? value) => (object?)value ?? DBNull.Value;
+        var p = insert.Parameters;
+        foreach (var e in events)
+        {
+            p[0].Value = e.OfficeId;
+            p[1].Value = Day(e.Day);
+            p[2].Value = e.At.ToUnixTimeMilliseconds();
+            p[3].Value = e.Kind;
+            p[4].Value = Db(e.ServiceId);
+            p[5].Value = Db(e.VisitId);
+            p[6].Value = Db(e.Number);
+            p[7].Value = Db(e.CounterId);
+            p[8].Value = Db(e.Staff);
+            p[9].Value = Db(e.Step);
+            p[10].Value = Db(e.ToServiceId);
+            p[11].Value = Db(e.Channel);
+            p[12].Value = e.Assisted ? 1 : 0;
+            insert.ExecuteNonQuery();
+        }
+        return (0, null);
     }
 
     private static void Append(SqliteCommand append, long seq, string stateName, string grainId, string? recordKey, long? version, byte[]? data)
@@ -373,6 +501,8 @@ public sealed class SqliteStore : IDisposable
         IReadOnlyList<KeyValuePair<string, byte[]>>? Records)
     {
         public TaskCompletionSource<long> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        /// <summary>Set for an append to the visit history (no state is written then).</summary>
+        public IReadOnlyList<VisitEvent>? History { get; init; }
         /// <summary>The version this write gives if it succeeds.</summary>
         public long NextVersion => (ExpectedVersion ?? 0) + 1;
         /// <summary>The pending write of the same state this one was started after, from the version it gives.</summary>

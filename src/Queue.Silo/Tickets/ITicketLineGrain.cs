@@ -18,6 +18,8 @@ public interface ITicketLineGrain : IGrainWithStringKey
     [ReadOnly] Task<IReadOnlyList<TicketView>> ListWaitingAsync();
     /// <summary>The numbers waiting to be picked up (the pick-up board), as the lobby sees them: no ticket ids.</summary>
     [ReadOnly] Task<IReadOnlyList<PickupReady>> ListReadyForPickupAsync();
+    /// <summary>The processing desk (受付 → 審査 → 交付): tickets being processed, ready for pick-up, and uncollected.</summary>
+    [ReadOnly] Task<IReadOnlyList<DeskTicket>> ListDeskAsync();
     [ReadOnly] Task<LinePeek> PeekAsync(string counterId, IReadOnlyList<string>? steps);
     Task<TicketView?> TakeAsync(string counterId, string? preferredTicketId, Priority preferredClass, IReadOnlyList<string>? steps);
     Task<TicketView> RecallAsync(string ticketId, string counterId);

@@ -4,6 +4,8 @@ using CounterQueue.Domain.Calendar;
 using CounterQueue.Domain.Counters;
 using CounterQueue.Domain.Offices;
 using CounterQueue.Domain.Tickets;
+using CounterQueue.Domain.History;
+using CounterQueue.Silo.History;
 using CounterQueue.Silo.Infrastructure;
 using CounterQueue.Silo.Lobby;
 using CounterQueue.Silo.Offices;
@@ -11,6 +13,7 @@ using CounterQueue.Silo.Telemetry;
 using CounterQueue.Silo.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Storage;
 using Orleans.Concurrency;
 
@@ -27,6 +30,8 @@ namespace CounterQueue.Silo.Tickets;
 public sealed class TicketLineGrain(
     TimeProvider time,
     QueueMetrics metrics,
+    IVisitHistory history,
+    IOptions<QueueOptions> options,
     ILogger<TicketLineGrain> logger) : Grain, ITicketLineGrain
 {
     private static readonly TimeSpan RefreshOfficeAfter = TimeSpan.FromMinutes(1);
@@ -43,6 +48,8 @@ public sealed class TicketLineGrain(
     private WriteBatcher? _writer;
     private TicketLineStore _store = null!;
     private TicketLineState _state = null!;
+    /// <summary>Checks ready tickets nobody collected, while there are any (machine time; the rule compares queue times).</summary>
+    private IGrainTimer? _pickupTimer;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -55,6 +62,7 @@ public sealed class TicketLineGrain(
         _writer = new WriteBatcher(WriteAsync, onFailure: DeactivateOnIdle);
         await LoadOfficeAsync();
         LeaveAfterTheDay();
+        WatchPickups();
         if (toMove.Count > 0)
         {
             _rules.ReturnChanges(toMove); // stored the older way: the next write moves them to records
@@ -78,19 +86,30 @@ public sealed class TicketLineGrain(
         }, new GrainTimerCreationOptions(due < DayOverGrace ? DayOverGrace : due, Timeout.InfiniteTimeSpan) { Interleave = true });
     }
 
-    /// <summary>One durable write: the header and the tickets changed since the last write (captured now).</summary>
+    /// <summary>One durable write: the header and the tickets changed since the last write (captured now), and what happened to them in the history.</summary>
     private async Task WriteAsync()
     {
         var changed = _rules.TakeChanges();
+        var events = TakeEvents();
         try
         {
-            await _store.WriteAsync(_state, changed);
+            await Task.WhenAll(_store.WriteAsync(_state, changed), history.AppendAsync(events));
         }
         catch
         {
             _rules.ReturnChanges(changed); // still to be stored, should this activation write again
+            _rules.ReturnEvents(events);
             throw;
         }
+    }
+
+    /// <summary>The line's events since the last write, with the office, the day and who acted (the request's staff member).</summary>
+    private IReadOnlyList<VisitEvent> TakeEvents()
+    {
+        var events = _rules.TakeEvents();
+        if (events.Count == 0) return events;
+        var staff = ActingStaff.Current;
+        return events.Select(e => e with { OfficeId = _key.OfficeId, Day = _key.Day, Staff = staff }).ToList();
     }
 
     /// <summary>Persists the line (shared with concurrent changes). If a write fails, the in-memory state may be
@@ -100,9 +119,13 @@ public sealed class TicketLineGrain(
         if (_store.WritesInOrder)
         {
             var changed = _rules.TakeChanges();
+            var events = TakeEvents();
             try
             {
-                await _store.WriteAsync(_state, changed); // handed to the store now; durable when this completes
+                // Handed to the store now (the line's write first, so its history never lands without it); both share the
+                // store's next group commit, and the change is acknowledged once both are durable.
+                var write = _store.WriteAsync(_state, changed);
+                await Task.WhenAll(write, history.AppendAsync(events));
             }
             catch
             {
@@ -222,7 +245,14 @@ public sealed class TicketLineGrain(
         _rules.Tickets.Where(t => t.Status == TicketStatus.Waiting).Select(View).ToList());
 
     public Task<IReadOnlyList<PickupReady>> ListReadyForPickupAsync() => Task.FromResult<IReadOnlyList<PickupReady>>(
-        _rules.ReadyForPickup().Select(t => new PickupReady(_key.OfficeId, t.Number, _key.ServiceId, t.ReadyAt!.Value)).ToList());
+        _rules.ReadyForPickup().Select(t => new PickupReady(_key.OfficeId, t.Number, _key.ServiceId, t.ReadyAt!.Value, Recall: t.PickupRecalledAt is not null)).ToList());
+
+    public Task<IReadOnlyList<DeskTicket>> ListDeskAsync() => Task.FromResult<IReadOnlyList<DeskTicket>>(
+    [
+        .. _rules.InProcessing().Select(t => new DeskTicket(View(t), "processing", t.WaitingSince, false)),
+        .. _rules.ReadyForPickup().Where(t => t.Status == TicketStatus.Waiting).Select(t => new DeskTicket(View(t), "ready", t.ReadyAt!.Value, t.PickupRecalledAt is not null)),
+        .. _rules.Uncollected().Select(t => new DeskTicket(View(t), "uncollected", t.UncollectedAt!.Value, t.PickupRecalledAt is not null)),
+    ]);
 
     public Task<LinePeek> PeekAsync(string counterId, IReadOnlyList<string>? steps)
     {
@@ -249,7 +279,7 @@ public sealed class TicketLineGrain(
     }
 
     public Task<TicketView> RecallAsync(string ticketId, string counterId) =>
-        ChangeAsync(() => _rules.Recall(ticketId, counterId), (t, view) => [CalledMessage(t, recall: true), LobbyMessage.ToFollowers(view)]);
+        ChangeAsync(() => _rules.Recall(ticketId, counterId, time.GetUtcNow()), (t, view) => [CalledMessage(t, recall: true), LobbyMessage.ToFollowers(view)]);
 
     public Task<TicketView> StartAsync(string ticketId, string counterId) =>
         ChangeAsync(() => _rules.Start(ticketId, counterId, time.GetUtcNow()));
@@ -264,7 +294,7 @@ public sealed class TicketLineGrain(
         ChangeAsync(() => _rules.Cancel(ticketId, time.GetUtcNow()));
 
     public Task<TicketView> ReadyAsync(string ticketId) =>
-        ChangeAsync(() => _rules.Ready(ticketId, time.GetUtcNow()), (t, view) =>
+        ChangeAsync(() => ReadyAndWatch(ticketId), (t, view) =>
         [
             LobbyMessage.ToOffice(_key.OfficeId, _office.FloorOf(_rules.Service, time.GetUtcNow()), new PickupReady(_key.OfficeId, t.Number, _key.ServiceId, t.ReadyAt ?? time.GetUtcNow())),
             QueueUpdate(),
@@ -274,7 +304,7 @@ public sealed class TicketLineGrain(
     public async Task<TicketRecord> MoveOutAsync(string ticketId, string toServiceId, string? counterId)
     {
         _office.RequireService(toServiceId);
-        var copy = _rules.MoveOut(ticketId, toServiceId, counterId);
+        var copy = _rules.MoveOut(ticketId, toServiceId, counterId, time.GetUtcNow());
         await PersistAsync();
         await PublishAsync(QueueUpdate());
         logger.LogInformation("Ticket {Number} moved from {ServiceId} to {ToServiceId} at {OfficeId}", copy.Number, _key.ServiceId, toServiceId, _key.OfficeId);
@@ -299,6 +329,50 @@ public sealed class TicketLineGrain(
         if (!_rules.SetCounterOpen(counterId, open)) return;
         await PersistAsync();
         await PublishAsync(QueueUpdate()); // the estimate changed
+    }
+
+    private TicketRecord ReadyAndWatch(string ticketId)
+    {
+        var ticket = _rules.Ready(ticketId, time.GetUtcNow());
+        WatchPickups();
+        return ticket;
+    }
+
+    /// <summary>Starts checking ready tickets if there are any and it is not already doing so.</summary>
+    private void WatchPickups()
+    {
+        if (_pickupTimer is not null || !_rules.ReadyForPickup().Any()) return;
+        var every = options.Value.PickupCheckEvery;
+        _pickupTimer = this.RegisterGrainTimer(SweepPickupsAsync, new GrainTimerCreationOptions(every, every) { Interleave = true });
+    }
+
+    /// <summary>
+    /// A ready ticket nobody collected (交付待ち) is shown on the display again after a while, and later marked
+    /// uncollected (未交付): off the board, on the staff's processing desk.
+    /// </summary>
+    private async Task SweepPickupsAsync()
+    {
+        var o = options.Value;
+        var now = time.GetUtcNow();
+        var changed = _rules.SweepPickups(now, o.PickupRecallAfter, o.PickupUncollectedAfter);
+        if (!_rules.ReadyForPickup().Any())
+        {
+            _pickupTimer?.Dispose();
+            _pickupTimer = null;
+        }
+        if (changed.Count == 0) return;
+        await PersistAsync();
+        var floor = _office.FloorOf(_rules.Service, now);
+        var messages = new List<LobbyMessage?>();
+        foreach (var (ticket, uncollected) in changed)
+        {
+            logger.LogInformation("Ready ticket {Number} at {OfficeId}/{ServiceId} not collected: {Action}", ticket.Number, _key.OfficeId, _key.ServiceId,
+                uncollected ? "marked uncollected" : "shown again");
+            messages.Add(LobbyMessage.ToOffice(_key.OfficeId, floor,
+                new PickupReady(_key.OfficeId, ticket.Number, _key.ServiceId, ticket.ReadyAt ?? now, Recall: !uncollected, Uncollected: uncollected)));
+            messages.Add(LobbyMessage.ToFollowers(View(ticket)));
+        }
+        await PublishAsync([.. messages]);
     }
 
     /// <summary>Applies a rule, persists, and tells the lobby (by default: the ticket's followers and the line's length).</summary>
@@ -370,6 +444,6 @@ public sealed class TicketLineGrain(
         return new TicketView(t.Id, t.Number, _key.OfficeId, _key.ServiceId, t.Status, _rules.Position(t),
             _rules.EstimateWaitMinutes(t), _office.FloorOf(_rules.Service, time.GetUtcNow()), t.IssuedAt, counter,
             t.Status is TicketStatus.Called or TicketStatus.Serving ? t.CalledAt : null,
-            _rules.StepId(t), t.Priority, t.Language, t.Recalls, _rules.Service.Name, t.Channel);
+            _rules.StepId(t), t.Priority, t.Language, t.Recalls, _rules.Service.Name, t.Channel, t.UncollectedAt is not null);
     }
 }

@@ -22,4 +22,6 @@ public sealed record TicketView(
     [property: Id(13)] string? Language,
     [property: Id(14)] int Recalls,
     [property: Id(15)] LocalizedText ServiceName,
-    [property: Id(16)] string? Channel = null);
+    [property: Id(16)] string? Channel = null,
+    // A ready ticket nobody collected (未交付): off the pick-up board until staff make it ready again.
+    [property: Id(17)] bool Uncollected = false);

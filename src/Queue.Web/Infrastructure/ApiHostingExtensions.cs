@@ -72,6 +72,13 @@ public static class ApiHostingExtensions
         app.Use(RejectOversizedBodies);
         app.UseAuthentication();
         app.UseAuthorization();
+        // Who acts goes with every grain call the request makes, so the visit history records the staff member.
+        app.Use((context, next) =>
+        {
+            if (context.User.Identity?.IsAuthenticated == true)
+                CounterQueue.Silo.History.ActingStaff.Set(context.User.FindFirst(Identity.TokenIssuer.NameClaim)?.Value ?? context.User.Identity.Name);
+            return next(context);
+        });
         return app;
     }
 

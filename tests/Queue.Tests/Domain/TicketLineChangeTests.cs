@@ -43,15 +43,15 @@ public sealed class TicketLineChangeTests
         Check(line, "issue again (a retry)", () => line.Issue("a", Priority.Normal, "ja", now));
         Check(line, "open a counter", () => line.SetCounterOpen("c1", open: true));
         Check(line, "take", () => line.Take(null, Priority.Normal, "c1", now = now.AddMinutes(1)));
-        Check(line, "recall", () => line.Recall("a", "c1"));
+        Check(line, "recall", () => line.Recall("a", "c1", now));
         Check(line, "start", () => line.Start("a", "c1", now = now.AddMinutes(1)));
         Check(line, "start again", () => line.Start("a", "c1", now));
         Check(line, "complete to processing", () => line.Complete("a", "c1", now = now.AddMinutes(3)));
         Check(line, "ready for pick-up", () => line.Ready("a", now = now.AddMinutes(10)));
         Check(line, "take for pick-up", () => line.Take("a", Priority.Normal, "c1", now));
         Check(line, "no-show", () => line.NoShow("a", "c1", now = now.AddMinutes(1)));
-        Check(line, "move out (redirect)", () => line.MoveOut("b", "other", null));
-        Check(line, "move out again", () => line.MoveOut("b", "other", null));
+        Check(line, "move out (redirect)", () => line.MoveOut("b", "other", null, now));
+        Check(line, "move out again", () => line.MoveOut("b", "other", null, now));
         Check(line, "come back", () => line.Accept(new TicketRecord
         {
             Id = "b", Number = "M-002", ServiceId = "other", IssuedAt = T0, EffectiveAt = T0, Status = TicketStatus.Waiting,
@@ -116,7 +116,7 @@ public sealed class TicketLineIndexTests
                         var waiting = state.Tickets.Where(t => t.Status == TicketStatus.Waiting).ToList();
                         if (waiting.Count > 0)
                         {
-                            var moved = line.MoveOut(waiting[random.Next(waiting.Count)].Id, "other", null);
+                            var moved = line.MoveOut(waiting[random.Next(waiting.Count)].Id, "other", null, now);
                             if (random.Next(2) == 0) line.Accept(moved, now); // and straight back (a redirect undone)
                         }
                         break;

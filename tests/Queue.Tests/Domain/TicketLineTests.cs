@@ -94,7 +94,7 @@ public sealed class TicketLineTests
         to.Issue("b1", Priority.Normal, null, T0.AddMinutes(5));
         from.Take(null, Priority.Normal, "c1", T0.AddMinutes(10));
 
-        var copy = from.MoveOut("x", "b", "c1");
+        var copy = from.MoveOut("x", "b", "c1", T0);
         var arrived = to.Accept(copy, T0.AddMinutes(11));
 
         Assert.Equal("A-001", arrived.Number);
@@ -111,7 +111,7 @@ public sealed class TicketLineTests
         var from = NewLine(Service("a", "A"));
         var to = NewLine(Service("b", "B"));
         from.Issue("x", Priority.Normal, null, T0);
-        var copy = from.MoveOut("x", "b", null);
+        var copy = from.MoveOut("x", "b", null, T0);
         var first = to.Accept(copy, T0);
         Assert.Same(first, to.Accept(copy, T0.AddMinutes(1)));
         Assert.Equal(1, to.WaitingCount);
@@ -123,7 +123,7 @@ public sealed class TicketLineTests
         var line = NewLine();
         line.Issue("x", Priority.Normal, null, T0);
         line.Take(null, Priority.Normal, "c1", T0);
-        var e = Assert.Throws<QueueRuleException>(() => line.MoveOut("x", "other", counterId: null));
+        var e = Assert.Throws<QueueRuleException>(() => line.MoveOut("x", "other", counterId: null, T0));
         Assert.Equal(QueueErrorKind.Conflict, e.Kind);
     }
 

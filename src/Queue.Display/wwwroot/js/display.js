@@ -217,7 +217,7 @@ async function renderNotices() {
 
 function renderPickup() {
   $("#pickup-panel").hidden = state.pickup.length === 0;
-  $("#pickup").replaceChildren(...state.pickup.map((p) => el("li", { class: "number", text: p.number })));
+  $("#pickup").replaceChildren(...state.pickup.map((p) => el("li", { class: p.recall ? "number recalled" : "number", text: p.number })));
 }
 
 const render = () => Promise.all([renderNow(), renderCounters(), renderServices(), renderNotices(), renderPickup()]);
@@ -301,7 +301,9 @@ function onNotice(notice) {
 
 function onPickup(ready) {
   if (!state.services.has(ready.serviceId)) return;
-  state.pickup = [ready, ...state.pickup.filter((p) => p.number !== ready.number)].slice(0, PICKUP);
+  const others = state.pickup.filter((p) => !(p.number === ready.number && p.serviceId === ready.serviceId));
+  // Not collected for a while: shown again at the front (recall), or taken off the board (uncollected: staff have it).
+  state.pickup = ready.uncollected ? others : [ready, ...others].slice(0, PICKUP);
   renderPickup();
 }
 
