@@ -57,17 +57,21 @@ public static class DisplayPages
         MapPage(app, "/floor-guide/{officeId}", "floor-guide.html", "Printable floor guide");
         MapPage(app, "/book", "book.html", "Booking");
         MapPage(app, "/book/{officeId}", "book.html", "Booking for an office");
+        MapPage(app, "/congestion/{officeId}", "congestion.html", "Congestion");
+        // The widget shows only what the public page does and takes no action, so any site (the city's) may frame it.
+        MapPage(app, "/congestion/{officeId}/widget", "congestion.html", "Congestion widget", frameAnywhere: true);
         return app;
     }
 
-    private static void MapPage(IEndpointRouteBuilder app, string route, string file, string name)
+    private static void MapPage(IEndpointRouteBuilder app, string route, string file, string name, bool frameAnywhere = false)
     {
+        var policy = frameAnywhere ? ContentSecurityPolicy.Replace("frame-ancestors 'self'", "frame-ancestors *", StringComparison.Ordinal) : ContentSecurityPolicy;
         var path = Path.Combine(Root, file);
         app.MapGet(route, (HttpContext context) =>
         {
             if (!File.Exists(path)) return Results.NotFound();
             var headers = context.Response.Headers;
-            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            headers.ContentSecurityPolicy = policy;
             headers.CacheControl = "no-cache";
             headers.XContentTypeOptions = "nosniff";
             headers["Referrer-Policy"] = "no-referrer"; // a phone page's address holds its ticket id

@@ -13,6 +13,8 @@ public sealed class PageRoutesTests(AppFixture app)
     [InlineData("/kiosk/kawasaki", "kiosk.js")]
     [InlineData("/t/some-ticket", "phone.js")]
     [InlineData("/staff", "staff.js")]
+    [InlineData("/congestion/kawasaki", "congestion.js")]
+    [InlineData("/congestion/kawasaki/widget", "congestion.js")]
     public async Task Pages_are_html_that_may_load_only_from_this_origin(string url, string expected)
     {
         using var client = app.CreateClient();

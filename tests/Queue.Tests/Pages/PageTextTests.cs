@@ -10,7 +10,7 @@ public sealed class PageTextTests
     private static Dictionary<string, string> Load(string code) =>
         JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(Path.Combine(I18nDirectory, $"{code}.json")))!;
 
-    private static readonly string[] VisitorAreas = ["display", "kiosk", "phone", "status", "floor", "step", "connection", "error", "tc"];
+    private static readonly string[] VisitorAreas = ["display", "kiosk", "phone", "status", "floor", "step", "connection", "error", "tc", "congestion"];
     private static readonly string[] DisplayOnlyKeys = ["display.enableSound", "display.soundOn", "display.noVoice", "display.allFloors"];
 
     [Theory]

@@ -14,6 +14,7 @@ async function main() {
         el("li", {}, el("a", { href: `/kiosk/${id}`, text: "発券機 / Kiosk" })),
         el("li", {}, el("a", { href: `/display/${id}`, text: "呼出表示 / Display" })),
         el("li", {}, el("a", { href: `/book/${id}`, text: "予約 / Book" })),
+        el("li", {}, el("a", { href: `/congestion/${id}`, text: "混雑状況・予想 / Congestion and forecast" })),
         el("li", {}, el("a", { href: `/guide/${id}`, text: "フロア案内 / Floor guide" })),
         o.kind === "branch" ? el("li", {}, el("a", { href: `/booth/${id}`, text: "オンライン相談 / Remote consultation booth" })) : null,
         el("li", {}, el("a", { href: `/floor-guide/${id}`, text: "印刷用フロア案内 / Printable floor guide" })),

@@ -70,6 +70,7 @@ async function loadOffice() {
 $("#office").addEventListener("change", async (e) => {
   state.officeId = e.target.value; state.counterId = null;
   await loadOffice();
+  await loadDesk().catch(() => {});
   await state.connection?.invoke("Subscribe", state.officeId, null).catch(() => {});
 });
 $("#counter").addEventListener("change", (e) => {
@@ -130,6 +131,7 @@ async function act(action, { body, describe } = {}) {
   } finally {
     state.busy = false;
     render();
+    loadDesk().catch(() => {}); // a completed reception may have sent a ticket to processing
   }
 }
 
@@ -166,6 +168,77 @@ $("#transfer-form").addEventListener("submit", () => {
   act("transfer", { body: { toServiceId }, describe: (r) => t("staff.transferred", { number: number(r), service: local(state.services.get(toServiceId)?.name) }) });
 });
 
+// ---- processing desk (受付 → 審査 → 交付): papers in processing, ready for pick-up, and ready ones nobody collected
+const tokyoClock = (iso) => new Intl.DateTimeFormat("ja-JP", { timeZone: "Asia/Tokyo", hour: "2-digit", minute: "2-digit" }).format(new Date(iso));
+
+async function loadDesk() {
+  if (!state.officeId || !state.token) return;
+  const desk = await authed(`/api/offices/${encodeURIComponent(state.officeId)}/processing`);
+  const row = (stage, entry, action) => el("tr", { "data-stage": stage, "data-number": entry.number },
+    el("td", { text: t(`staff.deskStage.${stage}`) + (entry.recalled && stage !== "processing" ? ` (${t("staff.deskRecalled")})` : "") }),
+    el("td", { class: "number", text: entry.number }),
+    el("td", { text: local(entry.serviceName) }),
+    el("td", { text: t("staff.deskMinutes", { time: tokyoClock(entry.since), n: entry.minutesSince }) }),
+    el("td", {}, action ? el("button", { type: "button", "data-ready": entry.ticketId, onclick: () => ready(entry), text: action }) : null));
+  const rows = [
+    ...desk.processing.map((e) => row("processing", e, t("staff.deskReady"))),
+    ...desk.ready.map((e) => row("ready", e, null)),
+    ...desk.uncollected.map((e) => row("uncollected", e, t("staff.deskReadyAgain"))),
+  ];
+  $("#desk tbody").replaceChildren(...rows);
+  $("#desk").hidden = rows.length === 0;
+  $("#desk-empty").hidden = rows.length > 0;
+}
+
+async function ready(entry) {
+  try {
+    await authed(`/api/tickets/${encodeURIComponent(entry.ticketId)}/ready`, { method: "POST", body: {} });
+    feedback(t("staff.deskReadyDone", { number: entry.number }));
+  } catch (e) {
+    failure(e);
+  }
+  await loadDesk().catch(() => {});
+}
+
+// ---- a ticket's journey (来庁記録): every step with its counter, staff member and times
+const tokyoToday = () => new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Tokyo" }).format(new Date());
+
+async function showJourney(number, date) {
+  $("#journey-summary").textContent = "";
+  $("#journey").hidden = true;
+  try {
+    const query = new URLSearchParams({ number, date: date || tokyoToday() });
+    const journey = await authed(`/api/offices/${encodeURIComponent(state.officeId)}/journeys?${query}`);
+    const serviceName = (id) => local(state.services.get(id)?.name) || id || "";
+    const counterName = (id) => local(state.counters.find((c) => c.id === id)?.label) || id || "";
+    $("#journey tbody").replaceChildren(...journey.steps.map((s) => el("tr", { "data-kind": s.kind },
+      el("td", { text: tokyoClock(s.at) }),
+      el("td", { text: t(`staff.event.${s.kind}`) + (s.toServiceId ? ` → ${serviceName(s.toServiceId)}` : "") }),
+      el("td", { text: serviceName(s.serviceId) }),
+      el("td", { text: counterName(s.counterId) }),
+      el("td", { text: s.staff ?? "" }),
+      el("td", { class: "number", text: t("staff.journeyMinutes", { n: s.minutesSincePrevious }) }))));
+    $("#journey").hidden = false;
+    $("#journey-summary").textContent = journey.endToEndMinutes != null
+      ? t("staff.journeyEnded", { number: journey.number, n: journey.endToEndMinutes, waited: journey.waitedMinutes })
+      : t("staff.journeyOpen", { number: journey.number, waited: journey.waitedMinutes });
+  } catch (e) {
+    $("#journey-summary").textContent = e.message;
+  }
+}
+
+$("#journey-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  showJourney($("#journey-number").value.trim(), $("#journey-date").value);
+});
+$("#journey-in-hand").addEventListener("click", () => {
+  const number = state.counter?.serving?.number;
+  if (!number) { $("#journey-summary").textContent = t("staff.none"); return; }
+  $("#journey-number").value = number;
+  $("#journey-date").value = tokyoToday();
+  showJourney(number, tokyoToday());
+});
+
 // Keyboard: a single key, when not typing in a field.
 const keys = { n: "#call-next", r: "#recall", s: "#start", c: "#complete", x: "#no-show", t: "#transfer" };
 document.addEventListener("keydown", (event) => {
@@ -188,6 +261,7 @@ function connect() {
         s.waiting = u.waiting; s.estimatedWaitMinutes = u.estimatedWaitMinutes;
         render();
       },
+      PickupReady: (p) => { if (p.officeId === state.officeId) loadDesk().catch(() => {}); },
       CounterChanged: async (c) => {
         if (c.officeId === state.officeId && c.counterId === state.counterId && !state.busy) { await refreshCounter().catch(() => {}); render(); }
       },
@@ -195,6 +269,7 @@ function connect() {
     onConnected: async (connection) => {
       await connection.invoke("Subscribe", state.officeId, null);
       await loadOffice();
+      await loadDesk().catch(() => {});
       document.body.dataset.ready = "true";
     },
   });
@@ -209,4 +284,5 @@ async function main() {
   showLogin();
 }
 
+setInterval(() => { if (!$("#console").hidden) loadDesk().catch(() => {}); }, 20000);
 main();
