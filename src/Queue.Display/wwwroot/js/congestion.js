@@ -8,7 +8,7 @@ const parts = location.pathname.split("/");
 const officeId = decodeURIComponent(parts[2] ?? "");
 const widget = parts[3] === "widget";
 const params = new URLSearchParams(location.search);
-const state = { office: null, services: [], serviceId: params.get("service"), day: 0, updatedAt: null };
+const state = { office: null, services: [], serviceId: params.get("service"), day: null, updatedAt: null };
 window.cqCongestion = state;
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -29,9 +29,12 @@ function kindText(kind) {
 function renderNow() {
   $("#now").replaceChildren(...state.services.filter((s) => !s.temporary || s.open).map((s) => el("tr", { class: s.open ? "" : "closed", "data-service": s.serviceId },
     el("th", { scope: "row", text: local(s.name) }),
-    el("td", { text: floorName(s.floor) }),
-    el("td", { class: "num", text: s.open ? t("congestion.people", { n: s.waiting }) : t("congestion.notTaking") }),
-    el("td", { class: "num", text: s.open ? t("congestion.minutes", { n: s.estimatedWaitMinutes }) : "—" }))));
+    el("td", { class: "col-floor", text: floorName(s.floor) }),
+    el("td", { class: "num", text: s.open ? t("congestion.people", { n: s.waiting }) : "—" }),
+    el("td", { class: "num", text: s.open ? t("congestion.minutes", { n: s.estimatedWaitMinutes }) : t("congestion.notTakingShort") }))));
+  const anyOpen = state.services.some((s) => s.open);
+  $("#closed-note").hidden = anyOpen;
+  $("#closed-note").textContent = anyOpen ? "" : t(widget ? "congestion.allClosedWidget" : "congestion.allClosed");
   if (state.updatedAt) $("#updated").textContent = t("congestion.updated", { time: new Intl.DateTimeFormat(language(), { timeZone: "Asia/Tokyo", hour: "2-digit", minute: "2-digit" }).format(state.updatedAt) });
 }
 
@@ -44,7 +47,7 @@ function renderForecast() {
     type: "button", "aria-pressed": String(i === state.day), "data-day": d.date, disabled: d.kind === "closed",
     onclick: () => { state.day = i; renderForecast(); },
   }, `${i === 0 ? t("congestion.today") + " " : ""}${dayLabel(d.date)}${kindText(d.kind) ? ` (${kindText(d.kind)})` : ""}`)));
-  const day = service.days[state.day] ?? service.days[0];
+  const day = service.days[state.day ?? 0] ?? service.days[0];
   const hours = day.byHour;
   $("#hours").replaceChildren(...hours.map((h) => el("tr", {}, el("td", { text: `${h.hour}:00–${h.hour + 1}:00` }),
     el("td", { class: "num", text: t("congestion.minutes", { n: h.expectedWaitMinutes }) }))));
@@ -64,14 +67,14 @@ function renderForecast() {
 
 /** A bar per opening hour, its minutes written on it; the quietest hours hatched; now marked on today's chart. */
 function chart(hours, quiet, today, dayText, serviceText) {
-  const width = 640, height = 260, top = 24, bottom = 28, left = 8;
+  const width = 640, height = 260, top = 30, bottom = 28, left = 8;
   const step = (width - left * 2) / hours.length;
   const max = Math.max(10, ...hours.map((h) => h.expectedWaitMinutes));
   const summary = hours.map((h) => `${h.hour}:00 ${t("congestion.minutes", { n: h.expectedWaitMinutes })}`).join(", ");
   const root = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": `${serviceText} ${dayText}: ${summary}` });
   const defs = svg("defs");
   const hatch = svg("pattern", { id: "quiet-hatch", width: 8, height: 8, patternUnits: "userSpaceOnUse", patternTransform: "rotate(45)" });
-  hatch.append(svg("rect", { width: 8, height: 8, fill: "#c8e6c9" }), svg("line", { x1: 0, y1: 0, x2: 0, y2: 8, stroke: "#1b5e20", "stroke-width": 3 }));
+  hatch.append(svg("rect", { width: 8, height: 8, fill: "#0b1f3a" }), svg("line", { x1: 0, y1: 0, x2: 0, y2: 8, stroke: "#7ee2a8", "stroke-width": 4 }));
   defs.append(hatch);
   root.append(defs);
   hours.forEach((h, i) => {
@@ -91,10 +94,17 @@ function chart(hours, quiet, today, dayText, serviceText) {
     if (index >= 0) {
       const x = left + (index + minute / 60) * step;
       root.append(svg("line", { class: "now-line", x1: x, x2: x, y1: top - 10, y2: height - bottom }));
-      root.append(svg("text", { class: "axis", x, y: top - 12 }, t("congestion.nowMark")));
+      root.append(svg("text", { class: "now-text", x, y: top - 12 }, t("congestion.nowMark")));
     }
   }
   return root;
+}
+
+/** The first day worth showing: today while it has opening hours still to come, else the next open day. */
+function firstUsefulDay(service) {
+  const hour = Number(new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Tokyo", hour: "numeric", hourCycle: "h23" }).format(new Date()));
+  const index = service.days.findIndex((d, i) => d.kind !== "closed" && (i > 0 || d.byHour.some((h) => h.hour >= hour)));
+  return index < 0 ? 0 : index;
 }
 
 async function load() {
@@ -107,6 +117,7 @@ async function load() {
     $("#office-name").textContent = local(state.office?.name);
     document.title = `${t("congestion.title")} ${local(state.office?.name)} — CounterQueue`;
     renderNow();
+    if (state.day === null && services.length > 0) state.day = firstUsefulDay(services.find((s) => s.serviceId === state.serviceId) ?? services[0]);
     if (!widget) renderForecast();
   } catch (e) {
     $("#error").hidden = false;
@@ -118,9 +129,13 @@ async function main() {
   if (widget) document.body.classList.add("widget");
   await setLanguage(params.get("lang") ?? preferredLanguage());
   languageSwitch($("#languages"), () => { renderNow(); renderForecast(); });
-  $("#service").addEventListener("change", (e) => { state.serviceId = e.target.value; state.day = 0; renderForecast(); });
+  $("#service").addEventListener("change", (e) => {
+    state.serviceId = e.target.value;
+    state.day = firstUsefulDay(state.services.find((s) => s.serviceId === state.serviceId));
+    renderForecast();
+  });
   if (widget) {
-    $("#main").append(el("a", { class: "more", href: `/congestion/${encodeURIComponent(officeId)}`, target: "_blank", rel: "noopener", text: t("congestion.more") }));
+    $("#now-heading").after(el("a", { class: "more", href: `/congestion/${encodeURIComponent(officeId)}`, target: "_blank", rel: "noopener", text: t("congestion.more") }));
   }
   await load();
   setInterval(load, 30000); // the line changes by the minute; the forecast by the day
