@@ -17,10 +17,10 @@ public interface IVisitHistory
     /// </summary>
     Task AppendAsync(IReadOnlyList<VisitEvent> events);
 
-    /// <summary>An office's events of the days <paramref name="from"/> to <paramref name="to"/> (inclusive), oldest first.</summary>
+    /// <summary>An office's events of the days <paramref name="from"/> to <paramref name="to"/> (inclusive), in the order they were stored.</summary>
     Task<IReadOnlyList<VisitEvent>> ReadAsync(string officeId, DateOnly from, DateOnly to, CancellationToken cancellationToken = default);
 
-    /// <summary>One visit's events (a ticket id or booking id) of one office and day, oldest first.</summary>
+    /// <summary>One visit's events (a ticket id or booking id) of one office and day, in the order they were stored.</summary>
     Task<IReadOnlyList<VisitEvent>> ReadVisitAsync(string officeId, DateOnly day, string visitId, CancellationToken cancellationToken = default);
 
     Task<bool> HasDayAsync(string officeId, DateOnly day, CancellationToken cancellationToken = default);

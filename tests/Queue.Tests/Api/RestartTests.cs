@@ -114,6 +114,15 @@ public sealed class RestartTests : IDisposable
         }
         var fresh = await TryIssueAsync(visitor, office.Id);
         Assert.DoesNotContain(fresh!.Value.Number, acknowledged.Select(t => t.Number));
+
+        // The visit history was durable with each acknowledgement: every acknowledged ticket's issue is in it.
+        using var staff = second.CreateClient(await AdminTokenAsync(second));
+        foreach (var (id, number) in acknowledged)
+        {
+            var journey = await staff.GetAsync($"/api/tickets/{id}/journey");
+            Assert.True(journey.StatusCode == HttpStatusCode.OK, $"the history lost the issue of acknowledged ticket {number}");
+            Assert.Equal("issued", (await journey.ReadJsonAsync())["steps"]![0]!["kind"]!.GetValue<string>());
+        }
     }
 
     [Fact]
