@@ -65,6 +65,41 @@ public static partial class HttpThroughput
         Console.WriteLine($"  ticket issue, last window ÷ first: {results[^1].PerSecond / results[0].PerSecond:F2} (1.00 = flat)");
     }
 
+    /// <summary>
+    /// Ticket issue with the visit history on (the default: each change's events appended in the same group commit) beside
+    /// off (Queue:HistoryEnabled=false), alternating the two apps so drift in the machine's speed falls on both.
+    /// </summary>
+    public static async Task CompareHistoryAsync(string[] args)
+    {
+        var window = int.Parse(Bench.Option(args, "--window", "10"), CultureInfo.InvariantCulture);
+        var rounds = int.Parse(Bench.Option(args, "--rounds", "3"), CultureInfo.InvariantCulture);
+        var connections = int.Parse(Bench.Option(args, "--connections", "32"), CultureInfo.InvariantCulture);
+        if (!File.Exists("/usr/bin/wrk")) throw new InvalidOperationException("wrk is needed: apt-get install wrk");
+        Console.WriteLine($"Visit history on beside off: ticket issue over HTTP, wrk -t2 -c{connections}, {window} s per run, {rounds} rounds each, alternating");
+        var on = new List<Wrk>();
+        var off = new List<Wrk>();
+        for (var round = 0; round < rounds; round++)
+        {
+            foreach (var (enabled, results) in new[] { (true, on), (false, off) })
+            {
+                var environment = new Dictionary<string, string> { ["Queue__HistoryEnabled"] = enabled ? "true" : "false" };
+                await using var app = await RunningApp.StartAsync($"history-{enabled}", Bench.Office("bench", Lines), environment: environment);
+                var tickets = $"{app.BaseUrl}/api/offices/bench/tickets";
+                await WrkAsync(tickets, 10, connections, null); // warm-up
+                results.Add(await WrkAsync(tickets, window, connections, null));
+            }
+        }
+        var offRate = off.Average(r => r.PerSecond);
+        Console.WriteLine($"  {"path",-44} {"requests/s",11} {"p50",9} {"p99",9} {"errors",7} {"÷ history off",18}");
+        for (var i = 0; i < rounds; i++)
+        {
+            Print($"history off, round {i + 1}", off[i], offRate);
+            Print($"history on, round {i + 1}", on[i], offRate);
+        }
+        Console.WriteLine($"  mean: on {on.Average(r => r.PerSecond):F0}/s, off {offRate:F0}/s, on ÷ off {on.Average(r => r.PerSecond) / offRate:F2}; " +
+                          $"p99 on {on.Average(r => r.P99):F1} ms, off {off.Average(r => r.P99):F1} ms");
+    }
+
     private static void Print(string name, Wrk result, double durable) =>
         Console.WriteLine($"  {name,-44} {result.PerSecond,11:F0} {result.P50,7:F1}ms {result.P99,7:F1}ms {result.Errors,7} {result.PerSecond / durable,17:F2}x");
 

@@ -19,6 +19,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 //   (none)  durable writes with and without group commit; ticket issue through the grains in-process
 //   hub     call → TicketCalled at lobby clients beside a bare SignalR hub   [--clients 1,200,1000] [--calls 200]
 //   http    ticket issue over HTTP (wrk) beside its ceilings                 [--window 10] [--windows 6] [--connections 32]
+//   history ticket issue over HTTP with the visit history on beside off     [--window 10] [--rounds 3]
 //   mix     a lobby at its peak, per operation                               [--seconds 30] [--visitors 48] [--phones 200]
 //   soak    memory over a steady day (--cross-midnight: the app clock starts 23:57) [--minutes 10] [--rate 20] [--cross-midnight]
 //   line    one line's busy day and its restart                              [--tickets 20000]
@@ -28,6 +29,7 @@ switch (args.FirstOrDefault())
 {
     case "all":
         await HttpThroughput.RunAsync([]);
+        await HttpThroughput.CompareHistoryAsync([]);
         await MixedLoad.RunAsync([]);
         await HubLatency.RunAsync([]);
         await LineGrowth.RunAsync([], Argument);
@@ -37,6 +39,7 @@ switch (args.FirstOrDefault())
     case "bare-hub-server": await BareHub.ServeAsync(args); return;
     case "hub": await HubLatency.RunAsync(args); return;
     case "http": await HttpThroughput.RunAsync(args); return;
+    case "history": await HttpThroughput.CompareHistoryAsync(args); return;
     case "mix": await MixedLoad.RunAsync(args); return;
     case "soak": await Soak.RunAsync(args); return;
     case "line": await LineGrowth.RunAsync(args, Argument); return;

@@ -284,5 +284,6 @@ async function main() {
   showLogin();
 }
 
+$("#journey-date").value = tokyoToday();
 setInterval(() => { if (!$("#console").hidden) loadDesk().catch(() => {}); }, 20000);
 main();
