@@ -50,11 +50,19 @@ public static class DemoTraffic
         [8] = 0.9, [9] = 1.5, [10] = 1.4, [11] = 1.0, [12] = 0.6, [13] = 1.2, [14] = 1.0, [15] = 0.8, [16] = 0.6, [17] = 0.2,
     };
 
+    /// <summary>A seed that is the same in every process (string hash codes are not).</summary>
+    private static int StableSeed(string officeId, DateOnly day)
+    {
+        var hash = 2166136261u; // FNV-1a
+        foreach (var c in officeId) hash = (hash ^ c) * 16777619u;
+        return (int)((hash ^ (uint)day.DayNumber) & int.MaxValue);
+    }
+
     public static List<VisitEvent> Day(OfficeDefinition office, DateOnly day)
     {
         var hours = office.Hours.HoursOn(day);
         if (hours is null) return [];
-        var random = new Random(HashCode.Combine(office.Id.GetHashCode(StringComparison.Ordinal), day.DayNumber) & int.MaxValue);
+        var random = new Random(StableSeed(office.Id, day));
         var factor = (day.DayOfWeek == DayOfWeek.Monday ? 1.3 : day.DayOfWeek == DayOfWeek.Saturday ? 1.4 : 1.0)
                      * (day.Day >= DateTime.DaysInMonth(day.Year, day.Month) - 3 ? 1.3 : 1.0)
                      * (day is { Month: 3, Day: >= 15 } or { Month: 4, Day: <= 10 } ? 1.7 : 1.0)

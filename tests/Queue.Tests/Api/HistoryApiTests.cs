@@ -114,6 +114,43 @@ public sealed class HistoryApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Bookings_kept_and_missed_are_counted_on_their_slots_day_and_counter_changes_are_recorded_with_who()
+    {
+        var policy = new CounterQueue.Domain.Bookings.SlotPolicy { SlotMinutes = 30, Capacity = 4, HorizonDays = 30, CutoffMinutes = 60 };
+        var office = TestOffices.Create();
+        office = await _app.CreateOfficeAsync(office with { Services = office.Services.Select(s => s.Id == "a" ? s with { Bookable = true, Booking = policy } : s).ToList() });
+        var (staff, username) = await _app.SignedInAsync("staff");
+        using var visitor = _app.CreateClient();
+        var now = _app.Clock.GetUtcNow();
+        var start = now.AddHours(2).AddTicks(-(now.AddHours(2).Ticks % TimeSpan.FromMinutes(30).Ticks)).AddMinutes(30);
+        async Task<string> BookAsync() => (await PostAsync(visitor, "/api/bookings", new { officeId = office.Id, serviceId = "a", start }))["bookingId"]!.GetValue<string>();
+        var (onTime, late, cancelled, absent) = (await BookAsync(), await BookAsync(), await BookAsync(), await BookAsync());
+        Assert.Equal(HttpStatusCode.NoContent, (await visitor.DeleteAsync($"/api/bookings/{cancelled}")).StatusCode);
+        _app.Clock.Advance(start.AddMinutes(-5) - _app.Clock.GetUtcNow());
+        await PostAsync(visitor, $"/api/bookings/{onTime}/check-in");
+        _app.Clock.Advance(TimeSpan.FromMinutes(25)); // 20 minutes late: an ordinary walk-in, the booking's place is gone
+        Assert.Equal("walkIn", (await PostAsync(visitor, $"/api/bookings/{late}/check-in"))["outcome"]!.GetValue<string>());
+        await PostAsync(staff, $"/api/offices/{office.Id}/counters/c1/open", new { serviceIds = new[] { "a" } });
+        await PostAsync(staff, $"/api/offices/{office.Id}/counters/c1/pause");
+        await PostAsync(staff, $"/api/offices/{office.Id}/counters/c1/close");
+
+        var day = CounterQueue.Domain.Calendar.Tokyo.DateOf(start);
+        using var admin = _app.AdminClient();
+        var report = await (await admin.GetAsync($"/api/offices/{office.Id}/reports/daily?date={day:yyyy-MM-dd}")).ReadJsonAsync();
+        var a = Row(report, "services", "a");
+        Assert.Equal((1, 2, 2), (a["bookingsKept"]!.GetValue<int>(), a["bookingsMissed"]!.GetValue<int>(), a["issued"]!.GetValue<int>()));
+
+        var history = _app.Services.GetRequiredService<IVisitHistory>();
+        var events = await history.ReadAsync(office.Id, day, day);
+        Assert.Equal([VisitEventKinds.CounterOpened, VisitEventKinds.CounterPaused, VisitEventKinds.CounterClosed],
+            events.Where(e => e.CounterId == "c1" && e.VisitId is null).Select(e => e.Kind));
+        Assert.All(events.Where(e => e.Kind.StartsWith("counter", StringComparison.Ordinal)), e => Assert.Equal(username, e.Staff));
+        Assert.Equal(["booked", "booked", "booked", "booked", "bookingCancelled", "checkedIn", "checkedIn"],
+            events.Where(e => e.Kind is "booked" or "bookingCancelled" or "checkedIn").Select(e => e.Kind));
+        Assert.Equal(absent, events.First(e => e.Kind == "booked" && e.VisitId == absent).VisitId);
+    }
+
+    [Fact]
     public async Task The_csv_report_has_a_bom_a_japanese_header_and_the_same_figures()
     {
         var (officeId, _, _) = await ScriptedDayAsync();
