@@ -96,6 +96,47 @@ public sealed class HistoryPageTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task An_administrator_reads_a_days_report_with_its_chart_and_downloads_it_as_csv()
+    {
+        var office = await fixture.CreateOfficeAsync();
+        await fixture.OpenCounterAsync(office.Id, "c1", "a");
+        var ticket = await fixture.IssueAsync(office.Id, "a");
+        await fixture.IssueAsync(office.Id, "a");
+        await fixture.CallNextAsync(office.Id, "c1");
+        await fixture.CounterActionAsync(office.Id, "c1", "complete");
+        // The day the history recorded them (the app runs on the machine's clock): the ticket's own issue time.
+        var day = CounterQueue.Domain.Calendar.Tokyo.DateOf(ticket["issuedAt"]!.GetValue<DateTimeOffset>()).ToString("yyyy-MM-dd");
+
+        var page = await fixture.NewPageAsync(1280, 1000);
+        await page.GotoAsync("/admin");
+        await page.Locator("#username").FillAsync("admin");
+        await page.Locator("#password").FillAsync(BrowserFixture.AdminPassword);
+        await page.Locator("#login-button").ClickAsync();
+        await Expect(page.Locator("body[data-ready='true']")).ToHaveCountAsync(1);
+        await page.Locator("#report-office").SelectOptionAsync(office.Id);
+        await page.Locator("#report-from").FillAsync(day);
+        await page.Locator("#report-to").FillAsync(day);
+        await page.Locator("#report-show").ClickAsync();
+        var row = page.Locator("#report tr[data-scope='service'][data-id='a']");
+        await Expect(row).ToContainTextAsync("手続きA");
+        await Expect(row.Locator("td").Nth(0)).ToHaveTextAsync("2"); // issued
+        await Expect(row.Locator("td").Nth(1)).ToHaveTextAsync("1"); // served
+        await Expect(page.Locator("#report tr[data-scope='office'] td").Nth(0)).ToHaveTextAsync("2");
+        await Expect(page.Locator("#report-chart svg rect")).Not.ToHaveCountAsync(0);
+        await BrowserFixture.AssertAccessibleAsync(page, "admin-reports");
+        await BrowserFixture.ScreenshotAsync(page, "admin-reports", fullPage: true);
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("#report-csv").ClickAsync());
+        Assert.Equal($"report-{office.Id}-{day}.csv", download.SuggestedFilename);
+        var bytes = await File.ReadAllBytesAsync(await download.PathAsync());
+        Assert.Equal(Encoding.UTF8.GetPreamble(), bytes[..3]);
+        var lines = Encoding.UTF8.GetString(bytes[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("期間開始,期間終了,区分,ID,名称,発券数,対応数", lines[0]);
+        Assert.Contains(lines, l => l.StartsWith($"\"{day}\",\"{day}\",\"業務\",\"a\",\"手続きA\",2,1,", StringComparison.Ordinal));
+        Assert.Empty(fixture.PageErrors[page]);
+    }
+
+    [Fact]
     public async Task Staff_mark_papers_ready_on_the_processing_desk_and_read_a_tickets_journey()
     {
         var office = await fixture.CreateOfficeAsync();

@@ -25,19 +25,22 @@ function svg(tag, attributes = {}, text) {
 /** Tickets issued per hour as bars, each with its count and the average wait written on it (no colour needed). */
 function chart(byHour) {
   const width = 720, height = 240, bottom = 44, top = 20;
-  const hours = byHour.filter((h) => h.hour >= 7 && h.hour <= 20);
-  if (hours.length === 0) return el("p", { text: t("admin.reportNothing") });
-  const step = width / hours.length;
+  if (byHour.length === 0) return el("p", { text: t("admin.reportNothing") });
+  // Every hour from the first to the last with any ticket (an hour with none between them shows as zero).
+  const first = Math.min(...byHour.map((h) => h.hour)), last = Math.max(...byHour.map((h) => h.hour));
+  const hours = Array.from({ length: last - first + 1 }, (_, i) => byHour.find((h) => h.hour === first + i)
+    ?? { hour: first + i, issued: 0, called: 0, averageWaitMinutes: null });
+  const step = width / Math.max(hours.length, 6); // a day of one or two hours does not fill the width with one bar
   const max = Math.max(1, ...hours.map((h) => h.issued));
   const root = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img",
     "aria-label": hours.map((h) => t("admin.reportHourLabel", { hour: h.hour, issued: h.issued, wait: h.averageWaitMinutes ?? "—" })).join(", ") });
   hours.forEach((h, i) => {
     const barHeight = Math.max(1, (height - top - bottom) * h.issued / max);
     const x = i * step + step * 0.15;
-    root.append(svg("rect", { x, y: height - bottom - barHeight, width: step * 0.7, height: barHeight, fill: "#3c6fa8", "data-hour": h.hour }));
-    root.append(svg("text", { x: x + step * 0.35, y: height - bottom - barHeight - 5, "text-anchor": "middle", "font-size": 13, "font-weight": 700 }, String(h.issued)));
-    root.append(svg("text", { x: x + step * 0.35, y: height - 24, "text-anchor": "middle", "font-size": 13 }, `${h.hour}:00`));
-    root.append(svg("text", { x: x + step * 0.35, y: height - 6, "text-anchor": "middle", "font-size": 12 },
+    root.append(svg("rect", { x, y: height - bottom - barHeight, width: step * 0.7, height: barHeight, fill: "#8fb8ff", "data-hour": h.hour }));
+    root.append(svg("text", { x: x + step * 0.35, y: height - bottom - barHeight - 5, "text-anchor": "middle", fill: "#ffffff", "font-size": 13, "font-weight": 700 }, String(h.issued)));
+    root.append(svg("text", { x: x + step * 0.35, y: height - 24, "text-anchor": "middle", fill: "#ffffff", "font-size": 13 }, `${h.hour}:00`));
+    root.append(svg("text", { x: x + step * 0.35, y: height - 6, "text-anchor": "middle", fill: "#ffffff", "font-size": 12 },
       h.averageWaitMinutes == null ? "" : t("admin.reportAvgWait", { n: h.averageWaitMinutes })));
   });
   return root;
