@@ -118,9 +118,6 @@ public sealed class TicketLine
         return events;
     }
 
-    /// <summary>A write of these events failed: they go out with the next one.</summary>
-    public void ReturnEvents(IReadOnlyList<VisitEvent> events) => _events.InsertRange(0, events);
-
     private void Record(string kind, TicketRecord ticket, DateTimeOffset at, int? step = null, string? toServiceId = null) =>
         _events.Add(new VisitEvent(kind, at, "", default, _service.Id, ticket.Id, ticket.Number, ticket.CounterId, null,
             StepIdAt(step ?? ticket.Step), toServiceId, ticket.Channel, ticket.Priority == Priority.Assisted));
@@ -478,11 +475,6 @@ public sealed class TicketLine
         }
         return changed;
     }
-
-    /// <summary>The earliest time a ready ticket is due for <see cref="SweepPickups"/>, or null if none is.</summary>
-    public DateTimeOffset? NextPickupDue(TimeSpan recallAfter, TimeSpan uncollectedAfter) =>
-        ReadyForPickup().Select(t => t.ReadyAt!.Value + (t.PickupRecalledAt is null && recallAfter < uncollectedAfter ? recallAfter : uncollectedAfter))
-            .DefaultIfEmpty().Min() is { Ticks: > 0 } due ? due : null;
 
     public double AverageServiceMinutes => WaitEstimator.AverageServiceMinutes(_state.RecentServiceSeconds, _service.DefaultServiceMinutes);
 

@@ -261,7 +261,7 @@ public sealed class BookingDayGrain(
     {
         try
         {
-            await Task.WhenAll(state.WriteStateAsync(), happened is null ? Task.CompletedTask : history.AppendAsync([happened]));
+            await state.WriteStateAsync();
         }
         catch
         {
@@ -269,6 +269,7 @@ public sealed class BookingDayGrain(
             DeactivateOnIdle();
             throw;
         }
+        if (happened is not null) await history.AppendAsync([happened]); // after the booking is stored: no event for a write that failed
     }
 
     private BookingView View(BookingRecord b) =>

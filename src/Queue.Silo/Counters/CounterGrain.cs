@@ -83,9 +83,13 @@ public sealed class CounterGrain(
         return await GetAsync();
     }
 
-    /// <summary>Stores the counter and records the change in the visit history (who, when), both durable before the answer.</summary>
-    private Task SaveAsync(string kind) => Task.WhenAll(counter.WriteStateAsync(), history.AppendAsync(
-        [new VisitEvent(kind, time.GetUtcNow(), _key.OfficeId, Today, CounterId: _key.CounterId, Staff: ActingStaff.Current)]));
+    /// <summary>Stores the counter, then records the change in the visit history (who, when): both durable before the answer.</summary>
+    private async Task SaveAsync(string kind)
+    {
+        var happened = new VisitEvent(kind, time.GetUtcNow(), _key.OfficeId, Today, CounterId: _key.CounterId, Staff: ActingStaff.Current);
+        await counter.WriteStateAsync();
+        await history.AppendAsync([happened]);
+    }
 
     /// <summary>Tells each affected line whether this counter now serves it (wait estimates, opening rule), and the lobby.</summary>
     private async Task AnnounceAsync(IReadOnlyCollection<string> before, IReadOnlyCollection<string> after)

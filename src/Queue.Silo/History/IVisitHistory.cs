@@ -18,7 +18,9 @@ public interface IVisitHistory
     Task AppendAsync(IReadOnlyList<VisitEvent> events);
 
     /// <summary>An office's events of the days <paramref name="from"/> to <paramref name="to"/> (inclusive), in the order they were stored.</summary>
-    Task<IReadOnlyList<VisitEvent>> ReadAsync(string officeId, DateOnly from, DateOnly to, CancellationToken cancellationToken = default);
+    /// <param name="kinds">Only events of these kinds (all when null): a forecast needs only issues and calls.</param>
+    Task<IReadOnlyList<VisitEvent>> ReadAsync(string officeId, DateOnly from, DateOnly to, IReadOnlyCollection<string>? kinds = null,
+        CancellationToken cancellationToken = default);
 
     /// <summary>One visit's events (a ticket id or booking id) of one office and day, in the order they were stored.</summary>
     Task<IReadOnlyList<VisitEvent>> ReadVisitAsync(string officeId, DateOnly day, string visitId, CancellationToken cancellationToken = default);

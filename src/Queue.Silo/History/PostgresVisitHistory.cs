@@ -116,8 +116,11 @@ public sealed class PostgresVisitHistory : IVisitHistory, IAsyncDisposable
         }
     }
 
-    public async Task<IReadOnlyList<VisitEvent>> ReadAsync(string officeId, DateOnly from, DateOnly to, CancellationToken cancellationToken = default) =>
-        await QueryAsync("office_id = $1 AND day >= $2 AND day <= $3", [officeId, from, to], cancellationToken);
+    public async Task<IReadOnlyList<VisitEvent>> ReadAsync(string officeId, DateOnly from, DateOnly to, IReadOnlyCollection<string>? kinds = null,
+        CancellationToken cancellationToken = default) =>
+        kinds is null
+            ? await QueryAsync("office_id = $1 AND day >= $2 AND day <= $3", [officeId, from, to], cancellationToken)
+            : await QueryAsync("office_id = $1 AND day >= $2 AND day <= $3 AND kind = ANY($4)", [officeId, from, to, kinds.ToArray()], cancellationToken);
 
     public async Task<IReadOnlyList<VisitEvent>> ReadVisitAsync(string officeId, DateOnly day, string visitId, CancellationToken cancellationToken = default) =>
         await QueryAsync("office_id = $1 AND day >= $2 AND day <= $3 AND visit_id = $4", [officeId, day, day, visitId], cancellationToken);

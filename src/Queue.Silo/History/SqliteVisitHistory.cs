@@ -10,8 +10,9 @@ public sealed class SqliteVisitHistory(SqliteStore store, bool enabled = true) :
 
     public Task AppendAsync(IReadOnlyList<VisitEvent> events) => enabled ? store.AppendHistoryAsync(events) : Task.CompletedTask;
 
-    public async Task<IReadOnlyList<VisitEvent>> ReadAsync(string officeId, DateOnly from, DateOnly to, CancellationToken cancellationToken = default) =>
-        await store.ReadHistoryAsync(officeId, from, to);
+    public async Task<IReadOnlyList<VisitEvent>> ReadAsync(string officeId, DateOnly from, DateOnly to, IReadOnlyCollection<string>? kinds = null,
+        CancellationToken cancellationToken = default) =>
+        await store.ReadHistoryAsync(officeId, from, to, kinds: kinds);
 
     public async Task<IReadOnlyList<VisitEvent>> ReadVisitAsync(string officeId, DateOnly day, string visitId, CancellationToken cancellationToken = default) =>
         await store.ReadHistoryAsync(officeId, day, day, visitId);

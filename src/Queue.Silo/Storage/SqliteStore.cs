@@ -238,7 +238,8 @@ public sealed class SqliteStore : IDisposable
     }
 
     /// <summary>An office's visit events of the days from <paramref name="from"/> to <paramref name="to"/> (inclusive), in the order they were stored.</summary>
-    public Task<List<VisitEvent>> ReadHistoryAsync(string officeId, DateOnly from, DateOnly to, string? visitId = null) => Task.Run(() =>
+    public Task<List<VisitEvent>> ReadHistoryAsync(string officeId, DateOnly from, DateOnly to, string? visitId = null,
+        IReadOnlyCollection<string>? kinds = null) => Task.Run(() =>
     {
         using var connection = new SqliteConnection(_connectionString);
         connection.Open();
@@ -246,11 +247,14 @@ public sealed class SqliteStore : IDisposable
         command.CommandText = """
             SELECT office_id, day, at_ms, kind, service_id, visit_id, number, counter_id, staff, step, to_service_id, channel, assisted
             FROM visit_event WHERE office_id = $o AND day >= $f AND day <= $t
-            """ + (visitId is null ? "" : " AND visit_id = $v") + " ORDER BY seq";
+            """ + (visitId is null ? "" : " AND visit_id = $v")
+            + (kinds is null ? "" : $" AND kind IN ({string.Join(", ", kinds.Select((_, i) => $"$k{i}"))})") + " ORDER BY seq";
         command.Parameters.AddWithValue("$o", officeId);
         command.Parameters.AddWithValue("$f", Day(from));
         command.Parameters.AddWithValue("$t", Day(to));
         if (visitId is not null) command.Parameters.AddWithValue("$v", visitId);
+        var k = 0;
+        foreach (var kind in kinds ?? []) command.Parameters.AddWithValue($"$k{k++}", kind);
         using var reader = command.ExecuteReader();
         var events = new List<VisitEvent>();
         while (reader.Read())

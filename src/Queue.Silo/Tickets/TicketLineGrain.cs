@@ -86,36 +86,56 @@ public sealed class TicketLineGrain(
         }, new GrainTimerCreationOptions(due < DayOverGrace ? DayOverGrace : due, Timeout.InfiniteTimeSpan) { Interleave = true });
     }
 
-    /// <summary>One durable write: the header and the tickets changed since the last write (captured now), and what happened to them in the history.</summary>
+    /// <summary>
+    /// One durable write of a store that does not order writes (PostgreSQL): the header and the tickets changed since the
+    /// last write (captured now), then what happened to them in the history — after the line is stored, so a write that
+    /// fails (a stale ETag) leaves no events for changes that never happened.
+    /// </summary>
     private async Task WriteAsync()
     {
         var changed = _rules.TakeChanges();
         var events = TakeEvents();
         try
         {
-            await Task.WhenAll(_store.WriteAsync(_state, changed), history.AppendAsync(events));
+            await _store.WriteAsync(_state, changed);
         }
         catch
         {
             _rules.ReturnChanges(changed); // still to be stored, should this activation write again
-            _rules.ReturnEvents(events);
+            _unwritten.InsertRange(0, events);
             throw;
         }
+        await history.AppendAsync(events);
     }
 
-    /// <summary>The line's events since the last write, with the office, the day and who acted (the request's staff member).</summary>
-    private IReadOnlyList<VisitEvent> TakeEvents()
+    /// <summary>Events recorded but not yet handed to the history, each already stamped with who acted.</summary>
+    private List<VisitEvent> _unwritten = [];
+
+    /// <summary>
+    /// Stamps the rules' new events with the office, the day and who acted (the staff member of the request whose turn made
+    /// them), at once: several requests' changes may share one later write.
+    /// </summary>
+    private void StampEvents()
     {
         var events = _rules.TakeEvents();
-        if (events.Count == 0) return events;
+        if (events.Count == 0) return;
         var staff = ActingStaff.Current;
-        return events.Select(e => e with { OfficeId = _key.OfficeId, Day = _key.Day, Staff = staff }).ToList();
+        foreach (var e in events) _unwritten.Add(e with { OfficeId = _key.OfficeId, Day = _key.Day, Staff = staff });
+    }
+
+    private List<VisitEvent> TakeEvents()
+    {
+        StampEvents();
+        var events = _unwritten;
+        _unwritten = [];
+        return events;
     }
 
     /// <summary>Persists the line (shared with concurrent changes). If a write fails, the in-memory state may be
     /// ahead of storage, so the activation goes away and the next one reloads what is durable.</summary>
     private async Task PersistAsync()
     {
+        StampEvents(); // in the turn that made the change (this runs synchronously up to its first await)
         if (_store.WritesInOrder)
         {
             var changed = _rules.TakeChanges();

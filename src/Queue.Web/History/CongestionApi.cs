@@ -76,7 +76,8 @@ public sealed class CongestionService(IVisitHistory history, TicketService ticke
         if (cache.TryGetValue(key, out (CongestionForecast, HashSet<DateOnly>, int) model)) return model;
         var schedules = await grains.GetGrain<ITemporaryCounterRegistryGrain>(ITemporaryCounterRegistryGrain.Key).ListAsync();
         var temporaryDays = schedules.Where(s => s.OfficeId == office.Id && !s.Cancelled).SelectMany(s => s.Sessions).Select(s => s.Date).ToHashSet();
-        var events = await history.ReadAsync(office.Id, today.AddDays(-7 * WeeksLearned), today.AddDays(-1), cancellationToken);
+        var events = await history.ReadAsync(office.Id, today.AddDays(-7 * WeeksLearned), today.AddDays(-1),
+            [VisitEventKinds.Issued, VisitEventKinds.Called], cancellationToken); // a ticket's first wait: from its issue to its first call
         var learned = CongestionForecast.Learn(events, d => DayKinds.Of(d, true, temporaryDays.Contains(d)),
             serviceId => 2 * (office.FindService(serviceId)?.DefaultServiceMinutes ?? 8));
         model = (learned, temporaryDays, events.Select(e => e.Day).Distinct().Count());

@@ -66,7 +66,7 @@ public static class HistoryApi
         if (string.IsNullOrWhiteSpace(number) || number.Length > 20) throw Validate.Invalid("'number' is required: a ticket number such as A-007.");
         var day = ReportApi.Day(date, "date", time);
         var wanted = number.Trim().ToUpperInvariant();
-        var events = await history.ReadAsync(office.Id, day, day, cancellationToken);
+        var events = await history.ReadAsync(office.Id, day, day, cancellationToken: cancellationToken);
         var visitId = events.LastOrDefault(e => e.Number is { } n && string.Equals(n, wanted, StringComparison.OrdinalIgnoreCase) && e.VisitId is not null)?.VisitId
                       ?? throw QueueRuleException.NotFound(ProblemCodes.TicketNotFound, $"No ticket {wanted} on {day:yyyy-MM-dd}.");
         return TypedResults.Ok(VisitJourney.From(events.Where(e => e.VisitId == visitId).ToList())!);

@@ -50,7 +50,7 @@ public static class ReportApi
     {
         var office = await catalog.RequireAsync(officeId);
         if (format is not (null or "json" or "csv")) throw Validate.Invalid("'format' must be json or csv.");
-        var report = VisitReport.Build(office.Id, from, to, await history.ReadAsync(office.Id, from, to, cancellationToken));
+        var report = VisitReport.Build(office.Id, from, to, await history.ReadAsync(office.Id, from, to, cancellationToken: cancellationToken));
         var csv = format == "csv" || format is null && http.Request.Headers.Accept.Any(a => a?.Contains("text/csv", StringComparison.OrdinalIgnoreCase) == true);
         if (!csv) return TypedResults.Ok(report);
         var name = from == to ? $"report-{office.Id}-{from:yyyy-MM-dd}.csv" : $"report-{office.Id}-{from:yyyy-MM-dd}-{to:yyyy-MM-dd}.csv";

@@ -50,7 +50,6 @@ public sealed class VisitHistoryRulesTests
         line.TakeEvents();
         var recall = TimeSpan.FromMinutes(15);
         var uncollected = TimeSpan.FromMinutes(60);
-        Assert.Equal(T0.AddMinutes(25), line.NextPickupDue(recall, uncollected));
         Assert.Empty(line.SweepPickups(T0.AddMinutes(24), recall, uncollected));
         Assert.Equal([false], line.SweepPickups(T0.AddMinutes(25), recall, uncollected).Select(c => c.Uncollected));
         Assert.Empty(line.SweepPickups(T0.AddMinutes(40), recall, uncollected)); // recalled once only

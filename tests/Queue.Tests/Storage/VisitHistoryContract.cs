@@ -39,6 +39,8 @@ public abstract class VisitHistoryContract : IAsyncLifetime
         Assert.Equal(Event("called", 5, "v1"), read[1]); // every field as written
         Assert.Equal(["v1", "v1", "v2", "v4"], (await History.ReadAsync("o", Day.AddDays(-1), Day)).Select(e => e.VisitId)); // as stored
         Assert.Equal(["issued", "called"], (await History.ReadVisitAsync("o", Day, "v1")).Select(e => e.Kind));
+        Assert.Equal(["v1", "v2"], (await History.ReadAsync("o", Day, Day, ["issued"])).Select(e => e.VisitId));
+        Assert.Equal(3, (await History.ReadAsync("o", Day, Day, ["issued", "called"])).Count);
         Assert.True(await History.HasDayAsync("other", Day));
         Assert.False(await History.HasDayAsync("other", Day.AddDays(1)));
     }
