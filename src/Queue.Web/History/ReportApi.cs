@@ -29,7 +29,7 @@ public static class ReportApi
         {
             var day = Day(date, "date", time);
             return ReportAsync(officeId, day, day, format, http, catalog, history, ct);
-        });
+        }).Produces<VisitReport>(StatusCodes.Status200OK, "application/json", "text/csv").WithSummary("A day's report (JSON, or CSV with a BOM).");
         reports.MapGet("/", (string officeId, string? from, string? to, string? format, HttpContext http, OfficeCatalog catalog, IVisitHistory history, TimeProvider time, CancellationToken ct) =>
         {
             var first = Day(from, "from", time);
@@ -37,7 +37,7 @@ public static class ReportApi
             if (last < first) throw Validate.Invalid("'to' must not be before 'from'.");
             if (last.DayNumber - first.DayNumber >= MaxDays) throw Validate.Invalid($"A report covers at most {MaxDays} days.");
             return ReportAsync(officeId, first, last, format, http, catalog, history, ct);
-        });
+        }).Produces<VisitReport>(StatusCodes.Status200OK, "application/json", "text/csv").WithSummary($"A period's report, up to {MaxDays} days (JSON, or CSV with a BOM).");
         return app;
     }
 

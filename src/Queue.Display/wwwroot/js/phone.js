@@ -19,6 +19,8 @@ function render() {
   let detail = "";
   if (ticket.status === "called" && ticket.counter) {
     detail = t("phone.goTo", { floor: floorName(ticket.counter.floor), counter: local(ticket.counter.label) });
+  } else if (ticket.status === "waiting" && ticket.uncollected) {
+    detail = t("phone.uncollected", { floor: floorName(ticket.floor) }); // 未交付: ready for a while, nobody came
   } else if (ticket.status === "waiting") {
     detail = t("phone.waitOn", { floor: floorName(ticket.floor) });
   }
