@@ -1,8 +1,7 @@
 // Administration: daily and period reports (per service and counter) with a chart of the load by hour, and the CSV
 // download (UTF-8 with a BOM: Excel opens the Japanese names correctly).
-import { $, api, el, local, savedToken, t } from "./common.js";
+import { $, api, el, local, savedToken, svg, t } from "./common.js";
 
-const SVG = "http://www.w3.org/2000/svg";
 const tokyoDate = (d) => new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Tokyo" }).format(d);
 const yesterday = () => tokyoDate(new Date(Date.now() - 86400000));
 const state = { offices: [], services: new Map(), report: null };
@@ -15,12 +14,6 @@ const path = () => {
 };
 const minutes = (stats) => (stats.medianMinutes == null ? "—" : t("admin.reportMinutes", { median: stats.medianMinutes, p90: stats.p90Minutes }));
 
-function svg(tag, attributes = {}, text) {
-  const node = document.createElementNS(SVG, tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 /** Tickets issued per hour as bars, each with its count and the average wait written on it (no colour needed). */
 function chart(byHour) {

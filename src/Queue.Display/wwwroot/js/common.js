@@ -159,6 +159,14 @@ export function el(tag, attributes = {}, ...children) {
   return node;
 }
 
+/** An SVG element (charts the pages draw themselves: nothing loaded from elsewhere). */
+export function svg(tag, attributes = {}, text) {
+  const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
 const tokyoTime = new Intl.DateTimeFormat("ja-JP", { timeZone: "Asia/Tokyo", hour: "2-digit", minute: "2-digit" });
 /** HH:mm in Tokyo time. */
 export const timeOf = (iso) => tokyoTime.format(new Date(iso));

@@ -2,7 +2,7 @@
 // at each service, and the expected wait by hour for today and the coming days, so visitors can pick a quiet time (分散利用).
 // The chart is SVG written here: every bar carries its minutes as text, and the quietest hours are hatched and named,
 // so nothing depends on colour. Nothing is loaded from another origin.
-import { $, api, el, floorName, language, languageSwitch, local, preferredLanguage, setLanguage, t } from "./common.js";
+import { $, api, el, floorName, language, languageSwitch, local, preferredLanguage, setLanguage, svg, t } from "./common.js";
 
 const parts = location.pathname.split("/");
 const officeId = decodeURIComponent(parts[2] ?? "");
@@ -10,17 +10,10 @@ const widget = parts[3] === "widget";
 const params = new URLSearchParams(location.search);
 const state = { office: null, services: [], serviceId: params.get("service"), day: null, updatedAt: null };
 window.cqCongestion = state;
-const SVG = "http://www.w3.org/2000/svg";
 
 const dayLabel = (iso) => new Intl.DateTimeFormat(language(), { timeZone: "Asia/Tokyo", month: "numeric", day: "numeric", weekday: "short" })
   .format(new Date(`${iso}T12:00:00+09:00`));
 
-function svg(tag, attributes = {}, text) {
-  const node = document.createElementNS(SVG, tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 function kindText(kind) {
   return { saturday: t("congestion.kind.saturday"), temporaryCounter: t("congestion.kind.temporary"), closed: t("congestion.kind.closed") }[kind] ?? "";
