@@ -42,7 +42,9 @@ public sealed class BookingPageTests(BrowserFixture fixture)
         await Expect(page.Locator("h1")).ToHaveTextAsync("Book a visit");
         // The office is chosen from the address and its only bookable service at once; today's slots show.
         await Expect(page.Locator("#services button[data-service='a']")).ToHaveAttributeAsync("aria-pressed", "true");
-        var slot = page.Locator("#slots button:not([disabled])").First;
+        // The second slot offered: the first may start within seconds (5-minute slots, no cut-off) and be gone by the time
+        // the form is sent; the second starts at least five minutes ahead.
+        var slot = page.Locator("#slots button:not([disabled])").Nth(1);
         await Expect(slot).ToContainTextAsync("2 left");
         await slot.ClickAsync();
         await page.GetByLabel("Name").FillAsync("Jane Doe");
