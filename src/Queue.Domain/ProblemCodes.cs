@@ -35,6 +35,12 @@ public static class ProblemCodes
     public const string Forbidden = "forbidden";
     public const string InvalidCredentials = "invalid-credentials";
     public const string UserExists = "user-exists";
+    /// <summary>429: too many requests from one client (or for one office) in a short time; Retry-After says when to try again.</summary>
+    public const string RateLimited = "rate-limited";
+    /// <summary>429: too many failed sign-ins for this user name or from this address; Retry-After says when to try again.</summary>
+    public const string SignInLocked = "sign-in-locked";
+    /// <summary>400: a new password that the password policy refuses.</summary>
+    public const string WeakPassword = "weak-password";
 
     // Offices
     public const string InvalidOffice = "invalid-office";

@@ -71,6 +71,7 @@ internal static class Bench
         start.Environment["QUEUE_ADMIN_PASSWORD"] = Password;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Queue__RateLimits__Enabled"] = "false"; // the load generator is one client taking thousands of numbers
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };

@@ -46,6 +46,8 @@ internal sealed class OfficeSeeder(
         {
             await grains.GetGrain<IUserGrain>("admin").SetAsync(password, [Roles.Admin]);
             logger.LogInformation("User {User} set from QUEUE_ADMIN_PASSWORD", "admin");
+            if (Domain.Security.PasswordPolicy.Check("admin", password) is { Count: > 0 } weak)
+                logger.LogWarning("QUEUE_ADMIN_PASSWORD is weak (it should have {Rules}): fine for a demonstration, not for an office", string.Join(", ", weak));
         }
     }
 

@@ -10,6 +10,7 @@ using CounterQueue.Web.Tickets;
 using CounterQueue.Web.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Quartz;
+using CounterQueue.Web.Security;
 
 namespace CounterQueue.Web.Bookings;
 
@@ -23,12 +24,12 @@ public static partial class BookingApi
     {
         var bookings = app.MapGroup("/api").WithTags("Bookings");
         bookings.MapGet("/offices/{officeId}/services/{serviceId}/slots", SlotsAsync);
-        bookings.MapPost("/bookings", BookAsync);
+        bookings.MapPost("/bookings", BookAsync).WithMetadata(new RateLimited(RateLimitCategory.Booking));
         bookings.MapGet("/bookings/{bookingId}", GetAsync);
-        bookings.MapDelete("/bookings/{bookingId}", CancelAsync);
+        bookings.MapDelete("/bookings/{bookingId}", CancelAsync).WithMetadata(new RateLimited(RateLimitCategory.Booking));
         bookings.MapGet("/bookings/{bookingId}/calendar", CalendarAsync);
-        bookings.MapPost("/bookings/{bookingId}/check-in", CheckInAsync);
-        bookings.MapPost("/offices/{officeId}/bookings/check-in", CheckInByCodeAsync);
+        bookings.MapPost("/bookings/{bookingId}/check-in", CheckInAsync).WithMetadata(new RateLimited(RateLimitCategory.Booking));
+        bookings.MapPost("/offices/{officeId}/bookings/check-in", CheckInByCodeAsync).WithMetadata(new RateLimited(RateLimitCategory.Booking));
         bookings.MapGet("/offices/{officeId}/bookings/by-code/{code}", ByCodeAsync);
         bookings.MapGet("/offices/{officeId}/services/{serviceId}/booking", BookingInfoAsync);
 

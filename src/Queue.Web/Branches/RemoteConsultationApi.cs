@@ -5,6 +5,7 @@ using CounterQueue.Silo.Tickets;
 using CounterQueue.Web.Infrastructure;
 using CounterQueue.Web.Tickets;
 using Microsoft.AspNetCore.Http.HttpResults;
+using CounterQueue.Web.Security;
 
 namespace CounterQueue.Web.Branches;
 
@@ -30,7 +31,7 @@ public static class RemoteConsultationApi
     {
         var remote = app.MapGroup("/api/offices/{officeId}/remote-consultation").WithTags("Remote consultation");
         remote.MapGet("/", GetAsync);
-        remote.MapPost("/requests", RequestAsync);
+        remote.MapPost("/requests", RequestAsync).WithMetadata(new RateLimited(RateLimitCategory.Issue));
         var admin = app.MapGroup("/api/admin/offices/{officeId}/remote-consultation").WithTags("Administration")
             .RequireAuthorization(CounterQueue.Web.Identity.IdentityApi.AdminPolicy);
         admin.MapPut("/", SetAsync);

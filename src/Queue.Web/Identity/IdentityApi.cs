@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using CounterQueue.Domain;
+using CounterQueue.Domain.Security;
 using CounterQueue.Silo.Identity;
 using CounterQueue.Silo.Infrastructure;
 using CounterQueue.Web.Infrastructure;
@@ -28,12 +29,23 @@ public static partial class IdentityApi
     {
         builder.AddValidatedOptions<AuthOptions, AuthOptionsValidator>(AuthOptions.Section);
         builder.Services.AddSingleton<TokenIssuer>();
+        builder.Services.AddSingleton<SignInThrottle>();
+        builder.Services.AddSingleton<TokenRevocations>();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<TokenIssuer>((o, issuer) =>
             {
                 o.MapInboundClaims = false;
                 o.TokenValidationParameters = issuer.ValidationParameters;
+                // A token issued before its user's tokens were revoked (or for a user that no longer exists) is refused.
+                o.Events = new JwtBearerEvents
+                {
+                    OnTokenValidated = async context =>
+                    {
+                        var revocations = context.HttpContext.RequestServices.GetRequiredService<TokenRevocations>();
+                        if (!await revocations.IsValidAsync(context.Principal!)) context.Fail("The token was revoked.");
+                    },
+                };
             });
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(StaffPolicy, p => p.RequireRole(Roles.Staff, Roles.Admin))
@@ -44,19 +56,29 @@ public static partial class IdentityApi
 
     public static WebApplication MapIdentityApi(this WebApplication app)
     {
-        app.MapPost("/api/auth/token", IssueTokenAsync).WithTags("Identity").AllowAnonymous();
+        app.MapPost("/api/auth/token", IssueTokenAsync).WithTags("Identity").AllowAnonymous().WithMetadata(new Security.RateLimited(Security.RateLimitCategory.SignIn));
         app.MapPost("/api/admin/users", CreateUserAsync).WithTags("Identity").RequireAuthorization(AdminPolicy);
+        app.MapPost("/api/admin/users/{username}/revoke-tokens", RevokeTokensAsync).WithTags("Identity").RequireAuthorization(AdminPolicy);
         return app;
     }
 
+    /// <summary>
+    /// Signs in. A wrong password and an unknown user get the same answer after the same work; repeated failures lock
+    /// sign-in for the user name and for the address for a while (429 sign-in-locked with Retry-After), growing each time.
+    /// </summary>
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> IssueTokenAsync(
-        TokenRequest request, IGrainFactory grains, TokenIssuer issuer, HttpContext context, ILogger<TokenIssuer> logger)
+        TokenRequest request, IGrainFactory grains, TokenIssuer issuer, SignInThrottle throttle, HttpContext context, ILogger<TokenIssuer> logger)
     {
         var username = Validate.Required(request.Username, "username", 64);
         var password = Validate.Required(request.Password, "password", 256);
-        var user = UsernamePattern().IsMatch(username) ? await grains.GetGrain<IUserGrain>(username).VerifyAsync(password) : null;
-        if (user is null)
+        var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var time = context.RequestServices.GetRequiredService<TimeProvider>();
+        if (throttle.LockedUntil(address) is { } addressLocked) return Locked(context, addressLocked, time, logger, "address", address);
+        var attempt = UsernamePattern().IsMatch(username) ? await grains.GetGrain<IUserGrain>(username).SignInAsync(password) : new SignInAttempt(null, null);
+        if (attempt.LockedUntil is { } userLocked) return Locked(context, userLocked, time, logger, "user", username);
+        if (attempt.User is not { } user)
         {
+            throttle.Failed(address);
             logger.LogWarning("Failed sign-in for {User}", username);
             return Problems.Result(context, StatusCodes.Status401Unauthorized, ProblemCodes.InvalidCredentials, null);
         }
@@ -65,13 +87,36 @@ public static partial class IdentityApi
         return TypedResults.Ok(new TokenResponse(token, expires));
     }
 
+    private static ProblemHttpResult Locked(HttpContext context, DateTimeOffset until, TimeProvider time, ILogger logger, string what, string who)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling((until - time.GetUtcNow()).TotalSeconds));
+        context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        logger.LogWarning("Sign-in locked for {What} {Who} for {Seconds} s after repeated failures", what, who, seconds);
+        var problem = Problems.Create(context, StatusCodes.Status429TooManyRequests, ProblemCodes.SignInLocked,
+            $"Too many failed sign-ins. Try again in {seconds} seconds.");
+        problem.Extensions["retryAfterSeconds"] = seconds;
+        return TypedResults.Problem(problem);
+    }
+
+    /// <summary>Revokes every token issued to a user so far (a lost tablet, a staff member who left): they stop working at once.</summary>
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeTokensAsync(string username, IGrainFactory grains, TokenRevocations revocations,
+        HttpContext context, ILogger<TokenIssuer> logger)
+    {
+        if (!UsernamePattern().IsMatch(username) || !await grains.GetGrain<IUserGrain>(username).RevokeTokensAsync())
+            return Problems.Result(context, StatusCodes.Status404NotFound, ProblemCodes.NotFound, $"There is no user '{username}'.");
+        revocations.Forget(username);
+        logger.LogInformation("Tokens of {User} revoked by {Admin}", username, context.User.Identity?.Name);
+        return TypedResults.NoContent();
+    }
+
     private static async Task<Results<Created<UserResponse>, ProblemHttpResult>> CreateUserAsync(
         CreateUserRequest request, IGrainFactory grains, HttpContext context, ILogger<TokenIssuer> logger, CounterQueue.Silo.Offices.OfficeCatalog catalog)
     {
         var username = Validate.Required(request.Username, "username", 64);
         if (!UsernamePattern().IsMatch(username)) throw Validate.Invalid("'username' may use letters, digits, '.', '_' and '-' (up to 64).");
         var password = Validate.Required(request.Password, "password", 256);
-        if (password.Length < 8) throw Validate.Invalid("'password' must be at least 8 characters.");
+        if (PasswordPolicy.Check(username, password) is { Count: > 0 } weak)
+            return Problems.Result(context, StatusCodes.Status400BadRequest, ProblemCodes.WeakPassword, $"The password must have: {string.Join(", ", weak)}.");
         if (request.Roles is not { Count: > 0 } roles || roles.Any(r => !Roles.All.Contains(r)))
             throw Validate.Invalid($"'roles' must list one or more of: {string.Join(", ", Roles.All)}.");
         string? officeId = null, sectionId = null;

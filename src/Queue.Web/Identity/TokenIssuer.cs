@@ -45,6 +45,7 @@ public sealed class TokenIssuer
     public const string Issuer = "counterqueue";
     public const string RoleClaim = "role";
     public const string NameClaim = "sub";
+    public const string IssuedAtMillisecondsClaim = "cq_iat_ms";
     /// <summary>The office (a branch, or the ward office) the user works at, when bound to one.</summary>
     public const string OfficeClaim = "office";
     /// <summary>The section (課) the user works in, when bound to one.</summary>
@@ -101,7 +102,8 @@ public sealed class TokenIssuer
     {
         var now = _time.GetUtcNow();
         var expires = now + _options.TokenLifetime;
-        var claims = new List<Claim> { new(NameClaim, username) };
+        // When it was issued to the millisecond (iat has whole seconds): a token from just after a revocation is good.
+        var claims = new List<Claim> { new(NameClaim, username), new(IssuedAtMillisecondsClaim, now.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture)) };
         claims.AddRange(roles.Select(r => new Claim(RoleClaim, r)));
         if (officeId is not null) claims.Add(new Claim(OfficeClaim, officeId));
         if (sectionId is not null) claims.Add(new Claim(SectionClaim, sectionId));

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using CounterQueue.Domain;
 using CounterQueue.Silo.Telemetry;
+using CounterQueue.Web.Security;
 using Microsoft.AspNetCore.Http.Json;
 using OpenTelemetry.Metrics;
 
@@ -29,6 +30,7 @@ public static class ApiHostingExtensions
         services.AddProblemDetails(o => o.CustomizeProblemDetails = FillStatusProblem);
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddOpenApi();
+        builder.AddQueueRateLimits();
 
         var telemetry = services.AddOpenTelemetry().WithMetrics(m =>
         {
@@ -70,6 +72,7 @@ public static class ApiHostingExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.Use(RejectOversizedBodies);
+        app.UseQueueRateLimits(); // the client's address from a configured proxy first, then the limits
         app.UseAuthentication();
         app.UseAuthorization();
         // Who acts goes with every grain call the request makes, so the visit history records the staff member.

@@ -5,6 +5,7 @@ using CounterQueue.Silo.Tickets;
 using CounterQueue.Web.Identity;
 using CounterQueue.Web.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
+using CounterQueue.Web.Security;
 
 namespace CounterQueue.Web.Tickets;
 
@@ -16,7 +17,7 @@ public static class TicketApi
     public static WebApplication MapTicketApi(this WebApplication app)
     {
         var tickets = app.MapGroup("/api").WithTags("Tickets");
-        tickets.MapPost("/offices/{officeId}/tickets", IssueAsync);
+        tickets.MapPost("/offices/{officeId}/tickets", IssueAsync).WithMetadata(new RateLimited(RateLimitCategory.Issue));
         tickets.MapGet("/tickets/{ticketId}", GetAsync);
         tickets.MapDelete("/tickets/{ticketId}", CancelAsync);
         tickets.MapPost("/tickets/{ticketId}/ready", ReadyAsync).RequireAuthorization(IdentityApi.StaffPolicy);

@@ -45,6 +45,8 @@ public sealed class AppProcess : IAsyncDisposable
         start.Environment["Queue__DataDirectory"] = dataDirectory;
         start.Environment["Queue__SiloPort"] = FreePort.Next().ToString();
         start.Environment["QUEUE_ADMIN_PASSWORD"] = adminPassword;
+        // Tests take hundreds of numbers from one address in seconds; the rate limits have tests of their own (RateLimitTests).
+        start.Environment["Queue__RateLimits__Enabled"] = "false";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         _process = new Process { StartInfo = start, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => Observe(e.Data);

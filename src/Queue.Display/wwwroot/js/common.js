@@ -91,6 +91,9 @@ export async function api(path, { method = "GET", body, token, headers = {} } = 
     init.body = JSON.stringify(body);
   }
   if (token) init.headers.Authorization = `Bearer ${token}`;
+  // A kiosk registered as a trusted device (Queue:RateLimits:Kiosks) sends its key and gets its own, higher limit.
+  const kioskKey = localStorage.getItem("cq.kioskKey");
+  if (kioskKey && method !== "GET") init.headers["X-Kiosk-Key"] = kioskKey;
   let response;
   try {
     response = await fetch(path, init);

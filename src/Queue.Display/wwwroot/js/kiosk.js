@@ -5,6 +5,12 @@ import { $, api, connectLobby, el, floorName, languageSwitch, local, preferredLa
 
 const officeId = decodeURIComponent(location.pathname.split("/")[2] ?? "");
 const params = new URLSearchParams(location.search);
+// Set up once as a registered kiosk: /kiosk/{office}?kiosk-key=… keeps the key on this device and takes it out of the address.
+if (params.get("kiosk-key")) {
+  localStorage.setItem("cq.kioskKey", params.get("kiosk-key"));
+  params.delete("kiosk-key");
+  history.replaceState(null, "", `${location.pathname}${params.size ? `?${params}` : ""}`);
+}
 const autoPrint = params.get("print") !== "off";
 const BACK_TO_START_MS = 45000;
 
