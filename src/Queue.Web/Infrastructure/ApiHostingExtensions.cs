@@ -45,6 +45,7 @@ public static class ApiHostingExtensions
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
         options.Converters.Add(new TokyoTimeJsonConverter());
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        options.MaxDepth = 32; // no request of the API nests deeper than a few levels; deeper is refused (400), not recursed into
     }
 
     /// <summary>Problems the framework raises itself (404 for an unknown route, 401, 403, 405…) get a code and a localized title too.</summary>
@@ -69,6 +70,7 @@ public static class ApiHostingExtensions
 
     public static WebApplication UseQueueApi(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.Use(RejectOversizedBodies);
