@@ -98,6 +98,7 @@ public static class SiloHostingExtensions
             silo.Services.AddGrainStorage(StorageNames.Queue, (sp, name) =>
                 new SqliteGrainStorage(name, sp.GetRequiredService<SqliteStore>(), new StateJsonSerializer()));
             silo.Services.AddSingleton<IVisitHistory>(sp => new SqliteVisitHistory(sp.GetRequiredService<SqliteStore>(), HistoryEnabled(sp)));
+            silo.Services.AddSingleton<Audit.IAuditLog>(sp => new Audit.SqliteAuditLog(sp.GetRequiredService<SqliteStore>()));
         }
         else
         {
@@ -107,6 +108,8 @@ public static class SiloHostingExtensions
             silo.Services.AddSingleton<IVisitHistory>(sp => new PostgresVisitHistory(postgres,
                 sp.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(PostgresResilience.Pipeline),
                 sp.GetRequiredService<ILogger<PostgresVisitHistory>>(), HistoryEnabled(sp)));
+            silo.Services.AddSingleton<Audit.IAuditLog>(sp => new Audit.PostgresAuditLog(postgres,
+                sp.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(PostgresResilience.Pipeline)));
         }
         silo.AddIncomingGrainCallFilter<QueueRuleCallFilter>();
         silo.Services.AddQueueSerialization();

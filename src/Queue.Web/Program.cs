@@ -12,6 +12,7 @@ using CounterQueue.Web.Lobby;
 using CounterQueue.Web.Offices;
 using CounterQueue.Web.Operations;
 using CounterQueue.Web.Relocations;
+using CounterQueue.Web.Security;
 using CounterQueue.Web.TemporaryCounters;
 using CounterQueue.Web.Tickets;
 
@@ -43,6 +44,7 @@ return QueueHost.Run(args, builder =>
     app.MapRemoteConsultationApi();
     app.MapForwardingApi();
     app.MapHistoryApi();
+    app.MapAuditApi();
     app.MapLobby();
     app.MapQueuePages();
 });

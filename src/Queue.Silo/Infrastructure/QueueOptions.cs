@@ -47,6 +47,8 @@ public sealed class QueueOptions
     public bool HistoryEnabled { get; set; } = true;
     /// <summary>Days of visit history kept; older days are deleted nightly. A year and a bit, so a season compares with the last.</summary>
     public int HistoryRetentionDays { get; set; } = 400;
+    /// <summary>Days the audit log of staff and admin actions is kept; older entries are deleted nightly.</summary>
+    public int AuditRetentionDays { get; set; } = 730;
     /// <summary>For demonstrations: fill this many past weeks of plausible traffic into the history of days that have none, at start.</summary>
     public int DemoHistoryWeeks { get; set; }
 

@@ -28,6 +28,8 @@ public sealed class QueueOptionsValidator : IValidateOptions<QueueOptions>
             errors.Add($"Queue:ForwardingNameRetentionDays {options.ForwardingNameRetentionDays} must be 0-3650.");
         if (options.HistoryRetentionDays is < 1 or > 3650)
             errors.Add($"Queue:HistoryRetentionDays {options.HistoryRetentionDays} must be 1-3650 (days of visit history kept).");
+        if (options.AuditRetentionDays is < 1 or > 3650)
+            errors.Add($"Queue:AuditRetentionDays {options.AuditRetentionDays} must be 1-3650 (days of audit log kept).");
         if (options.DemoHistoryWeeks is < 0 or > 60)
             errors.Add($"Queue:DemoHistoryWeeks {options.DemoHistoryWeeks} must be 0-60.");
         if (options.PickupRecallAfter <= TimeSpan.Zero || options.PickupUncollectedAfter <= options.PickupRecallAfter)

@@ -113,6 +113,18 @@ public sealed class SqliteStore : IDisposable
                 assisted      INTEGER NOT NULL DEFAULT 0
             );
             CREATE INDEX IF NOT EXISTS visit_event_by_day ON visit_event (office_id, day);
+            -- The audit log: staff, guide and admin actions and sign-ins, appended in the same group commits, never updated.
+            CREATE TABLE IF NOT EXISTS audit_event (
+                seq      INTEGER PRIMARY KEY,
+                at_ms    INTEGER NOT NULL,
+                user     TEXT NULL,
+                method   TEXT NOT NULL,
+                route    TEXT NOT NULL,
+                target   TEXT NULL,
+                status   INTEGER NOT NULL,
+                address  TEXT NULL
+            );
+            CREATE INDEX IF NOT EXISTS audit_event_by_time ON audit_event (at_ms);
             """);
         using (var transaction = _writeConnection.BeginTransaction())
         {
@@ -237,6 +249,59 @@ public sealed class SqliteStore : IDisposable
         return op.Completion.Task;
     }
 
+    /// <summary>Appends audit entries in the next group commit; completes once durable.</summary>
+    public Task AppendAuditAsync(IReadOnlyList<CounterQueue.Domain.Security.AuditEntry> entries)
+    {
+        if (entries.Count == 0) return Task.CompletedTask;
+        var op = new WriteOp("", "", null, null, null) { Audit = entries };
+        try
+        {
+            _queue.Add(op);
+        }
+        catch (InvalidOperationException)
+        {
+            throw new ObjectDisposedException(nameof(SqliteStore), "The store is shutting down.");
+        }
+        return op.Completion.Task;
+    }
+
+    /// <summary>Audit entries from <paramref name="from"/> (inclusive) to <paramref name="to"/> (exclusive), oldest first, at most <paramref name="limit"/>.</summary>
+    public Task<List<CounterQueue.Domain.Security.AuditEntry>> ReadAuditAsync(DateTimeOffset from, DateTimeOffset to, string? user, int limit) => Task.Run(() =>
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT at_ms, user, method, route, target, status, address FROM audit_event WHERE at_ms >= $f AND at_ms < $t"
+                              + (user is null ? "" : " AND user = $u") + " ORDER BY seq LIMIT $l";
+        command.Parameters.AddWithValue("$f", from.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$t", to.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$l", limit);
+        if (user is not null) command.Parameters.AddWithValue("$u", user);
+        using var reader = command.ExecuteReader();
+        var entries = new List<CounterQueue.Domain.Security.AuditEntry>();
+        while (reader.Read())
+            entries.Add(new CounterQueue.Domain.Security.AuditEntry(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(0)), Text(reader, 1),
+                reader.GetString(2), reader.GetString(3), Text(reader, 4), (int)reader.GetInt64(5), Text(reader, 6)));
+        return entries;
+    });
+
+    /// <summary>Deletes audit entries older than <paramref name="before"/>, in small transactions; returns how many.</summary>
+    public Task<long> PruneAuditAsync(DateTimeOffset before) => Task.Run(() =>
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        long total = 0;
+        while (true)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "DELETE FROM audit_event WHERE seq IN (SELECT seq FROM audit_event WHERE at_ms < $b LIMIT 5000)";
+            command.Parameters.AddWithValue("$b", before.ToUnixTimeMilliseconds());
+            var deleted = command.ExecuteNonQuery();
+            total += deleted;
+            if (deleted < 5000) return total;
+        }
+    });
+
     /// <summary>An office's visit events of the days from <paramref name="from"/> to <paramref name="to"/> (inclusive), in the order they were stored.</summary>
     public Task<List<VisitEvent>> ReadHistoryAsync(string officeId, DateOnly from, DateOnly to, string? visitId = null,
         IReadOnlyCollection<string>? kinds = null) => Task.Run(() =>
@@ -323,6 +388,9 @@ public sealed class SqliteStore : IDisposable
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
             """;
         for (var p = 1; p <= 13; p++) history.Parameters.Add(new SqliteParameter { ParameterName = "$" + p });
+        using var audit = _writeConnection.CreateCommand();
+        audit.CommandText = "INSERT INTO audit_event (at_ms, user, method, route, target, status, address) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+        for (var p = 1; p <= 7; p++) audit.Parameters.Add(new SqliteParameter { ParameterName = "$" + p });
         foreach (var first in _queue.GetConsumingEnumerable())
         {
             batch.Clear();
@@ -334,10 +402,12 @@ public sealed class SqliteStore : IDisposable
             try
             {
                 using var transaction = _writeConnection.BeginTransaction();
-                current.Transaction = append.Transaction = history.Transaction = transaction;
+                current.Transaction = append.Transaction = history.Transaction = audit.Transaction = transaction;
                 for (var i = 0; i < batch.Count; i++)
                 {
-                    results[i] = batch[i].History is { } events ? AppendHistory(history, events) : Apply(batch[i], current, append, versions, ref lastSeq);
+                    results[i] = batch[i].History is { } events ? AppendHistory(history, events)
+                        : batch[i].Audit is { } entries ? AppendAudit(audit, entries)
+                        : Apply(batch[i], current, append, versions, ref lastSeq);
                 }
                 // Past the threshold, fold the oldest rows: all but (threshold - a quarter), so at least a quarter at once.
                 var foldUpTo = _foldedUpTo;
@@ -428,6 +498,24 @@ public sealed class SqliteStore : IDisposable
         return (0, null);
     }
 
+    private static (long, Exception?) AppendAudit(SqliteCommand insert, IReadOnlyList<CounterQueue.Domain.Security.AuditEntry> entries)
+    {
+        static object Db(string? value) => (object?)value ?? DBNull.Value;
+        var p = insert.Parameters;
+        foreach (var e in entries)
+        {
+            p[0].Value = e.At.ToUnixTimeMilliseconds();
+            p[1].Value = Db(e.User);
+            p[2].Value = e.Method;
+            p[3].Value = e.Route;
+            p[4].Value = Db(e.Target);
+            p[5].Value = e.Status;
+            p[6].Value = Db(e.Address);
+            insert.ExecuteNonQuery();
+        }
+        return (0, null);
+    }
+
     private static void Append(SqliteCommand append, long seq, string stateName, string grainId, string? recordKey, long? version, byte[]? data)
     {
         append.Parameters["$q"].Value = seq;
@@ -507,6 +595,8 @@ public sealed class SqliteStore : IDisposable
         public TaskCompletionSource<long> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         /// <summary>Set for an append to the visit history (no state is written then).</summary>
         public IReadOnlyList<VisitEvent>? History { get; init; }
+        /// <summary>Set for an append to the audit log.</summary>
+        public IReadOnlyList<CounterQueue.Domain.Security.AuditEntry>? Audit { get; init; }
         /// <summary>The version this write gives if it succeeds.</summary>
         public long NextVersion => (ExpectedVersion ?? 0) + 1;
         /// <summary>The pending write of the same state this one was started after, from the version it gives.</summary>

@@ -87,7 +87,8 @@ public static class HistoryApi
 }
 
 /// <summary>Deletes visit history older than <see cref="CounterQueue.Silo.Infrastructure.QueueOptions.HistoryRetentionDays"/>.</summary>
-public sealed class HistoryRetention(IVisitHistory history, TimeProvider time,
+/// <remarks>Also the audit log's, older than <see cref="CounterQueue.Silo.Infrastructure.QueueOptions.AuditRetentionDays"/>.</remarks>
+public sealed class HistoryRetention(IVisitHistory history, CounterQueue.Silo.Audit.IAuditLog audit, TimeProvider time,
     Microsoft.Extensions.Options.IOptions<CounterQueue.Silo.Infrastructure.QueueOptions> options, ILogger<HistoryRetention> logger)
 {
     public async Task<long> RunAsync(CancellationToken cancellationToken = default)
@@ -95,6 +96,9 @@ public sealed class HistoryRetention(IVisitHistory history, TimeProvider time,
         var before = Tokyo.DateOf(time.GetUtcNow()).AddDays(-options.Value.HistoryRetentionDays);
         var deleted = await history.PruneAsync(before, cancellationToken);
         logger.LogInformation("Deleted {Count} visit events of days before {Before:yyyy-MM-dd}", deleted, before);
+        var auditBefore = time.GetUtcNow().AddDays(-options.Value.AuditRetentionDays);
+        var audited = await audit.PruneAsync(auditBefore, cancellationToken);
+        logger.LogInformation("Deleted {Count} audit entries before {Before:O}", audited, auditBefore);
         return deleted;
     }
 }

@@ -72,6 +72,7 @@ public static partial class IdentityApi
         var username = Validate.Required(request.Username, "username", 64);
         var password = Validate.Required(request.Password, "password", 256);
         var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        context.Items[Security.AuditApi.AttemptedUserItem] = username[..Math.Min(64, username.Length)]; // every attempt goes to the audit log
         var time = context.RequestServices.GetRequiredService<TimeProvider>();
         if (throttle.LockedUntil(address) is { } addressLocked) return Locked(context, addressLocked, time, logger, "address", address);
         var attempt = UsernamePattern().IsMatch(username) ? await grains.GetGrain<IUserGrain>(username).SignInAsync(password) : new SignInAttempt(null, null);

@@ -46,6 +46,9 @@ public static class ApiHostingExtensions
         options.Converters.Add(new TokyoTimeJsonConverter());
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         options.MaxDepth = 32; // no request of the API nests deeper than a few levels; deeper is refused (400), not recursed into
+        // A field the API does not know is refused (400), not silently dropped: a careless client's typo ("servicelds") is told,
+        // and nothing unread (invalid UTF-8, a megabyte of junk) rides along in a request that looks accepted.
+        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
     }
 
     /// <summary>Problems the framework raises itself (404 for an unknown route, 401, 403, 405…) get a code and a localized title too.</summary>
@@ -71,6 +74,9 @@ public static class ApiHostingExtensions
     public static WebApplication UseQueueApi(this WebApplication app)
     {
         app.UseSecurityHeaders();
+        // Who changed what, from where: outside the exception handler, so it sees the final status of a refused request;
+        // the user is known once the inner authentication has run.
+        app.UseAuditLog();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.Use(RejectOversizedBodies);
