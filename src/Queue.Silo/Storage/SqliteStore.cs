@@ -286,21 +286,7 @@ public sealed class SqliteStore : IDisposable
     });
 
     /// <summary>Deletes audit entries older than <paramref name="before"/>, in small transactions; returns how many.</summary>
-    public Task<long> PruneAuditAsync(DateTimeOffset before) => Task.Run(() =>
-    {
-        using var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        long total = 0;
-        while (true)
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = "DELETE FROM audit_event WHERE seq IN (SELECT seq FROM audit_event WHERE at_ms < $b LIMIT 5000)";
-            command.Parameters.AddWithValue("$b", before.ToUnixTimeMilliseconds());
-            var deleted = command.ExecuteNonQuery();
-            total += deleted;
-            if (deleted < 5000) return total;
-        }
-    });
+    public Task<long> PruneAuditAsync(DateTimeOffset before) => DeleteInChunksAsync("audit_event", "at_ms < $v", before.ToUnixTimeMilliseconds());
 
     /// <summary>An office's visit events of the days from <paramref name="from"/> to <paramref name="to"/> (inclusive), in the order they were stored.</summary>
     public Task<List<VisitEvent>> ReadHistoryAsync(string officeId, DateOnly from, DateOnly to, string? visitId = null,
@@ -345,7 +331,10 @@ public sealed class SqliteStore : IDisposable
     });
 
     /// <summary>Deletes the history of days before <paramref name="before"/>, in small transactions (the writer waits only briefly); returns the rows deleted.</summary>
-    public Task<long> PruneHistoryAsync(DateOnly before) => Task.Run(() =>
+    public Task<long> PruneHistoryAsync(DateOnly before) => DeleteInChunksAsync("visit_event", "day < $v", Day(before));
+
+    /// <summary>Deletes a table's rows that match, 5,000 at a time (each its own short transaction), so the writer never waits long.</summary>
+    private Task<long> DeleteInChunksAsync(string table, string condition, object value) => Task.Run(() =>
     {
         using var connection = new SqliteConnection(_connectionString);
         connection.Open();
@@ -353,8 +342,8 @@ public sealed class SqliteStore : IDisposable
         while (true)
         {
             using var command = connection.CreateCommand();
-            command.CommandText = "DELETE FROM visit_event WHERE seq IN (SELECT seq FROM visit_event WHERE day < $d LIMIT 5000)";
-            command.Parameters.AddWithValue("$d", Day(before));
+            command.CommandText = $"DELETE FROM {table} WHERE seq IN (SELECT seq FROM {table} WHERE {condition} LIMIT 5000)";
+            command.Parameters.AddWithValue("$v", value);
             var deleted = command.ExecuteNonQuery();
             total += deleted;
             if (deleted < 5000) return total;

@@ -193,8 +193,7 @@ public static class ForwardingApi
             items = lists.SelectMany(l => l).OrderBy(i => i.AcceptedAt).ToList();
         }
         var views = (await Task.WhenAll(items.Select(i => ViewAsync(i, context)))).ToList();
-        if (http.Request.Headers.Accept.Any(a => a?.Contains("text/csv", StringComparison.OrdinalIgnoreCase) == true))
-            return Results.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(Csv(views))).ToArray(), "text/csv; charset=utf-8", $"forwarding-{office.Id}-{first:yyyy-MM}.csv");
+        if (CsvFile.Wanted(http, null)) return CsvFile.Download(Csv(views), $"forwarding-{office.Id}-{first:yyyy-MM}.csv");
         return TypedResults.Ok(views);
     }
 
@@ -233,19 +232,19 @@ public static class ForwardingApi
     }
 
     /// <summary>The ledger as CSV (Excel opens UTF-8 with its BOM): one line per paper, each step's time and who.</summary>
-    private static string Csv(IEnumerable<ForwardingView> items)
+    private static StringBuilder Csv(IEnumerable<ForwardingView> items)
     {
         static string Cell(object? value) => value switch
         {
             null => "",
             DateTimeOffset at => CounterQueue.Domain.Calendar.Tokyo.ToLocal(at).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
-            _ => "\"" + Convert.ToString(value, CultureInfo.InvariantCulture)!.Replace("\"", "\"\"") + "\"",
+            _ => CsvFile.Text(Convert.ToString(value, CultureInfo.InvariantCulture)),
         };
         var csv = new StringBuilder("番号,書類,担当課,支所,状態,預かり日時,預かり者,送付日時,送付者,受取日時,受取者,完了日時,完了者,期限超過\r\n");
         foreach (var i in items)
             csv.AppendJoin(',', Cell(i.Serial), Cell(i.DocumentTypeName?.Ja ?? i.DocumentTypeId), Cell(i.SectionName?.Ja ?? i.SectionId), Cell(i.BranchId), Cell(i.Status.ToString()),
                 Cell(i.AcceptedAt), Cell(i.AcceptedBy), Cell(i.DispatchedAt), Cell(i.DispatchedBy), Cell(i.ReceivedAt), Cell(i.ReceivedBy),
                 Cell(i.CompletedAt), Cell(i.CompletedBy), Cell(i.Overdue ? "期限超過" : "")).Append("\r\n");
-        return csv.ToString();
+        return csv;
     }
 }

@@ -51,23 +51,20 @@ public static class ReportApi
         var office = await catalog.RequireAsync(officeId);
         if (format is not (null or "json" or "csv")) throw Validate.Invalid("'format' must be json or csv.");
         var report = VisitReport.Build(office.Id, from, to, await history.ReadAsync(office.Id, from, to, cancellationToken: cancellationToken));
-        var csv = format == "csv" || format is null && http.Request.Headers.Accept.Any(a => a?.Contains("text/csv", StringComparison.OrdinalIgnoreCase) == true);
-        if (!csv) return TypedResults.Ok(report);
+        if (!CsvFile.Wanted(http, format)) return TypedResults.Ok(report);
         var name = from == to ? $"report-{office.Id}-{from:yyyy-MM-dd}.csv" : $"report-{office.Id}-{from:yyyy-MM-dd}-{to:yyyy-MM-dd}.csv";
-        return Results.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(Csv(report, office))).ToArray(), "text/csv; charset=utf-8", name);
+        return CsvFile.Download(Csv(report, office), name);
     }
 
     /// <summary>The report as CSV: a header line in Japanese, then the office, each service and each counter.</summary>
-    public static string Csv(VisitReport report, OfficeDefinition office)
+    public static StringBuilder Csv(VisitReport report, OfficeDefinition office)
     {
         static string Cell(object? value) => value switch
         {
             null => "",
             double d => d.ToString("0.0", CultureInfo.InvariantCulture),
             int i => i.ToString(CultureInfo.InvariantCulture),
-            // Quoted, and a leading =, +, - or @ defused, so no cell is read as a formula.
-            _ => "\"" + (Convert.ToString(value, CultureInfo.InvariantCulture)! is var s && s.Length > 0 && s[0] is '=' or '+' or '-' or '@' ? "'" + s : s)
-                .Replace("\"", "\"\"") + "\"",
+            _ => CsvFile.Text(Convert.ToString(value, CultureInfo.InvariantCulture)),
         };
         var csv = new StringBuilder(
             "期間開始,期間終了,区分,ID,名称,発券数,対応数,不在,取消,回付,案内変更,未交付,予約来庁,予約不来庁," +
@@ -90,6 +87,6 @@ public static class ReportApi
                 Cell(row.VisitTime.MedianMinutes), Cell(row.VisitTime.P90Minutes), Cell(row.VisitTime.MaxMinutes),
                 Cell(row.BusiestHour is { } h ? $"{h:00}:00-{h + 1:00}:00" : null)).Append("\r\n");
         }
-        return csv.ToString();
+        return csv;
     }
 }

@@ -74,14 +74,12 @@ public static class AuditApi
         if (user is { Length: > 64 }) throw Validate.Invalid("'user' is at most 64 characters.");
         if (format is not (null or "json" or "csv")) throw Validate.Invalid("'format' must be json or csv.");
         var entries = await audit.ReadAsync(Tokyo.At(first, TimeSpan.Zero), Tokyo.At(last.AddDays(1), TimeSpan.Zero), user, MaxEntries, cancellationToken);
-        var csv = format == "csv" || format is null && http.Request.Headers.Accept.Any(a => a?.Contains("text/csv", StringComparison.OrdinalIgnoreCase) == true);
-        if (!csv) return TypedResults.Ok(entries);
-        static string Cell(string? value) => value is null ? "" : "\"" + (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' ? "'" + value : value).Replace("\"", "\"\"") + "\"";
+        if (!CsvFile.Wanted(http, format)) return TypedResults.Ok(entries);
+        static string Cell(string? value) => CsvFile.Text(value);
         var text = new StringBuilder("日時,ユーザー,操作,経路,対象,結果,接続元\r\n");
         foreach (var e in entries)
             text.AppendJoin(',', Cell(Tokyo.ToLocal(e.At).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)), Cell(e.User), Cell(e.Method), Cell(e.Route),
                 Cell(e.Target), e.Status.ToString(CultureInfo.InvariantCulture), Cell(e.Address)).Append("\r\n");
-        return Results.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(text.ToString())).ToArray(), "text/csv; charset=utf-8",
-            $"audit-{first:yyyy-MM-dd}-{last:yyyy-MM-dd}.csv");
+        return CsvFile.Download(text, $"audit-{first:yyyy-MM-dd}-{last:yyyy-MM-dd}.csv");
     }
 }
