@@ -14,6 +14,10 @@ public sealed class QueueOptions
     public string? TemporaryProceduresFile { get; set; } = "temporary-procedures.json";
     /// <summary>How often a temporary counter whose session ended checks again whether its line is empty, to close.</summary>
     public TimeSpan TemporaryCloseRetry { get; set; } = TimeSpan.FromMinutes(1);
+    /// <summary>Temporary-counter schedules planned at once (not cancelled, with a session still to come) at most.</summary>
+    public int MaxTemporarySchedules { get; set; } = 2000;
+    /// <summary>Days a schedule is kept after its last session ended (past seasons on the public list, the forecast's temporary days); then deleted.</summary>
+    public int TemporaryScheduleRetentionDays { get; set; } = 400;
 
     /// <summary>
     /// Cluster mode: a PostgreSQL connection string. Set, the silos of every web host that shares it form one

@@ -28,6 +28,10 @@ public sealed class QueueOptionsValidator : IValidateOptions<QueueOptions>
             errors.Add($"Queue:ForwardingNameRetentionDays {options.ForwardingNameRetentionDays} must be 0-3650.");
         if (options.HistoryRetentionDays is < 1 or > 3650)
             errors.Add($"Queue:HistoryRetentionDays {options.HistoryRetentionDays} must be 1-3650 (days of visit history kept).");
+        if (options.MaxTemporarySchedules is < 1 or > 100_000)
+            errors.Add($"Queue:MaxTemporarySchedules {options.MaxTemporarySchedules} must be 1-100000.");
+        if (options.TemporaryScheduleRetentionDays is < 60 or > 3650)
+            errors.Add($"Queue:TemporaryScheduleRetentionDays {options.TemporaryScheduleRetentionDays} must be 60-3650 (the congestion forecast looks 8 weeks back).");
         if (options.AuditRetentionDays is < 1 or > 3650)
             errors.Add($"Queue:AuditRetentionDays {options.AuditRetentionDays} must be 1-3650 (days of audit log kept).");
         if (options.DemoHistoryWeeks is < 0 or > 60)

@@ -20,5 +20,7 @@ public interface ITemporaryCounterRegistryGrain : IGrainWithStringKey
     /// <summary>Cancels a schedule (kept, marked, until its sessions are long over); returns it, or null if there was none.</summary>
     Task<TemporaryCounterSchedule?> CancelAsync(string scheduleId);
     /// <summary>Adds the demo season once (sessions already over are left out).</summary>
+    /// <summary>Deletes schedules past their retention (see the grain); returns how many.</summary>
+    Task<int> PruneAsync();
     Task<int> SeedDemoAsync(IReadOnlyList<TemporaryCounterSchedule> schedules);
 }

@@ -1,16 +1,17 @@
 using CounterQueue.Domain;
 using CounterQueue.Domain.TemporaryCounters;
+using CounterQueue.Silo.Infrastructure;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace CounterQueue.Silo.TemporaryCounters;
 
 public sealed class TemporaryCounterRegistryGrain(
     [PersistentState("temporaryCounters", StorageNames.Queue)] IPersistentState<TemporaryCounterRegistryState> registry,
     TimeProvider time,
+    IOptions<QueueOptions> options,
     ILogger<TemporaryCounterRegistryGrain> logger) : Grain, ITemporaryCounterRegistryGrain
 {
-    private const int MaxSchedules = 2000;
-
     public Task<IReadOnlyList<TemporaryProcedure>> GetProceduresAsync() =>
         Task.FromResult<IReadOnlyList<TemporaryProcedure>>(registry.State.Procedures.ToArray());
 
@@ -31,11 +32,12 @@ public sealed class TemporaryCounterRegistryGrain(
         if (registry.State.Schedules.FirstOrDefault(s => s.Id == schedule.Id) is { } existing) return existing;
         if (registry.State.Procedures.All(p => p.Id != schedule.ProcedureId))
             throw QueueRuleException.NotFound(ProblemCodes.ProcedureNotFound, $"There is no temporary procedure '{schedule.ProcedureId}'.");
-        // Cancelled schedules are kept only while their counter may still need closing.
-        var longAgo = time.GetUtcNow().AddDays(-1);
-        registry.State.Schedules.RemoveAll(s => s.Cancelled && s.Sessions.All(x => x.EndsAt < longAgo));
-        if (registry.State.Schedules.Count(s => !s.Cancelled) >= MaxSchedules)
-            throw QueueRuleException.Conflict(ProblemCodes.TooManySchedules, $"At most {MaxSchedules} schedules; cancel old ones first.");
+        var now = time.GetUtcNow();
+        Prune(now);
+        // Only what is still planned counts: past seasons never use up the room for new ones.
+        var max = options.Value.MaxTemporarySchedules;
+        if (registry.State.Schedules.Count(s => !s.Cancelled && s.Sessions.Any(x => x.EndsAt > now)) >= max)
+            throw QueueRuleException.Conflict(ProblemCodes.TooManySchedules, $"At most {max} schedules planned at once; cancel some first.");
         var sameCounter = registry.State.Schedules.Where(s => !s.Cancelled && s.OfficeId == schedule.OfficeId && s.ProcedureId == schedule.ProcedureId);
         var sessions = TemporaryCounterRules.ValidateSessions(schedule.Sessions, sameCounter, time.GetUtcNow());
         var stored = schedule with { Sessions = sessions };
@@ -44,6 +46,29 @@ public sealed class TemporaryCounterRegistryGrain(
         logger.LogInformation("Temporary counter {ScheduleId}: {ProcedureId} at {OfficeId}, {Sessions} sessions",
             stored.Id, stored.ProcedureId, stored.OfficeId, stored.Sessions.Count);
         return stored;
+    }
+
+    /// <summary>
+    /// Forgets cancelled schedules once their counter no longer needs closing (a day after their last session), and every
+    /// schedule <see cref="QueueOptions.TemporaryScheduleRetentionDays"/> after its last session: the registry stays the size
+    /// of a year or so of seasons, however many years the office runs. Returns how many went.
+    /// </summary>
+    private int Prune(DateTimeOffset now)
+    {
+        var dayAgo = now.AddDays(-1);
+        var retained = now.AddDays(-options.Value.TemporaryScheduleRetentionDays);
+        return registry.State.Schedules.RemoveAll(s => s.Sessions.All(x => x.EndsAt < (s.Cancelled ? dayAgo : retained)));
+    }
+
+    public async Task<int> PruneAsync()
+    {
+        var removed = Prune(time.GetUtcNow());
+        if (removed > 0)
+        {
+            await registry.WriteStateAsync();
+            logger.LogInformation("Temporary counters: {Count} past schedules deleted", removed);
+        }
+        return removed;
     }
 
     public async Task<TemporaryCounterSchedule?> CancelAsync(string scheduleId)

@@ -87,8 +87,11 @@ public static class HistoryApi
 }
 
 /// <summary>Deletes visit history older than <see cref="CounterQueue.Silo.Infrastructure.QueueOptions.HistoryRetentionDays"/>.</summary>
-/// <remarks>Also the audit log's, older than <see cref="CounterQueue.Silo.Infrastructure.QueueOptions.AuditRetentionDays"/>.</remarks>
-public sealed class HistoryRetention(IVisitHistory history, CounterQueue.Silo.Audit.IAuditLog audit, TimeProvider time,
+/// <remarks>
+/// Also the audit log's, older than <see cref="CounterQueue.Silo.Infrastructure.QueueOptions.AuditRetentionDays"/>, and past
+/// temporary-counter schedules (<see cref="CounterQueue.Silo.Infrastructure.QueueOptions.TemporaryScheduleRetentionDays"/>).
+/// </remarks>
+public sealed class HistoryRetention(IVisitHistory history, CounterQueue.Silo.Audit.IAuditLog audit, IGrainFactory grains, TimeProvider time,
     Microsoft.Extensions.Options.IOptions<CounterQueue.Silo.Infrastructure.QueueOptions> options, ILogger<HistoryRetention> logger)
 {
     public async Task<long> RunAsync(CancellationToken cancellationToken = default)
@@ -99,6 +102,7 @@ public sealed class HistoryRetention(IVisitHistory history, CounterQueue.Silo.Au
         var auditBefore = time.GetUtcNow().AddDays(-options.Value.AuditRetentionDays);
         var audited = await audit.PruneAsync(auditBefore, cancellationToken);
         logger.LogInformation("Deleted {Count} audit entries before {Before:O}", audited, auditBefore);
+        await grains.GetGrain<CounterQueue.Silo.TemporaryCounters.ITemporaryCounterRegistryGrain>(CounterQueue.Silo.TemporaryCounters.ITemporaryCounterRegistryGrain.Key).PruneAsync();
         return deleted;
     }
 }
