@@ -56,6 +56,11 @@ public sealed class HistoryPageTests(BrowserFixture fixture)
             await Expect(page.Locator("#now-heading")).ToContainTextAsync(heading);
         }
         await Expect(serviceA.Locator("td.num").First).ToHaveTextAsync("2 người");
+        foreach (var language in new[] { "English", "Tiếng Việt" }) // the longest texts: still no sideways scrolling on a phone
+        {
+            await page.Locator($"#languages button:text-is('{language}')").ClickAsync();
+            Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), $"the page scrolls sideways in {language}");
+        }
         Assert.Empty(fixture.PageErrors[page]);
     }
 
