@@ -24,6 +24,12 @@ public static class AuditApi
     {
         app.Use(async (context, next) =>
         {
+            // Reads are never recorded (sign-in is a POST): they cost nothing here.
+            if (!Changes(context.Request.Method))
+            {
+                await next(context);
+                return;
+            }
             // The route and its ids as routing found them (an exception handler that answers a refused request clears them).
             var endpoint = context.GetEndpoint() as RouteEndpoint;
             var values = context.Request.RouteValues.Where(v => v.Value is string).Select(v => $"{v.Key}={v.Value}").ToList();
@@ -40,10 +46,11 @@ public static class AuditApi
         return app;
     }
 
+    private static bool Changes(string method) => !HttpMethods.IsGet(method) && !HttpMethods.IsHead(method) && !HttpMethods.IsOptions(method);
+
+    /// <summary>A sign-in attempt, or a change by a signed-in user.</summary>
     private static bool ShouldRecord(HttpContext context) =>
-        context.Items.ContainsKey(AttemptedUserItem)
-        || context.User.Identity?.IsAuthenticated == true && !HttpMethods.IsGet(context.Request.Method)
-           && !HttpMethods.IsHead(context.Request.Method) && !HttpMethods.IsOptions(context.Request.Method);
+        context.Items.ContainsKey(AttemptedUserItem) || context.User.Identity?.IsAuthenticated == true;
 
     private static async Task RecordAsync(HttpContext context, int status, RouteEndpoint? endpoint, IReadOnlyList<string> values)
     {
