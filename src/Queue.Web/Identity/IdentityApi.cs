@@ -90,12 +90,9 @@ public static partial class IdentityApi
 
     private static ProblemHttpResult Locked(HttpContext context, DateTimeOffset until, TimeProvider time, ILogger logger, string what, string who)
     {
-        var seconds = Math.Max(1, (int)Math.Ceiling((until - time.GetUtcNow()).TotalSeconds));
-        context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var problem = Problems.TooMany(context, ProblemCodes.SignInLocked, until - time.GetUtcNow(),
+            s => $"Too many failed sign-ins. Try again in {s} seconds.", out var seconds);
         logger.LogWarning("Sign-in locked for {What} {Who} for {Seconds} s after repeated failures", what, who, seconds);
-        var problem = Problems.Create(context, StatusCodes.Status429TooManyRequests, ProblemCodes.SignInLocked,
-            $"Too many failed sign-ins. Try again in {seconds} seconds.");
-        problem.Extensions["retryAfterSeconds"] = seconds;
         return TypedResults.Problem(problem);
     }
 

@@ -76,6 +76,19 @@ public static class Problems
         return problem;
     }
 
+    /// <summary>
+    /// A 429 problem ("try again later") whose <c>Retry-After</c> header and <c>retryAfterSeconds</c> say when, in whole
+    /// seconds (at least one): rate limits and sign-in lock-outs.
+    /// </summary>
+    public static ProblemDetails TooMany(HttpContext context, string code, TimeSpan retryAfter, Func<int, string> detail, out int seconds)
+    {
+        seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var problem = Create(context, StatusCodes.Status429TooManyRequests, code, detail(seconds));
+        problem.Extensions["retryAfterSeconds"] = seconds;
+        return problem;
+    }
+
     /// <summary>A problem result for handlers that refuse a request themselves.</summary>
     public static ProblemHttpResult Result(HttpContext context, int status, string code, string? detail) =>
         TypedResults.Problem(Create(context, status, code, detail));

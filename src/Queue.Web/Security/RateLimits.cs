@@ -159,14 +159,10 @@ public static class RateLimits
     {
         var context = rejected.HttpContext;
         var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromSeconds(10);
-        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        var problem = Problems.TooMany(context, ProblemCodes.RateLimited, retryAfter, s => $"Too many requests. Try again in {s} seconds.", out var seconds);
         context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RateLimits))
             .LogWarning("Rate limit: refused {Method} {Path} from {Client} (retry after {Seconds} s)", context.Request.Method,
                 context.GetEndpoint()?.DisplayName ?? "?", context.Connection.RemoteIpAddress, seconds);
-        var problem = Problems.Create(context, StatusCodes.Status429TooManyRequests, ProblemCodes.RateLimited,
-            $"Too many requests. Try again in {seconds} seconds.");
-        problem.Extensions["retryAfterSeconds"] = seconds;
         await Results.Problem(problem).ExecuteAsync(context);
     }
 }
