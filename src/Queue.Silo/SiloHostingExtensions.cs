@@ -4,6 +4,7 @@ using CounterQueue.Silo.Counters;
 using CounterQueue.Silo.History;
 using CounterQueue.Silo.Infrastructure;
 using CounterQueue.Silo.Offices;
+using CounterQueue.Silo.Privacy;
 using CounterQueue.Silo.Storage;
 using CounterQueue.Silo.Telemetry;
 using CounterQueue.Silo.Tickets;
@@ -56,7 +57,7 @@ public static class SiloHostingExtensions
                 .ConfigureServices(services => services.AddSingleton<IMembershipTable>(sp =>
                     new PostgresMembershipTable(database, sp.GetRequiredService<Serializer>(), options.ClusterId,
                         sp.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(PostgresResilience.Pipeline))))
-                .AddQueueGrains(dataDirectory, database));
+                .AddQueueGrains(dataDirectory, database, options.DataProtectionKeysDirectory));
         }
         else
         {
@@ -64,7 +65,7 @@ public static class SiloHostingExtensions
             builder.UseOrleans(silo => silo
                 .UseLocalhostClustering(siloPort: options.SiloPort, gatewayPort: 0, serviceId: "counterqueue", clusterId: options.ClusterId)
                 .Configure<EndpointOptions>(e => e.GatewayPort = 0) // co-hosted: no external clients
-                .AddQueueGrains(dataDirectory));
+                .AddQueueGrains(dataDirectory, keysDirectory: options.DataProtectionKeysDirectory));
         }
 
         builder.Services.AddSingleton<OfficeCatalog>();
@@ -86,25 +87,32 @@ public static class SiloHostingExtensions
 
     /// <summary>
     /// What every CounterQueue silo has, whatever its clustering: the grains' storage (the embedded
-    /// SQLite store in <paramref name="dataDirectory"/>), the rule-violation filter, the serializer
+    /// SQLite store in <paramref name="dataDirectory"/>), personal data sealed at rest with the key ring in
+    /// <paramref name="keysDirectory"/> (or the store's own place), the rule-violation filter, the serializer
     /// for domain types, the clock and the metrics. Tests use it on Orleans' in-process test cluster.
     /// </summary>
-    public static ISiloBuilder AddQueueGrains(this ISiloBuilder silo, string dataDirectory, NpgsqlDataSource? postgres = null)
+    public static ISiloBuilder AddQueueGrains(this ISiloBuilder silo, string dataDirectory, NpgsqlDataSource? postgres = null,
+        string? keysDirectory = null)
     {
+        silo.Services.AddOptions<QueueOptions>(); // defaults when the host has not bound the section (the test cluster)
+        silo.Services.TryAddSingleton<IStateExpiry, StateRetentionPolicy>();
+        silo.Services.AddPersonalDataProtection(dataDirectory, keysDirectory, postgres,
+            sp => sp.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(PostgresResilience.Pipeline));
         if (postgres is null)
         {
             silo.Services.AddSingleton(sp => new SqliteStore(Path.Combine(dataDirectory, "queue.db"),
                 sp.GetRequiredService<ILogger<SqliteStore>>()));
             silo.Services.AddGrainStorage(StorageNames.Queue, (sp, name) =>
-                new SqliteGrainStorage(name, sp.GetRequiredService<SqliteStore>(), new StateJsonSerializer()));
+                new SqliteGrainStorage(name, sp.GetRequiredService<SqliteStore>(), new StateJsonSerializer(sp.PersonalDataProtector()),
+                    sp.GetRequiredService<IStateExpiry>()));
             silo.Services.AddSingleton<IVisitHistory>(sp => new SqliteVisitHistory(sp.GetRequiredService<SqliteStore>(), HistoryEnabled(sp)));
             silo.Services.AddSingleton<Audit.IAuditLog>(sp => new Audit.SqliteAuditLog(sp.GetRequiredService<SqliteStore>()));
         }
         else
         {
             silo.Services.AddPostgresResilience();
-            silo.Services.AddGrainStorage(StorageNames.Queue, (sp, name) => new PostgresGrainStorage(name, postgres, new StateJsonSerializer(),
-                sp.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(PostgresResilience.Pipeline)));
+            silo.Services.AddGrainStorage(StorageNames.Queue, (sp, name) => new PostgresGrainStorage(name, postgres, new StateJsonSerializer(sp.PersonalDataProtector()),
+                sp.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(PostgresResilience.Pipeline), sp.GetRequiredService<IStateExpiry>()));
             silo.Services.AddSingleton<IVisitHistory>(sp => new PostgresVisitHistory(postgres,
                 sp.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(PostgresResilience.Pipeline),
                 sp.GetRequiredService<ILogger<PostgresVisitHistory>>(), HistoryEnabled(sp)));

@@ -10,6 +10,7 @@ public sealed record BookingRecord
     public required DateTimeOffset End { get; init; }
     public BookingStatus Status { get; init; } = BookingStatus.Booked;
     public string? Language { get; init; }
+    [PersonalData]
     public BookingContact? Contact { get; init; }
     public required DateTimeOffset BookedAt { get; init; }
     public DateTimeOffset? CancelledAt { get; init; }

@@ -42,6 +42,7 @@ public sealed record ForwardingItem
     public DateTimeOffset? CompletedAt { get; init; }
     public string? CompletedBy { get; init; }
     /// <summary>Optional, as on the paper; deleted once the item is complete plus the retention days.</summary>
+    [PersonalData]
     public string? ResidentName { get; init; }
 }
 

@@ -12,6 +12,8 @@ public sealed class IdempotencyRecord
     public required string OperationId { get; init; }
     public required DateTimeOffset StartedAt { get; init; }
     public int? Status { get; set; }
+    /// <summary>The first response, replayed to a retry: a booking's carries its contact details.</summary>
+    [PersonalData]
     public string? Body { get; set; }
     public string? Location { get; set; }
 

@@ -8,6 +8,20 @@ public sealed class IdempotencyGrain(
 {
     public async Task<IdempotencyDecision> BeginAsync(string fingerprint, string proposedOperationId)
     {
+        try
+        {
+            return await DecideAsync(fingerprint, proposedOperationId);
+        }
+        catch (Orleans.Storage.InconsistentStateException)
+        {
+            // The stored record outlived its window and was deleted (retention) while this activation still held it.
+            await state.ReadStateAsync();
+            return await DecideAsync(fingerprint, proposedOperationId);
+        }
+    }
+
+    private async Task<IdempotencyDecision> DecideAsync(string fingerprint, string proposedOperationId)
+    {
         var (outcome, record) = IdempotencyRules.Begin(state.State.Record, fingerprint, time.GetUtcNow(), proposedOperationId);
         if (!ReferenceEquals(record, state.State.Record))
         {

@@ -7,6 +7,12 @@ public sealed class QueueOptions
 
     /// <summary>Where the embedded store, the signing key and other local files live (Queue__DataDirectory), relative to the working folder.</summary>
     public string DataDirectory { get; set; } = "data";
+    /// <summary>
+    /// Where the Data Protection key ring that seals personal data at rest is kept. Unset: the data folder's <c>keys</c>
+    /// folder on the embedded store, the database in cluster mode. Back it up apart from the data: without it the
+    /// names and contacts in the store cannot be read.
+    /// </summary>
+    public string? DataProtectionKeysDirectory { get; set; }
 
     /// <summary>The demo offices loaded on first start; empty to start with none.</summary>
     public string? DemoOfficesFile { get; set; } = "demo-offices.json";
@@ -49,6 +55,11 @@ public sealed class QueueOptions
 
     /// <summary>Whether the visit history (来庁記録) is kept: journeys, congestion forecasts and reports read it. On by default.</summary>
     public bool HistoryEnabled { get; set; } = true;
+    /// <summary>
+    /// Days a past day's ticket lines, bookings, room holds and redirect log are kept (a ticket can be looked up that
+    /// long); then deleted nightly. The visit history keeps what reports need for longer.
+    /// </summary>
+    public int PastDaysKept { get; set; } = 31;
     /// <summary>Days of visit history kept; older days are deleted nightly. A year and a bit, so a season compares with the last.</summary>
     public int HistoryRetentionDays { get; set; } = 400;
     /// <summary>Days the audit log of staff and admin actions is kept; older entries are deleted nightly.</summary>

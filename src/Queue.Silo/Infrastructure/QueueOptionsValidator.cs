@@ -18,6 +18,8 @@ public sealed class QueueOptionsValidator : IValidateOptions<QueueOptions>
             errors.Add("Queue:DataDirectory must name a folder (e.g. Queue__DataDirectory=/srv/counterqueue).");
         else if (!IsValidPath(options.DataDirectory))
             errors.Add($"Queue:DataDirectory '{options.DataDirectory}' is not a valid path.");
+        if (options.DataProtectionKeysDirectory is { } keys && (string.IsNullOrWhiteSpace(keys) || !IsValidPath(keys)))
+            errors.Add($"Queue:DataProtectionKeysDirectory '{keys}' is not a valid path.");
         if (options.SiloPort is <= 0 or > 65535)
             errors.Add($"Queue:SiloPort {options.SiloPort} is not a port number (1-65535).");
         if (options.TemporaryCloseRetry <= TimeSpan.Zero || options.TemporaryCloseRetry > TimeSpan.FromDays(1))
@@ -40,6 +42,8 @@ public sealed class QueueOptionsValidator : IValidateOptions<QueueOptions>
             errors.Add("Queue:PickupRecallAfter must be positive and Queue:PickupUncollectedAfter longer than it.");
         if (options.PickupCheckEvery < TimeSpan.FromMilliseconds(100) || options.PickupCheckEvery > TimeSpan.FromHours(1))
             errors.Add("Queue:PickupCheckEvery must be between 100 ms and an hour.");
+        if (options.PastDaysKept is < 1 or > 3650)
+            errors.Add($"Queue:PastDaysKept {options.PastDaysKept} must be 1-3650 (days a past day's lines and bookings are kept).");
         if (options.ContactRetentionDays is < 0 or > 3650)
             errors.Add($"Queue:ContactRetentionDays {options.ContactRetentionDays} must be 0-3650 (days after a booked slot that contact details are kept).");
         if (string.IsNullOrWhiteSpace(options.ClusterId) || options.ClusterId.Length > 64 || !options.ClusterId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))

@@ -14,9 +14,14 @@ namespace CounterQueue.Silo.Storage;
 /// matches again. Each write is one statement that checks and bumps the version atomically, so silos
 /// on different machines cannot both win.
 /// </summary>
-public sealed class PostgresGrainStorage(string name, NpgsqlDataSource database, IGrainStorageSerializer serializer, ResiliencePipeline? resilience = null)
-    : IGrainStorage, IRecordSetStorage
+/// <remarks>Each write records when the state may be deleted (<see cref="IStateExpiry"/>); <see cref="PruneExpiredAsync"/> deletes those past it.</remarks>
+public sealed class PostgresGrainStorage(string name, NpgsqlDataSource database, IGrainStorageSerializer serializer, ResiliencePipeline? resilience = null,
+    IStateExpiry? expiry = null)
+    : IGrainStorage, IRecordSetStorage, IExpiredStatePruner
 {
+    private const int PruneBatch = 50;
+    private readonly IStateExpiry _expiry = expiry ?? KeepForever.Instance;
+
     public const string Schema = """
         CREATE TABLE IF NOT EXISTS cq_grain_state (
             state_name  text        NOT NULL,
@@ -26,6 +31,9 @@ public sealed class PostgresGrainStorage(string name, NpgsqlDataSource database,
             updated_at  timestamptz NOT NULL DEFAULT now(),
             PRIMARY KEY (state_name, grain_id)
         );
+        -- When the state may be deleted (retention), by the app's clock; NULL: kept.
+        ALTER TABLE cq_grain_state ADD COLUMN IF NOT EXISTS expires_at timestamptz NULL;
+        CREATE INDEX IF NOT EXISTS cq_grain_state_by_expiry ON cq_grain_state (expires_at) WHERE expires_at IS NOT NULL;
         CREATE TABLE IF NOT EXISTS cq_grain_record (
             state_name  text  NOT NULL,
             grain_id    text  NOT NULL,
@@ -77,7 +85,7 @@ public sealed class PostgresGrainStorage(string name, NpgsqlDataSource database,
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var data = serializer.Serialize(grainState.State).ToArray();
-        grainState.ETag = Format(await WriteAsync(stateName, grainId, data, grainState.ETag));
+        grainState.ETag = Format(await WriteAsync(stateName, grainId, data, grainState.ETag, expiresAt: _expiry.ExpiresAt(stateName, grainId, grainState.State)));
         grainState.RecordExists = true;
     }
 
@@ -120,13 +128,40 @@ public sealed class PostgresGrainStorage(string name, NpgsqlDataSource database,
 
     public async Task<string> WriteRecordSetAsync(string stateName, GrainId grainId, byte[] header,
         IReadOnlyList<KeyValuePair<string, byte[]>> records, string? etag) =>
-        Format(await WriteAsync(stateName, grainId, header, etag, records))!;
+        Format(await WriteAsync(stateName, grainId, header, etag, records, _expiry.ExpiresAt(stateName, grainId, null)))!;
+
+    /// <summary>Deletes expired states and their records, <see cref="PruneBatch"/> at a time (short transactions; rows being written are skipped).</summary>
+    public async Task<long> PruneExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await _schema.Value;
+        long total = 0;
+        while (true)
+        {
+            var deleted = await _resilience.ExecuteAsync(async ct =>
+            {
+                await using var command = database.CreateCommand("""
+                    WITH doomed AS (
+                        SELECT state_name, grain_id FROM cq_grain_state WHERE expires_at < $1
+                        ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED
+                    ), records AS (
+                        DELETE FROM cq_grain_record r USING doomed d WHERE r.state_name = d.state_name AND r.grain_id = d.grain_id
+                    )
+                    DELETE FROM cq_grain_state s USING doomed d WHERE s.state_name = d.state_name AND s.grain_id = d.grain_id
+                    """);
+                command.Parameters.AddWithValue(now.ToUniversalTime());
+                command.Parameters.AddWithValue(PruneBatch);
+                return await command.ExecuteNonQueryAsync(ct);
+            }, cancellationToken); // safe to repeat: a retry deletes what is still expired
+            total += deleted;
+            if (deleted < PruneBatch) return total;
+        }
+    }
 
     /// <summary>Writes run on pooled connections and may overtake each other: not ordered.</summary>
     public string? NextETagIfOrdered(string? etag) => null;
 
     private async Task<long> WriteAsync(string stateName, GrainId grainId, byte[]? data, string? etag,
-        IReadOnlyList<KeyValuePair<string, byte[]>>? records = null)
+        IReadOnlyList<KeyValuePair<string, byte[]>>? records = null, DateTimeOffset? expiresAt = null)
     {
         await _schema.Value;
         var key = grainId.ToString();
@@ -153,25 +188,27 @@ public sealed class PostgresGrainStorage(string name, NpgsqlDataSource database,
         if (etag is null)
         {
             await using var insert = new NpgsqlCommand("""
-                INSERT INTO cq_grain_state (state_name, grain_id, version, data) VALUES ($1, $2, 1, $3)
+                INSERT INTO cq_grain_state (state_name, grain_id, version, data, expires_at) VALUES ($1, $2, 1, $3, $4)
                 ON CONFLICT (state_name, grain_id) DO NOTHING RETURNING version
                 """, connection, transaction);
             insert.Parameters.AddWithValue(stateName);
             insert.Parameters.AddWithValue(key);
             insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = (object?)data ?? DBNull.Value });
+            insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)expiresAt?.ToUniversalTime() ?? DBNull.Value });
             if (await insert.ExecuteScalarAsync() is long created) return await WithRecordsAsync(created);
         }
         else
         {
             var expected = long.Parse(etag, CultureInfo.InvariantCulture);
             await using var update = new NpgsqlCommand("""
-                UPDATE cq_grain_state SET version = version + 1, data = $4, updated_at = now()
+                UPDATE cq_grain_state SET version = version + 1, data = $4, updated_at = now(), expires_at = $5
                 WHERE state_name = $1 AND grain_id = $2 AND version = $3 RETURNING version
                 """, connection, transaction);
             update.Parameters.AddWithValue(stateName);
             update.Parameters.AddWithValue(key);
             update.Parameters.AddWithValue(expected);
             update.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = (object?)data ?? DBNull.Value });
+            update.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)expiresAt?.ToUniversalTime() ?? DBNull.Value });
             if (await update.ExecuteScalarAsync() is long next) return await WithRecordsAsync(next);
         }
         await using (var read = new NpgsqlCommand("SELECT version FROM cq_grain_state WHERE state_name = $1 AND grain_id = $2", connection, transaction))

@@ -10,8 +10,12 @@ namespace CounterQueue.Silo.Storage;
 /// <see cref="InconsistentStateException"/>. Clearing leaves a tombstone that keeps the version
 /// counting, so an old ETag can never match again.
 /// </summary>
-public sealed class SqliteGrainStorage(string name, SqliteStore store, IGrainStorageSerializer serializer) : IGrainStorage, IRecordSetStorage
+/// <remarks>Each write records when the state may be deleted (<see cref="IStateExpiry"/>); <see cref="PruneExpiredAsync"/> deletes those past it.</remarks>
+public sealed class SqliteGrainStorage(string name, SqliteStore store, IGrainStorageSerializer serializer, IStateExpiry? expiry = null)
+    : IGrainStorage, IRecordSetStorage, IExpiredStatePruner
 {
+    private readonly IStateExpiry _expiry = expiry ?? KeepForever.Instance;
+
     public string Name { get; } = name;
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
@@ -34,7 +38,7 @@ public sealed class SqliteGrainStorage(string name, SqliteStore store, IGrainSto
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var data = serializer.Serialize(grainState.State).ToArray();
-        grainState.ETag = Format(await WriteAsync(stateName, grainId, data, grainState.ETag));
+        grainState.ETag = Format(await WriteAsync(stateName, grainId, data, grainState.ETag, expiresAt: _expiry.ExpiresAt(stateName, grainId, grainState.State)));
         grainState.RecordExists = true;
     }
 
@@ -59,19 +63,21 @@ public sealed class SqliteGrainStorage(string name, SqliteStore store, IGrainSto
 
     public async Task<string> WriteRecordSetAsync(string stateName, GrainId grainId, byte[] header,
         IReadOnlyList<KeyValuePair<string, byte[]>> records, string? etag) =>
-        Format(await WriteAsync(stateName, grainId, header, etag, records))!;
+        Format(await WriteAsync(stateName, grainId, header, etag, records, _expiry.ExpiresAt(stateName, grainId, null)))!;
+
+    public Task<long> PruneExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default) => store.PruneExpiredAsync(now, cancellationToken);
 
     /// <summary>Writes go to the store's one writer thread in the order they are started, and each adds one to the version.</summary>
     public string? NextETagIfOrdered(string? etag) =>
         Format((etag is null ? 0 : long.Parse(etag, CultureInfo.InvariantCulture)) + 1);
 
     private async Task<long> WriteAsync(string stateName, GrainId grainId, byte[]? data, string? etag,
-        IReadOnlyList<KeyValuePair<string, byte[]>>? records = null)
+        IReadOnlyList<KeyValuePair<string, byte[]>>? records = null, DateTimeOffset? expiresAt = null)
     {
         long? expected = etag is null ? null : long.Parse(etag, CultureInfo.InvariantCulture);
         try
         {
-            return await store.WriteAsync(stateName, grainId.ToString(), data, expected, records);
+            return await store.WriteAsync(stateName, grainId.ToString(), data, expected, records, expiresAt);
         }
         catch (VersionConflictException conflict)
         {

@@ -76,6 +76,7 @@ public sealed class SqliteStore : IDisposable
                 version    INTEGER NOT NULL,
                 data       BLOB NULL,
                 updated_at TEXT NOT NULL,
+                expires_ms INTEGER NULL, -- when the state may be deleted (retention), by the app's clock; NULL: kept
                 PRIMARY KEY (state_name, grain_id)
             ) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS grain_record (
@@ -93,7 +94,8 @@ public sealed class SqliteStore : IDisposable
                 grain_id   TEXT NOT NULL,
                 record_key TEXT NULL,
                 version    INTEGER NULL,
-                data       BLOB NULL
+                data       BLOB NULL,
+                expires_ms INTEGER NULL
             );
             -- The visit history (来庁記録): appended in the same group commits as the grains' writes, never updated.
             CREATE TABLE IF NOT EXISTS visit_event (
@@ -126,6 +128,14 @@ public sealed class SqliteStore : IDisposable
             );
             CREATE INDEX IF NOT EXISTS audit_event_by_time ON audit_event (at_ms);
             """);
+        // Stores made before states could expire get the column (NULL: kept, until the state's next write sets it).
+        foreach (var table in new[] { "grain_state", "grain_log" })
+        {
+            using var columns = _writeConnection.CreateCommand();
+            columns.CommandText = $"SELECT count(*) FROM pragma_table_info('{table}') WHERE name = 'expires_ms'";
+            if ((long)columns.ExecuteScalar()! == 0) Execute(_writeConnection, $"ALTER TABLE {table} ADD COLUMN expires_ms INTEGER NULL");
+        }
+        Execute(_writeConnection, "CREATE INDEX IF NOT EXISTS grain_state_by_expiry ON grain_state (expires_ms) WHERE expires_ms IS NOT NULL");
         using (var transaction = _writeConnection.BeginTransaction())
         {
             var folded = Fold(transaction, long.MaxValue, DateTimeOffset.UtcNow.ToString("O"));
@@ -211,9 +221,9 @@ public sealed class SqliteStore : IDisposable
     /// the same state is still pending, from the version that one will give, is chained to it: it fails if that one
     /// fails, even should another writer have reached that version meanwhile.</summary>
     public Task<long> WriteAsync(string stateName, string grainId, byte[]? data, long? expectedVersion,
-        IReadOnlyList<KeyValuePair<string, byte[]>>? records = null)
+        IReadOnlyList<KeyValuePair<string, byte[]>>? records = null, DateTimeOffset? expiresAt = null)
     {
-        var op = new WriteOp(stateName, grainId, data, expectedVersion, records);
+        var op = new WriteOp(stateName, grainId, data, expectedVersion, records) { ExpiresMs = expiresAt?.ToUnixTimeMilliseconds() };
         lock (_pending)
         {
             if (_pending.TryGetValue((stateName, grainId), out var previous) && previous.NextVersion == expectedVersion) op.After = previous;
@@ -284,6 +294,35 @@ public sealed class SqliteStore : IDisposable
                 reader.GetString(2), reader.GetString(3), Text(reader, 4), (int)reader.GetInt64(5), Text(reader, 6)));
         return entries;
     });
+
+    /// <summary>
+    /// Deletes the states whose expiry (given with their last write) is before <paramref name="now"/>, with their
+    /// records: a few at a time, each batch in one of the writer's group commits (which folds the log first), so other
+    /// writes wait only briefly. Returns how many states were deleted.
+    /// </summary>
+    public async Task<long> PruneExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        long total = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var op = new WriteOp("", "", null, null, null) { PruneBeforeMs = now.ToUnixTimeMilliseconds() };
+            try
+            {
+                _queue.Add(op, cancellationToken);
+            }
+            catch (InvalidOperationException)
+            {
+                throw new ObjectDisposedException(nameof(SqliteStore), "The store is shutting down.");
+            }
+            var deleted = await op.Completion.Task;
+            total += deleted;
+            if (deleted < PruneBatch) break;
+        }
+        return total;
+    }
+
+    /// <summary>Expired states deleted per group commit.</summary>
+    private const int PruneBatch = 50;
 
     /// <summary>Deletes audit entries older than <paramref name="before"/>, in small transactions; returns how many.</summary>
     public Task<long> PruneAuditAsync(DateTimeOffset before) => DeleteInChunksAsync("audit_event", "at_ms < $v", before.ToUnixTimeMilliseconds());
@@ -370,7 +409,7 @@ public sealed class SqliteStore : IDisposable
         var batch = new List<WriteOp>(MaxBatch);
         var versions = new Dictionary<(string, string), (long Version, long Seq)>(); // this batch's, kept once it commits
         using var current = Prepare("SELECT version FROM grain_state WHERE state_name = $s AND grain_id = $g");
-        using var append = Prepare("INSERT INTO grain_log (seq, state_name, grain_id, record_key, version, data) VALUES ($q, $s, $g, $k, $v, $d)");
+        using var append = Prepare("INSERT INTO grain_log (seq, state_name, grain_id, record_key, version, data, expires_ms) VALUES ($q, $s, $g, $k, $v, $d, $e)");
         using var history = _writeConnection.CreateCommand();
         history.CommandText = """
             INSERT INTO visit_event (office_id, day, at_ms, kind, service_id, visit_id, number, counter_id, staff, step, to_service_id, channel, assisted)
@@ -392,16 +431,25 @@ public sealed class SqliteStore : IDisposable
             {
                 using var transaction = _writeConnection.BeginTransaction();
                 current.Transaction = append.Transaction = history.Transaction = audit.Transaction = transaction;
+                var foldedInBatch = _foldedUpTo;
                 for (var i = 0; i < batch.Count; i++)
                 {
+                    if (batch[i].PruneBeforeMs is { } cutoff)
+                    {
+                        // Fold the whole log first, so every state's latest write (and expiry) is in the tables.
+                        if (lastSeq > foldedInBatch) Fold(transaction, lastSeq, DateTimeOffset.UtcNow.ToString("O"));
+                        foldedInBatch = lastSeq;
+                        results[i] = PruneExpired(transaction, cutoff);
+                        continue;
+                    }
                     results[i] = batch[i].History is { } events ? AppendHistory(history, events)
                         : batch[i].Audit is { } entries ? AppendAudit(audit, entries)
                         : Apply(batch[i], current, append, versions, ref lastSeq);
                 }
                 // Past the threshold, fold the oldest rows: all but (threshold - a quarter), so at least a quarter at once.
-                var foldUpTo = _foldedUpTo;
-                if (lastSeq - _foldedUpTo >= _foldEvery) foldUpTo = lastSeq - (_foldEvery - Math.Max(1, _foldEvery / 4));
-                if (foldUpTo > _foldedUpTo) Fold(transaction, foldUpTo, DateTimeOffset.UtcNow.ToString("O"));
+                var foldUpTo = foldedInBatch;
+                if (lastSeq - foldUpTo >= _foldEvery) foldUpTo = lastSeq - (_foldEvery - Math.Max(1, _foldEvery / 4));
+                if (foldUpTo > foldedInBatch) Fold(transaction, foldUpTo, DateTimeOffset.UtcNow.ToString("O"));
                 transaction.Commit();
                 _lastSeq = lastSeq;
                 foreach (var (key, version) in versions) _loggedVersions[key] = version;
@@ -457,10 +505,42 @@ public sealed class SqliteStore : IDisposable
         }
 
         var version = (stored ?? 0) + 1;
-        Append(append, ++lastSeq, op.StateName, op.GrainId, null, version, op.Data);
+        Append(append, ++lastSeq, op.StateName, op.GrainId, null, version, op.Data, op.ExpiresMs);
         versions[key] = (version, lastSeq);
-        foreach (var (recordKey, data) in op.Records ?? []) Append(append, ++lastSeq, op.StateName, op.GrainId, recordKey, null, data);
+        foreach (var (recordKey, data) in op.Records ?? []) Append(append, ++lastSeq, op.StateName, op.GrainId, recordKey, null, data, null);
         return (version, null);
+    }
+
+    /// <summary>
+    /// Deletes up to <see cref="PruneBatch"/> expired states and their records, once the log is folded. (A state with a
+    /// header still in the log would be left alone: that newer write carries its expiry.)
+    /// </summary>
+    private static (long, Exception?) PruneExpired(SqliteTransaction transaction, long cutoff)
+    {
+        var connection = transaction.Connection!;
+        var expired = new List<(string State, string Grain)>();
+        using (var select = connection.CreateCommand())
+        {
+            select.Transaction = transaction;
+            select.CommandText = """
+                SELECT state_name, grain_id FROM grain_state s WHERE expires_ms < $c
+                AND NOT EXISTS (SELECT 1 FROM grain_log l WHERE l.record_key IS NULL AND l.state_name = s.state_name AND l.grain_id = s.grain_id)
+                ORDER BY expires_ms LIMIT $l
+                """;
+            select.Parameters.AddWithValue("$c", cutoff);
+            select.Parameters.AddWithValue("$l", PruneBatch);
+            using var reader = select.ExecuteReader();
+            while (reader.Read()) expired.Add((reader.GetString(0), reader.GetString(1)));
+        }
+        foreach (var key in expired)
+        {
+            foreach (var table in new[] { "grain_record", "grain_state" })
+            {
+                using var delete = Command(connection, transaction, $"DELETE FROM {table} WHERE state_name = $s AND grain_id = $g", key.State, key.Grain);
+                delete.ExecuteNonQuery();
+            }
+        }
+        return (expired.Count, null);
     }
 
     private static (long, Exception?) AppendHistory(SqliteCommand insert, IReadOnlyList<VisitEvent> events)
@@ -505,8 +585,9 @@ public sealed class SqliteStore : IDisposable
         return (0, null);
     }
 
-    private static void Append(SqliteCommand append, long seq, string stateName, string grainId, string? recordKey, long? version, byte[]? data)
+    private static void Append(SqliteCommand append, long seq, string stateName, string grainId, string? recordKey, long? version, byte[]? data, long? expiresMs)
     {
+        append.Parameters["$e"].Value = (object?)expiresMs ?? DBNull.Value;
         append.Parameters["$q"].Value = seq;
         append.Parameters["$s"].Value = stateName;
         append.Parameters["$g"].Value = grainId;
@@ -524,10 +605,11 @@ public sealed class SqliteStore : IDisposable
         headers.Transaction = transaction;
         // The newest header of each state wins (the highest seq, and so the highest version).
         headers.CommandText = """
-            INSERT INTO grain_state (state_name, grain_id, version, data, updated_at)
-            SELECT state_name, grain_id, version, data, $t FROM grain_log
+            INSERT INTO grain_state (state_name, grain_id, version, data, updated_at, expires_ms)
+            SELECT state_name, grain_id, version, data, $t, expires_ms FROM grain_log
             WHERE seq IN (SELECT max(seq) FROM grain_log WHERE record_key IS NULL AND seq <= $u GROUP BY state_name, grain_id)
-            ON CONFLICT (state_name, grain_id) DO UPDATE SET version = excluded.version, data = excluded.data, updated_at = excluded.updated_at
+            ON CONFLICT (state_name, grain_id) DO UPDATE SET version = excluded.version, data = excluded.data, updated_at = excluded.updated_at,
+                expires_ms = excluded.expires_ms
             """;
         headers.Parameters.AddWithValue("$t", now);
         headers.Parameters.AddWithValue("$u", upTo);
@@ -554,7 +636,7 @@ public sealed class SqliteStore : IDisposable
     {
         var command = _writeConnection.CreateCommand();
         command.CommandText = sql;
-        foreach (var name in new[] { "$s", "$g", "$d", "$t", "$v", "$k", "$q" })
+        foreach (var name in new[] { "$s", "$g", "$d", "$t", "$v", "$k", "$q", "$e" })
         {
             if (sql.Contains(name)) command.Parameters.Add(new SqliteParameter { ParameterName = name });
         }
@@ -584,6 +666,10 @@ public sealed class SqliteStore : IDisposable
         public TaskCompletionSource<long> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         /// <summary>Set for an append to the visit history (no state is written then).</summary>
         public IReadOnlyList<VisitEvent>? History { get; init; }
+        /// <summary>The app-clock time after which the state may be deleted (retention), with its header.</summary>
+        public long? ExpiresMs { get; init; }
+        /// <summary>Set for a prune of the states expired before this time (no state is written then).</summary>
+        public long? PruneBeforeMs { get; init; }
         /// <summary>Set for an append to the audit log.</summary>
         public IReadOnlyList<CounterQueue.Domain.Security.AuditEntry>? Audit { get; init; }
         /// <summary>The version this write gives if it succeeds.</summary>

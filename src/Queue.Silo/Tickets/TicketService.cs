@@ -2,7 +2,9 @@ using CounterQueue.Domain;
 using CounterQueue.Domain.Calendar;
 using CounterQueue.Domain.Offices;
 using CounterQueue.Domain.Tickets;
+using CounterQueue.Silo.Infrastructure;
 using CounterQueue.Silo.Offices;
+using Microsoft.Extensions.Options;
 
 namespace CounterQueue.Silo.Tickets;
 
@@ -10,12 +12,12 @@ namespace CounterQueue.Silo.Tickets;
 /// Facade over the ticket lines for the web host (the Orleans TodoListService pattern): builds
 /// line keys, follows a ticket that moved between lines, and fans out one call per line in parallel.
 /// </summary>
-public sealed class TicketService(IGrainFactory grains, OfficeCatalog catalog, TimeProvider time)
+public sealed class TicketService(IGrainFactory grains, OfficeCatalog catalog, TimeProvider time, IOptions<QueueOptions> options)
 {
     /// <summary>A ticket can move a few times (回付 then redirect…); more hops than this is a loop.</summary>
     private const int MaxHops = 8;
-    /// <summary>Tickets older than this are not looked up.</summary>
-    private const int DaysKept = 31;
+    /// <summary>Tickets older than this are not looked up (and their lines are deleted: <see cref="StateRetentionPolicy"/>).</summary>
+    private int DaysKept => options.Value.PastDaysKept;
 
     public DateOnly Today => Tokyo.DateOf(time.GetUtcNow());
 

@@ -89,10 +89,12 @@ public static class HistoryApi
 /// <summary>Deletes visit history older than <see cref="CounterQueue.Silo.Infrastructure.QueueOptions.HistoryRetentionDays"/>.</summary>
 /// <remarks>
 /// Also the audit log's, older than <see cref="CounterQueue.Silo.Infrastructure.QueueOptions.AuditRetentionDays"/>, and past
-/// temporary-counter schedules (<see cref="CounterQueue.Silo.Infrastructure.QueueOptions.TemporaryScheduleRetentionDays"/>).
+/// temporary-counter schedules (<see cref="CounterQueue.Silo.Infrastructure.QueueOptions.TemporaryScheduleRetentionDays"/>),
+/// and the stored states past their retention (<see cref="CounterQueue.Silo.Infrastructure.StateRetentionPolicy"/>: past days'
+/// lines and bookings, spent Idempotency-Keys).
 /// </remarks>
 public sealed class HistoryRetention(IVisitHistory history, CounterQueue.Silo.Audit.IAuditLog audit, IGrainFactory grains, TimeProvider time,
-    Microsoft.Extensions.Options.IOptions<CounterQueue.Silo.Infrastructure.QueueOptions> options, ILogger<HistoryRetention> logger)
+    Microsoft.Extensions.Options.IOptions<CounterQueue.Silo.Infrastructure.QueueOptions> options, IServiceProvider services, ILogger<HistoryRetention> logger)
 {
     public async Task<long> RunAsync(CancellationToken cancellationToken = default)
     {
@@ -103,6 +105,12 @@ public sealed class HistoryRetention(IVisitHistory history, CounterQueue.Silo.Au
         var audited = await audit.PruneAsync(auditBefore, cancellationToken);
         logger.LogInformation("Deleted {Count} audit entries before {Before:O}", audited, auditBefore);
         await grains.GetGrain<CounterQueue.Silo.TemporaryCounters.ITemporaryCounterRegistryGrain>(CounterQueue.Silo.TemporaryCounters.ITemporaryCounterRegistryGrain.Key).PruneAsync();
+        // Past days' lines and bookings, spent Idempotency-Keys (CounterQueue.Silo.Infrastructure.StateRetentionPolicy).
+        if (services.GetKeyedService<Orleans.Storage.IGrainStorage>(CounterQueue.Silo.StorageNames.Queue) is CounterQueue.Silo.Storage.IExpiredStatePruner pruner)
+        {
+            var states = await pruner.PruneExpiredAsync(time.GetUtcNow(), cancellationToken);
+            logger.LogInformation("Deleted {Count} stored states past their retention", states);
+        }
         return deleted;
     }
 }

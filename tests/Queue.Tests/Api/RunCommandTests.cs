@@ -105,6 +105,8 @@ public sealed class RunCommandTests : IDisposable
             process.Kill(entireProcessTree: true);
             Assert.Fail("The app kept running with a bad setting.");
         }
-        return (process.ExitCode, await stdout + await stderr);
+        var output = await stdout + await stderr;
+        TestLogs.Keep("process", output);
+        return (process.ExitCode, output);
     }
 }

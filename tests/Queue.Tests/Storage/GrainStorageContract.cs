@@ -30,6 +30,19 @@ public abstract class GrainStorageContract : IAsyncLifetime
         public List<string> Items { get; set; } = [];
     }
 
+    /// <summary>The retention the storages under test are given: state "expiring" goes <c>Count</c> days after the epoch, record set "expiring-r" 10 days after.</summary>
+    protected static IStateExpiry Expiry { get; } = new ContractExpiry();
+
+    private sealed class ContractExpiry : IStateExpiry
+    {
+        public DateTimeOffset? ExpiresAt(string stateName, GrainId grainId, object? state) => stateName switch
+        {
+            "expiring" => DateTimeOffset.UnixEpoch.AddDays(((Sample)state!).Count),
+            "expiring-r" => DateTimeOffset.UnixEpoch.AddDays(10),
+            _ => null,
+        };
+    }
+
     private static GrainId NewGrain() => GrainId.Create("contract", Guid.NewGuid().ToString("N"));
 
     private static GrainState<Sample> State(string name = "a", int count = 1) => new(new Sample { Name = name, Count = count, Items = ["x", "y"] });
@@ -249,5 +262,48 @@ public abstract class GrainStorageContract : IAsyncLifetime
         Assert.Equal(["one"], (await Records.ReadRecordSetAsync("r", one)).Records.Select(Text));
         Assert.Equal(["two"], (await Records.ReadRecordSetAsync("r", two)).Records.Select(Text));
         Assert.Equal(["q-one"], (await Records.ReadRecordSetAsync("q", one)).Records.Select(Text));
+    }
+
+    [Fact]
+    public async Task Expired_states_and_their_records_are_pruned_and_the_rest_kept()
+    {
+        var pruner = Assert.IsAssignableFrom<IExpiredStatePruner>(Storage);
+        var (early, late, moved, kept, set) = (NewGrain(), NewGrain(), NewGrain(), NewGrain(), NewGrain());
+        var earlyState = State("early", 5);
+        await Storage.WriteStateAsync("expiring", early, earlyState);
+        await Storage.WriteStateAsync("expiring", late, State("late", 20));
+        var movedState = State("moved", 6);
+        await Storage.WriteStateAsync("expiring", moved, movedState);
+        movedState.State!.Count = 30; // its latest write puts its expiry later
+        await Storage.WriteStateAsync("expiring", moved, movedState);
+        await Storage.WriteStateAsync("s", kept, State("kept", 1));
+        await Records.WriteRecordSetAsync("expiring-r", set, Bytes("h"), [Record("a", "A"), Record("b", "B")], null);
+
+        Assert.Equal(0, await pruner.PruneExpiredAsync(DateTimeOffset.UnixEpoch.AddDays(4)));
+        Assert.Equal(2, await pruner.PruneExpiredAsync(DateTimeOffset.UnixEpoch.AddDays(11))); // early and the record set
+
+        var storage = await ReopenAsync();
+        async Task<GrainState<Sample>> ReadAsync(string name, GrainId grain)
+        {
+            var state = new GrainState<Sample>(new Sample());
+            await storage.ReadStateAsync(name, grain, state);
+            return state;
+        }
+        var gone = await ReadAsync("expiring", early);
+        Assert.False(gone.RecordExists);
+        Assert.Null(gone.ETag);
+        Assert.Equal(("late", "moved", "kept"), ((await ReadAsync("expiring", late)).State!.Name, (await ReadAsync("expiring", moved)).State!.Name,
+            (await ReadAsync("s", kept)).State!.Name));
+        var emptySet = await Assert.IsAssignableFrom<IRecordSetStorage>(storage).ReadRecordSetAsync("expiring-r", set);
+        Assert.Null(emptySet.Header);
+        Assert.Empty(emptySet.Records);
+
+        // An activation still holding the deleted state cannot write over it; a fresh one starts it again.
+        earlyState.State!.Count = 50;
+        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync("expiring", early, earlyState));
+        await storage.WriteStateAsync("expiring", early, State("again", 50));
+        Assert.Equal("again", (await ReadAsync("expiring", early)).State!.Name);
+        Assert.Equal(2, await Assert.IsAssignableFrom<IExpiredStatePruner>(storage).PruneExpiredAsync(DateTimeOffset.UnixEpoch.AddDays(31))); // late, moved
+        Assert.Equal("again", (await ReadAsync("expiring", early)).State!.Name);
     }
 }

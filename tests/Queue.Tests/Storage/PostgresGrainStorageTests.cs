@@ -14,7 +14,7 @@ public sealed class PostgresGrainStorageTests : GrainStorageContract
     {
         _database = NpgsqlDataSource.Create(await TestPostgres.FreshDatabaseAsync());
         await PostgresGrainStorage.EnsureSchemaAsync(_database);
-        return new PostgresGrainStorage("test", _database, new StateJsonSerializer());
+        return new PostgresGrainStorage("test", _database, new StateJsonSerializer(), expiry: Expiry);
     }
 
     protected override async Task<IGrainStorage> ReopenAsync()
@@ -23,7 +23,7 @@ public sealed class PostgresGrainStorageTests : GrainStorageContract
         var connectionString = _database!.ConnectionString;
         await _database.DisposeAsync();
         _database = NpgsqlDataSource.Create(connectionString);
-        return new PostgresGrainStorage("test", _database, new StateJsonSerializer());
+        return new PostgresGrainStorage("test", _database, new StateJsonSerializer(), expiry: Expiry);
     }
 
     public override async Task DisposeAsync()

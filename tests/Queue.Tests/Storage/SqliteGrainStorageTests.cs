@@ -19,7 +19,7 @@ public class SqliteGrainStorageTests : GrainStorageContract
     protected override Task<IGrainStorage> OpenAsync()
     {
         _store = new SqliteStore(DatabasePath, NullLogger<SqliteStore>.Instance, FoldEvery);
-        return Task.FromResult<IGrainStorage>(new SqliteGrainStorage("test", _store, new StateJsonSerializer()));
+        return Task.FromResult<IGrainStorage>(new SqliteGrainStorage("test", _store, new StateJsonSerializer(), Expiry));
     }
 
     protected override Task<IGrainStorage> ReopenAsync()

@@ -28,6 +28,9 @@ public sealed class AppFixture : WebApplicationFactory<Program>, IAsyncLifetime
     public DateOnly Today => CounterQueue.Domain.Calendar.Tokyo.DateOf(Clock.GetUtcNow());
     private readonly TempDirectory _data = new("app");
 
+    /// <summary>The app's data folder (unless <see cref="ExtraSettings"/> names another).</summary>
+    public string DataDirectory => ExtraSettings.GetValueOrDefault("Queue:DataDirectory", _data.Path);
+
     /// <summary>Settings for a fixture a test starts on its own (set before <see cref="InitializeAsync"/>).</summary>
     public Dictionary<string, string> ExtraSettings { get; } = [];
 
@@ -51,6 +54,7 @@ public sealed class AppFixture : WebApplicationFactory<Program>, IAsyncLifetime
         {
             services.AddSingleton<TimeProvider>(Clock);
             if (Logs is not null) services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Logs);
+            if (TestLogs.NewFile("app") is { } logFile) services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(_ => new FileLoggerProvider(logFile));
         });
     }
 
@@ -59,6 +63,9 @@ public sealed class AppFixture : WebApplicationFactory<Program>, IAsyncLifetime
         using var client = CreateClient();
         _adminToken = await TokenAsync(client, "admin", AdminPassword);
     }
+
+    /// <summary>Stops the app and keeps its data folder, for a test that starts another app on it (and deletes it after).</summary>
+    public async Task DisposeWithoutDataAsync() => await base.DisposeAsync();
 
     public new async Task DisposeAsync()
     {

@@ -101,6 +101,7 @@ public sealed class AppProcess : IAsyncDisposable
     {
         await KillAsync();
         _process.Dispose();
+        TestLogs.Keep("process", Output);
     }
 
     /// <summary>The folder that holds CounterQueue.sln.</summary>

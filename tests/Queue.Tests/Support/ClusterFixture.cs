@@ -46,6 +46,8 @@ public sealed class ClusterFixture : IAsyncLifetime
         public void Configure(ISiloBuilder siloBuilder)
         {
             siloBuilder.Services.AddSingleton<TimeProvider>(Clock);
+            if (TestLogs.NewFile("silo") is { } logFile)
+                siloBuilder.Services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(_ => new FileLoggerProvider(logFile));
             siloBuilder.AddQueueGrains(DataDirectory);
         }
     }
