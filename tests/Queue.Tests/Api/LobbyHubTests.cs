@@ -142,4 +142,46 @@ public sealed class LobbyHubTests(AppFixture app)
         await Assert.ThrowsAsync<HubException>(() => client.Connection.InvokeAsync("Subscribe", office.Id, "99F"));
         await Assert.ThrowsAsync<HubException>(() => client.Connection.InvokeAsync<object>("FollowTicket", "not-a-ticket"));
     }
+
+    [Fact]
+    public async Task The_lobby_and_the_visitors_phone_hear_numbers_never_the_name_or_contact_given_with_a_booking()
+    {
+        var office = TestOffices.Create(); // always open
+        office = await app.CreateOfficeAsync(office with
+        {
+            Services = office.Services.Select(s => s.Id == "a"
+                ? s with { Bookable = true, Booking = new CounterQueue.Domain.Bookings.SlotPolicy { SlotMinutes = 30, Capacity = 3, HorizonDays = 30, CutoffMinutes = 60 } }
+                : s).ToList(),
+        });
+        using var visitor = app.CreateClient();
+        using var staff = app.AdminClient();
+        var now = app.Clock.GetUtcNow();
+        var start = now.AddHours(2).AddTicks(-(now.AddHours(2).Ticks % TimeSpan.FromMinutes(30).Ticks)).AddMinutes(30);
+        var booked = await visitor.PostJsonAsync("/api/bookings", new
+        {
+            officeId = office.Id, serviceId = "a", start, language = "ja",
+            contact = new { name = "鈴木 一郎", phone = "080-3333-4444", email = "ichiro.suzuki@example.jp" },
+        });
+        Assert.Equal(HttpStatusCode.Created, booked.StatusCode);
+        var bookingId = (await booked.ReadJsonAsync())["bookingId"]!.GetValue<string>();
+        app.Clock.Advance(start.AddMinutes(5) - app.Clock.GetUtcNow());
+
+        await using var display = await LobbyClient.ConnectAsync(app.Server);
+        await display.Connection.InvokeAsync("Subscribe", office.Id, (string?)null);
+        await using var phone = await LobbyClient.ConnectAsync(app.Server);
+        var checkedIn = await (await visitor.PostAsync($"/api/bookings/{bookingId}/check-in", null)).ReadJsonAsync();
+        var ticketId = checkedIn["ticket"]!["ticketId"]!.GetValue<string>();
+        await phone.Connection.InvokeAsync<System.Text.Json.JsonElement>("FollowTicket", ticketId);
+        Assert.Equal(HttpStatusCode.OK, (await staff.PostAsync($"/api/offices/{office.Id}/counters/c1/open", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await staff.PostAsync($"/api/offices/{office.Id}/counters/c1/call-next", null)).StatusCode);
+        var called = await display.NextAsync(LobbyMethods.TicketCalled);
+        Assert.Equal(checkedIn["ticket"]!["number"]!.GetValue<string>(), called.GetProperty("number").GetString());
+        await phone.NextAsync(LobbyMethods.TicketUpdated);
+        Assert.Equal(HttpStatusCode.OK, (await staff.PostAsync($"/api/offices/{office.Id}/counters/c1/complete", null)).StatusCode);
+        await display.NextAsync(LobbyMethods.QueueUpdated);
+
+        var heard = string.Join("\n", display.Received.Concat(phone.Received).Select(e => $"{e.Method} {e.Payload.GetRawText()}"));
+        Assert.Contains(LobbyMethods.TicketCalled, heard);
+        foreach (var personal in new[] { "鈴木", "\\u9234\\u6728", "3333", "ichiro" }) Assert.DoesNotContain(personal, heard, StringComparison.OrdinalIgnoreCase);
+    }
 }

@@ -17,8 +17,17 @@ public sealed class LobbyClient : IAsyncDisposable
         Connection = connection;
         foreach (var method in new[] { LobbyMethods.TicketCalled, LobbyMethods.PickupReady, LobbyMethods.QueueUpdated,
                      LobbyMethods.CounterChanged, LobbyMethods.Notice, LobbyMethods.TicketUpdated, LobbyMethods.RemoteConsultationChanged })
-            connection.On<JsonElement>(method, payload => _events.Writer.TryWrite((method, payload)));
+            connection.On<JsonElement>(method, payload =>
+            {
+                _received.Enqueue((method, payload));
+                _events.Writer.TryWrite((method, payload));
+            });
     }
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(string Method, JsonElement Payload)> _received = new();
+
+    /// <summary>Every event received since connecting, whether or not read since.</summary>
+    public IReadOnlyCollection<(string Method, JsonElement Payload)> Received => _received;
 
     public HubConnection Connection { get; }
 
