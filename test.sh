@@ -6,12 +6,28 @@ cd "$(dirname "$0")"
 
 bash deploy/install-test-deps.sh
 
-# Cluster mode's tests need a PostgreSQL: a throw-away one in its own folder, stopped at the end.
-if QUEUE_TEST_POSTGRES="$(bash deploy/test-postgres.sh start)"; then
-  export QUEUE_TEST_POSTGRES
-  trap 'bash deploy/test-postgres.sh stop' EXIT
-else
-  echo "Could not start the test PostgreSQL; the cluster-mode tests will fail." >&2
+# Cluster mode's tests need a PostgreSQL. They get it from Testcontainers through podman's Docker API (set up here:
+# installed, configured and the image built from Debian packages once, then cached). With Docker instead, skip this
+# step by setting DOCKER_HOST yourself. Where podman cannot run, a throw-away server in its own folder, said loudly.
+cleanup() {
+  if command -v podman >/dev/null 2>&1; then
+    podman ps -aq --filter label=counterqueue.tests=true | xargs -r podman rm -f >/dev/null 2>&1 || true
+  fi
+  if [ -n "${QUEUE_TEST_POSTGRES:-}" ]; then bash deploy/test-postgres.sh stop; fi
+}
+trap cleanup EXIT
+if [ -z "${DOCKER_HOST:-}" ]; then
+  if podman_env="$(bash deploy/podman/setup.sh)"; then
+    eval "$podman_env"
+    echo "PostgreSQL for the tests: Testcontainers through podman ($QUEUE_POSTGRES_IMAGE at $DOCKER_HOST)"
+  else
+    echo "!!! podman cannot run here: the PostgreSQL tests fall back to a throw-away server (deploy/test-postgres.sh) !!!" >&2
+    if QUEUE_TEST_POSTGRES="$(bash deploy/test-postgres.sh start)"; then
+      export QUEUE_TEST_POSTGRES
+    else
+      echo "Could not start the test PostgreSQL either; the cluster-mode tests will fail." >&2
+    fi
+  fi
 fi
 
 results="TestResults"
@@ -33,6 +49,8 @@ if [ "$#" -eq 0 ]; then
   scan=$?
   if [ "$scan" -ne 0 ]; then status=$scan; fi
 fi
+
+if [ -f "$QUEUE_TEST_LOGS/postgres-route.txt" ]; then cat "$QUEUE_TEST_LOGS/postgres-route.txt"; fi
 
 # Totals from the TRX files, alone on the last line: "N passed, N failed".
 passed=0; failed=0; found=0
