@@ -54,7 +54,7 @@ public sealed class PostgresAuditLog(NpgsqlDataSource database, ResiliencePipeli
             if (_schema is { IsFaulted: false, IsCanceled: false }) return _schema;
             return _schema = resilience.ExecuteAsync(async ct =>
             {
-                await using var command = database.CreateCommand($"SELECT pg_advisory_lock(7310003); {Schema} SELECT pg_advisory_unlock(7310003);");
+                await using var command = database.CreateCommand($"SELECT pg_advisory_xact_lock(7310003); {Schema}");
                 await command.ExecuteNonQueryAsync(ct);
             }).AsTask();
         }

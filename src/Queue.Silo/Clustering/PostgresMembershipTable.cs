@@ -38,7 +38,7 @@ public sealed class PostgresMembershipTable(NpgsqlDataSource database, Serialize
 
     public async Task InitializeMembershipTable(bool tryInitTableVersion)
     {
-        await using var command = database.CreateCommand($"SELECT pg_advisory_lock(7310002); {Schema} SELECT pg_advisory_unlock(7310002);");
+        await using var command = database.CreateCommand($"SELECT pg_advisory_xact_lock(7310002); {Schema}");
         await command.ExecuteNonQueryAsync();
         if (!tryInitTableVersion) return;
         await using var init = database.CreateCommand("INSERT INTO cq_membership_version VALUES ($1, 0, 0) ON CONFLICT DO NOTHING");

@@ -63,7 +63,7 @@ public sealed class PostgresVisitHistory : IVisitHistory, IAsyncDisposable
             if (_schema is { IsFaulted: false, IsCanceled: false }) return _schema;
             return _schema = _resilience.ExecuteAsync(async ct =>
             {
-                await using var command = _database.CreateCommand($"SELECT pg_advisory_lock(7310002); {Schema} SELECT pg_advisory_unlock(7310002);");
+                await using var command = _database.CreateCommand($"SELECT pg_advisory_xact_lock(7310002); {Schema}");
                 await command.ExecuteNonQueryAsync(ct);
             }).AsTask();
         }

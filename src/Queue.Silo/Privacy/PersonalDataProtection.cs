@@ -82,7 +82,7 @@ public sealed class PostgresXmlRepository(NpgsqlDataSource database, ResilienceP
     private void EnsureSchema()
     {
         if (_schemaReady) return;
-        using var command = database.CreateCommand($"SELECT pg_advisory_lock(7310004); {Schema} SELECT pg_advisory_unlock(7310004);");
+        using var command = database.CreateCommand($"SELECT pg_advisory_xact_lock(7310004); {Schema}");
         command.ExecuteNonQuery();
         _schemaReady = true;
     }

@@ -52,7 +52,7 @@ public sealed class PostgresGrainStorage(string name, NpgsqlDataSource database,
     /// <summary>Creates the table if it is missing (safe to run on every start, from every silo).</summary>
     public static async Task EnsureSchemaAsync(NpgsqlDataSource database, CancellationToken cancellationToken = default)
     {
-        await using var command = database.CreateCommand($"SELECT pg_advisory_lock(7310001); {Schema} SELECT pg_advisory_unlock(7310001);");
+        await using var command = database.CreateCommand($"SELECT pg_advisory_xact_lock(7310001); {Schema}");
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -33,9 +33,9 @@ public sealed class RelocationScheduler(ISchedulerFactory factory, RelocationOpe
     {
         var scheduler = await factory.GetScheduler(cancellationToken);
         var key = KeyFor(officeId, move.Id);
-        await scheduler.UnscheduleJob(key, cancellationToken);
         if (move.EffectiveFrom <= time.GetUtcNow())
         {
+            await scheduler.UnscheduleJob(key, cancellationToken);
             await relocations.ApplyAsync(officeId, move.Id);
             return;
         }
@@ -47,7 +47,8 @@ public sealed class RelocationScheduler(ISchedulerFactory factory, RelocationOpe
             .StartAt(move.EffectiveFrom)
             .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
             .Build();
-        await scheduler.ScheduleJob(trigger, cancellationToken: cancellationToken);
+        // Replacing in one step: hosts of a cluster starting together each schedule the same moves.
+        await scheduler.ScheduleJob(trigger, ScheduleJobOptions.Replacing, cancellationToken);
     }
 
     public async Task UnscheduleAsync(string officeId, string relocationId, CancellationToken cancellationToken = default) =>

@@ -32,7 +32,14 @@ public sealed class TemporaryCounterScheduler(ISchedulerFactory factory, TimePro
                     // Down at that moment? Fire as soon as the scheduler is back.
                     .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
                     .Build();
-                await scheduler.ScheduleJob(trigger, cancellationToken: cancellationToken);
+                try
+                {
+                    await scheduler.ScheduleJob(trigger, cancellationToken: cancellationToken);
+                }
+                catch (ObjectAlreadyExistsException)
+                {
+                    // Another host of the cluster stored the same trigger since the check: it stands.
+                }
             }
         }
     }
