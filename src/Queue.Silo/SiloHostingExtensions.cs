@@ -54,9 +54,7 @@ public static class SiloHostingExtensions
                     e.SiloPort = options.SiloPort;
                     e.GatewayPort = 0; // co-hosted: no external clients
                 })
-                .ConfigureServices(services => services.AddSingleton<IMembershipTable>(sp =>
-                    new PostgresMembershipTable(database, sp.GetRequiredService<Serializer>(), options.ClusterId,
-                        sp.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(PostgresResilience.Pipeline))))
+                .UsePostgresClustering(c => c.DataSource = database)
                 .AddQueueGrains(dataDirectory, database, options.DataProtectionKeysDirectory));
         }
         else
@@ -110,9 +108,7 @@ public static class SiloHostingExtensions
         }
         else
         {
-            silo.Services.AddPostgresResilience();
-            silo.Services.AddGrainStorage(StorageNames.Queue, (sp, name) => new PostgresGrainStorage(name, postgres, new StateJsonSerializer(sp.PersonalDataProtector()),
-                sp.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(PostgresResilience.Pipeline), sp.GetRequiredService<IStateExpiry>()));
+            silo.AddPostgresGrainStorage(StorageNames.Queue, o => o.DataSource = postgres);
             silo.Services.AddSingleton<IVisitHistory>(sp => new PostgresVisitHistory(postgres,
                 sp.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(PostgresResilience.Pipeline),
                 sp.GetRequiredService<ILogger<PostgresVisitHistory>>(), HistoryEnabled(sp)));

@@ -12,6 +12,12 @@ namespace CounterQueue.Silo.Clustering;
 /// row's ETag; every change here is one transaction that checks both, so two silos can never both
 /// succeed from the same view. Entries are stored with Orleans' own serializer.
 /// </summary>
+/// <remarks>
+/// Orleans' own ADO.NET clustering needs SQL scripts that ship only in Orleans' source repository, so this table is
+/// ours; <c>PostgresMembershipTableTests</c> holds it to what Orleans' membership tests check. Every call goes through
+/// the resilience pipeline: the idempotent ones (set-up, reads, delete, clean-up, I-am-alive) are retried whole on a
+/// transient failure; a change only has its connection retried, since its version checks make a lost answer safe.
+/// </remarks>
 public sealed class PostgresMembershipTable(NpgsqlDataSource database, Serializer serializer, string clusterId, ResiliencePipeline? resilience = null) : IMembershipTable
 {
     public const string Schema = """
@@ -36,39 +42,48 @@ public sealed class PostgresMembershipTable(NpgsqlDataSource database, Serialize
     /// <summary>Opening a connection is retried on a transient failure; the statements are sent once.</summary>
     private ValueTask<NpgsqlConnection> OpenAsync() => _resilience.ExecuteAsync(ct => database.OpenConnectionAsync(ct));
 
-    public async Task InitializeMembershipTable(bool tryInitTableVersion)
+    public Task InitializeMembershipTable(bool tryInitTableVersion) => RunAsync(async ct =>
     {
-        await using var command = database.CreateCommand($"SELECT pg_advisory_xact_lock(7310002); {Schema}");
-        await command.ExecuteNonQueryAsync();
+        await using (var command = database.CreateCommand($"SELECT pg_advisory_xact_lock(7310002); {Schema}"))
+            await command.ExecuteNonQueryAsync(ct);
         if (!tryInitTableVersion) return;
         await using var init = database.CreateCommand("INSERT INTO cq_membership_version VALUES ($1, 0, 0) ON CONFLICT DO NOTHING");
         init.Parameters.AddWithValue(clusterId);
-        await init.ExecuteNonQueryAsync();
-    }
+        await init.ExecuteNonQueryAsync(ct);
+    });
 
-    public async Task DeleteMembershipTableEntries(string clusterId)
+    public Task DeleteMembershipTableEntries(string clusterId) => RunAsync(async ct =>
     {
-        await using var command = database.CreateCommand("DELETE FROM cq_membership WHERE cluster_id = $1; DELETE FROM cq_membership_version WHERE cluster_id = $1");
-        command.Parameters.AddWithValue(clusterId);
-        await command.ExecuteNonQueryAsync();
-    }
+        // One batch, one implicit transaction (a command with parameters takes one statement).
+        await using var batch = database.CreateBatch();
+        foreach (var table in new[] { "cq_membership", "cq_membership_version" })
+        {
+            var command = new NpgsqlBatchCommand($"DELETE FROM {table} WHERE cluster_id = $1");
+            command.Parameters.AddWithValue(clusterId);
+            batch.BatchCommands.Add(command);
+        }
+        await batch.ExecuteNonQueryAsync(ct);
+    });
 
-    public async Task CleanupDefunctSiloEntries(DateTimeOffset beforeDate)
+    public Task CleanupDefunctSiloEntries(DateTimeOffset beforeDate) => RunAsync(async ct =>
     {
         await using var command = database.CreateCommand("DELETE FROM cq_membership WHERE cluster_id = $1 AND status = $2 AND i_am_alive < $3");
         command.Parameters.AddWithValue(clusterId);
         command.Parameters.AddWithValue((int)SiloStatus.Dead);
         command.Parameters.AddWithValue(beforeDate.UtcDateTime);
-        await command.ExecuteNonQueryAsync();
-    }
+        await command.ExecuteNonQueryAsync(ct);
+    });
 
-    public Task<MembershipTableData> ReadRow(SiloAddress key) => ReadAsync(key);
+    public Task<MembershipTableData> ReadRow(SiloAddress key) => _resilience.ExecuteAsync(ct => new ValueTask<MembershipTableData>(ReadAsync(key, ct))).AsTask();
 
-    public Task<MembershipTableData> ReadAll() => ReadAsync(null);
+    public Task<MembershipTableData> ReadAll() => _resilience.ExecuteAsync(ct => new ValueTask<MembershipTableData>(ReadAsync(null, ct))).AsTask();
 
-    private async Task<MembershipTableData> ReadAsync(SiloAddress? silo)
+    /// <summary>An idempotent call, retried whole on a transient failure.</summary>
+    private Task RunAsync(Func<CancellationToken, Task> call) => _resilience.ExecuteAsync(ct => new ValueTask(call(ct))).AsTask();
+
+    private async Task<MembershipTableData> ReadAsync(SiloAddress? silo, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync();
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead);
         var version = new TableVersion(0, "0");
         await using (var read = new NpgsqlCommand("SELECT version, etag FROM cq_membership_version WHERE cluster_id = $1", connection, transaction))
@@ -130,12 +145,12 @@ public sealed class PostgresMembershipTable(NpgsqlDataSource database, Serialize
         return true;
     }
 
-    public async Task UpdateIAmAlive(MembershipEntry entry)
+    public Task UpdateIAmAlive(MembershipEntry entry) => RunAsync(async ct =>
     {
         await using var command = database.CreateCommand("UPDATE cq_membership SET i_am_alive = $3 WHERE cluster_id = $1 AND silo = $2");
         command.Parameters.AddWithValue(clusterId);
         command.Parameters.AddWithValue(entry.SiloAddress.ToParsableString());
         command.Parameters.AddWithValue(DateTime.SpecifyKind(entry.IAmAliveTime.ToUniversalTime(), DateTimeKind.Utc));
-        await command.ExecuteNonQueryAsync();
-    }
+        await command.ExecuteNonQueryAsync(ct);
+    });
 }

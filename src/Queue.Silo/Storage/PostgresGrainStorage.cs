@@ -1,4 +1,6 @@
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime.Hosting;
 using Npgsql;
 using NpgsqlTypes;
 using Polly;
@@ -45,9 +47,22 @@ public sealed class PostgresGrainStorage(string name, NpgsqlDataSource database,
 
     public string Name { get; } = name;
 
-    /// <summary>The table is made sure of once, before the first read or write (never blocking a thread for it).</summary>
-    private readonly Lazy<Task> _schema = new(() => (resilience ?? ResiliencePipeline.Empty).ExecuteAsync(ct => new ValueTask(EnsureSchemaAsync(database, ct))).AsTask());
     private readonly ResiliencePipeline _resilience = resilience ?? ResiliencePipeline.Empty;
+    private readonly Lock _schemaLock = new();
+    private Task? _schemaTask;
+
+    /// <summary>
+    /// The tables are made sure of once, before the first read or write (never blocking a thread for it). A set-up that
+    /// failed (the database down at start) is tried again by the next call, not remembered as failed for good.
+    /// </summary>
+    private Task EnsureSchemaOnceAsync()
+    {
+        lock (_schemaLock)
+        {
+            if (_schemaTask is { IsFaulted: false, IsCanceled: false }) return _schemaTask;
+            return _schemaTask = _resilience.ExecuteAsync(ct => new ValueTask(EnsureSchemaAsync(database, ct))).AsTask();
+        }
+    }
 
     /// <summary>Creates the table if it is missing (safe to run on every start, from every silo).</summary>
     public static async Task EnsureSchemaAsync(NpgsqlDataSource database, CancellationToken cancellationToken = default)
@@ -58,7 +73,7 @@ public sealed class PostgresGrainStorage(string name, NpgsqlDataSource database,
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        await _schema.Value;
+        await EnsureSchemaOnceAsync();
         // A read is safe to repeat: the whole of it is retried on a transient failure.
         var (version, data) = await _resilience.ExecuteAsync(async ct =>
         {
@@ -98,7 +113,7 @@ public sealed class PostgresGrainStorage(string name, NpgsqlDataSource database,
 
     public async Task<RecordSet> ReadRecordSetAsync(string stateName, GrainId grainId)
     {
-        await _schema.Value;
+        await EnsureSchemaOnceAsync();
         // Header and records in one snapshot (repeatable read); safe to repeat, so retried on a transient failure.
         return await _resilience.ExecuteAsync(async ct =>
         {
@@ -133,7 +148,7 @@ public sealed class PostgresGrainStorage(string name, NpgsqlDataSource database,
     /// <summary>Deletes expired states and their records, <see cref="PruneBatch"/> at a time (short transactions; rows being written are skipped).</summary>
     public async Task<long> PruneExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        await _schema.Value;
+        await EnsureSchemaOnceAsync();
         long total = 0;
         while (true)
         {
@@ -163,7 +178,7 @@ public sealed class PostgresGrainStorage(string name, NpgsqlDataSource database,
     private async Task<long> WriteAsync(string stateName, GrainId grainId, byte[]? data, string? etag,
         IReadOnlyList<KeyValuePair<string, byte[]>>? records = null, DateTimeOffset? expiresAt = null)
     {
-        await _schema.Value;
+        await EnsureSchemaOnceAsync();
         var key = grainId.ToString();
         long? stored;
         // Getting a connection is retried; the statements themselves are sent once.
@@ -222,4 +237,56 @@ public sealed class PostgresGrainStorage(string name, NpgsqlDataSource database,
     }
 
     private static string? Format(long? version) => version?.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>Where a PostgreSQL grain storage keeps its states, as Orleans' storage providers take their options.</summary>
+public sealed class PostgresGrainStorageOptions
+{
+    /// <summary>The database, as a data source the host already has (preferred: one pool per host)…</summary>
+    public NpgsqlDataSource? DataSource { get; set; }
+
+    /// <summary>…or a connection string, for which a data source is made.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>When a state may be deleted (retention); unset, states are kept.</summary>
+    public IStateExpiry? Expiry { get; set; }
+}
+
+public static class PostgresGrainStorageExtensions
+{
+    /// <summary>
+    /// A grain storage named <paramref name="name"/> on PostgreSQL (<see cref="PostgresGrainStorage"/>): personal data
+    /// sealed with the host's Data Protection key ring, calls through the PostgreSQL resilience pipeline. The options are
+    /// checked when the storage is first made: a missing or malformed database fails the silo's start with one sentence.
+    /// </summary>
+    public static ISiloBuilder AddPostgresGrainStorage(this ISiloBuilder silo, string name, Action<PostgresGrainStorageOptions> configure)
+    {
+        silo.Services.AddPostgresResilience();
+        silo.Services.AddOptions<PostgresGrainStorageOptions>(name).Configure(configure)
+            .Validate(o => o.DataSource is not null || IsConnectionString(o.ConnectionString),
+                $"Grain storage '{name}' needs a PostgreSQL DataSource or a valid ConnectionString.");
+        silo.Services.AddGrainStorage(name, (sp, storageName) =>
+        {
+            var options = sp.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<PostgresGrainStorageOptions>>().Get(storageName);
+            return new PostgresGrainStorage(storageName, options.DataSource ?? NpgsqlDataSource.Create(options.ConnectionString!),
+                new StateJsonSerializer(Privacy.PersonalDataProtection.PersonalDataProtector(sp)),
+                sp.GetRequiredService<Polly.Registry.ResiliencePipelineProvider<string>>().GetPipeline(PostgresResilience.Pipeline),
+                options.Expiry ?? sp.GetService<IStateExpiry>());
+        });
+        return silo;
+    }
+
+    private static bool IsConnectionString(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return false;
+        try
+        {
+            _ = new NpgsqlConnectionStringBuilder(text);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
 }

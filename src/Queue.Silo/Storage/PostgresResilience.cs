@@ -16,8 +16,11 @@ public static class PostgresResilience
 {
     public const string Pipeline = "counterqueue-postgres";
 
+    /// <summary>Registers the pipeline once, however many of the PostgreSQL providers ask for it.</summary>
     public static IServiceCollection AddPostgresResilience(this IServiceCollection services)
     {
+        if (services.Any(s => s.ServiceType == typeof(Registered))) return services;
+        services.AddSingleton<Registered>();
         services.AddResiliencePipeline(Pipeline, builder => builder
             .AddRetry(new RetryStrategyOptions
             {
@@ -30,4 +33,6 @@ public static class PostgresResilience
             .AddTimeout(TimeSpan.FromSeconds(10)));
         return services;
     }
+
+    private sealed class Registered;
 }

@@ -30,4 +30,25 @@ public sealed class PostgresGrainStorageTests : GrainStorageContract
     {
         if (_database is not null) await _database.DisposeAsync();
     }
+
+    [Fact]
+    public async Task A_schema_set_up_that_failed_is_tried_again_by_the_next_call()
+    {
+        var server = await TestPostgres.ServerConnectionStringAsync();
+        var name = $"cq_later_{Guid.NewGuid():N}"[..24];
+        await using var later = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(server) { Database = name, PersistSecurityInfo = true }.ConnectionString);
+        var storage = new PostgresGrainStorage("test", later, new StateJsonSerializer());
+        var grain = Orleans.Runtime.GrainId.Create("contract", "later");
+        var state = new GrainState<Sample>(new Sample());
+        await Assert.ThrowsAnyAsync<NpgsqlException>(() => storage.ReadStateAsync("s", grain, state)); // the database is not there yet
+
+        await using (var admin = NpgsqlDataSource.Create(server))
+        await using (var create = admin.CreateCommand($"CREATE DATABASE {name}"))
+            await create.ExecuteNonQueryAsync();
+        state.State = new Sample { Name = "after" };
+        await storage.WriteStateAsync("s", grain, state); // the same instance: set-up runs again and succeeds
+        var read = new GrainState<Sample>(new Sample());
+        await storage.ReadStateAsync("s", grain, read);
+        Assert.Equal("after", read.State!.Name);
+    }
 }
