@@ -7,5 +7,6 @@ public interface ILobbySubscriptionsGrain : IGrainWithIntegerKey
 {
     Task SubscribeAsync(ILobbyObserver observer);
     Task UnsubscribeAsync(ILobbyObserver observer);
-    [ReadOnly] Task<IReadOnlyList<ILobbyObserver>> GetAsync();
+    /// <summary>The hosts listening now (dropping those silent too long).</summary>
+    Task<IReadOnlyList<ILobbyObserver>> GetAsync();
 }

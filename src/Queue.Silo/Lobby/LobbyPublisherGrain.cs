@@ -11,14 +11,12 @@ public sealed class LobbyPublisherGrain(ILogger<LobbyPublisherGrain> logger) : G
     private IReadOnlyList<ILobbyObserver> _observers = [];
     private DateTimeOffset _fetchedAt = DateTimeOffset.MinValue;
 
+    private Task? _refreshing;
+
     public async Task PublishAsync(IReadOnlyList<LobbyMessage> messages)
     {
-        var now = time.GetUtcNow();
-        if (now - _fetchedAt > Refresh || _observers.Count == 0)
-        {
-            _observers = await GrainFactory.GetGrain<ILobbySubscriptionsGrain>(0).GetAsync();
-            _fetchedAt = now;
-        }
+        if (_observers.Count == 0) await RefreshAsync(); // nothing cached yet: wait for the list once
+        else if (time.GetUtcNow() - _fetchedAt > Refresh && _refreshing is null or { IsCompleted: true }) _refreshing = RefreshAsync(); // in the background
         foreach (var observer in _observers)
         {
             try
@@ -29,6 +27,23 @@ public sealed class LobbyPublisherGrain(ILogger<LobbyPublisherGrain> logger) : G
             {
                 logger.LogWarning(e, "A lobby observer could not be reached");
             }
+        }
+    }
+
+    /// <summary>
+    /// Fetches the subscribed hosts. While the subscriptions grain is unreachable (its host just died, and the cluster
+    /// has not yet declared it dead) the list held so far is kept, so the events go on reaching the hosts that live.
+    /// </summary>
+    private async Task RefreshAsync()
+    {
+        try
+        {
+            _observers = await GrainFactory.GetGrain<ILobbySubscriptionsGrain>(0).GetAsync();
+            _fetchedAt = time.GetUtcNow();
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "The lobby subscriptions could not be read; keeping the {Count} hosts known", _observers.Count);
         }
     }
 }

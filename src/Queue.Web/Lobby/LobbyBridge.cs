@@ -10,7 +10,7 @@ namespace CounterQueue.Web.Lobby;
 public sealed class LobbyBridge(IGrainFactory grains, IHubContext<LobbyHub> hub, ILogger<LobbyBridge> logger)
     : BackgroundService, ILobbyObserver
 {
-    private static readonly TimeSpan Renew = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Renew = TimeSpan.FromSeconds(15);
     private ILobbyObserver? _reference;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
