@@ -2,6 +2,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Polly;
 using Polly.Retry;
+using Polly.Simmy;
+using Polly.Simmy.Fault;
+using Polly.Simmy.Latency;
 using Polly.Timeout;
 
 namespace CounterQueue.Silo.Storage;
@@ -21,16 +24,37 @@ public static class PostgresResilience
     {
         if (services.Any(s => s.ServiceType == typeof(Registered))) return services;
         services.AddSingleton<Registered>();
-        services.AddResiliencePipeline(Pipeline, builder => builder
-            .AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = new PredicateBuilder().Handle<NpgsqlException>(e => e.IsTransient).Handle<TimeoutRejectedException>(),
-                MaxRetryAttempts = 4,
-                Delay = TimeSpan.FromMilliseconds(100),
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-            })
-            .AddTimeout(TimeSpan.FromSeconds(10)));
+        services.AddSingleton(sp => new PostgresChaos(sp.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()));
+        services.AddResiliencePipeline(Pipeline, (builder, context) =>
+        {
+            var chaos = context.ServiceProvider.GetRequiredService<PostgresChaos>();
+            // Backoff and timeouts of network calls run on real elapsed time, not on the queue's business clock (the
+            // TimeProvider in the container, which demonstrations shift and tests move by hours).
+            builder.TimeProvider = TimeProvider.System;
+            builder
+                .AddRetry(new RetryStrategyOptions
+                {
+                    ShouldHandle = new PredicateBuilder().Handle<NpgsqlException>(e => e.IsTransient).Handle<TimeoutRejectedException>(),
+                    MaxRetryAttempts = 4,
+                    Delay = TimeSpan.FromMilliseconds(100),
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                })
+                .AddTimeout(TimeSpan.FromSeconds(10))
+                // Innermost, so the retry and the timeout above see what they inject (PostgresChaos: off unless set).
+                .AddChaosLatency(new ChaosLatencyStrategyOptions
+                {
+                    EnabledGenerator = _ => ValueTask.FromResult(chaos.LatencyRate > 0),
+                    InjectionRateGenerator = _ => ValueTask.FromResult(chaos.LatencyRate),
+                    LatencyGenerator = _ => ValueTask.FromResult(chaos.Latency),
+                })
+                .AddChaosFault(new ChaosFaultStrategyOptions
+                {
+                    EnabledGenerator = _ => ValueTask.FromResult(chaos.FaultRate > 0),
+                    InjectionRateGenerator = _ => ValueTask.FromResult(chaos.FaultRate),
+                    FaultGenerator = _ => ValueTask.FromResult<Exception?>(new NpgsqlException("Injected database failure (Queue:Chaos)")),
+                });
+        });
         return services;
     }
 

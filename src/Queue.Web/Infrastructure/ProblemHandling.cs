@@ -16,7 +16,9 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
         var (status, code, detail, extensions) = Classify(exception);
-        if (status >= 500) logger.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
+        if (status == StatusCodes.Status503ServiceUnavailable)
+            logger.LogWarning("Briefly unavailable on {Method} {Path}: {Reason}", context.Request.Method, context.Request.Path, exception.GetBaseException().Message);
+        else if (status >= 500) logger.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
         else logger.LogDebug("Refused {Method} {Path}: {Code} {Detail}", context.Request.Method, context.Request.Path, code, detail);
         context.Response.StatusCode = status;
         if (status == StatusCodes.Status503ServiceUnavailable) context.Response.Headers.RetryAfter = "5";
@@ -28,6 +30,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
     private static (int Status, string Code, string? Detail, IReadOnlyDictionary<string, string> Extensions) Classify(Exception exception)
     {
         var none = new Dictionary<string, string>();
+        exception = DatabaseCause(exception) ?? exception;
         return exception switch
         {
             QueueProblemException p => (StatusOf(p.Kind), p.Code, p.Message, p.Details),
@@ -42,9 +45,21 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
             // out, and trying again shortly is the right thing to do.
             Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException
                 or Orleans.Runtime.Messaging.ConnectionFailedException or Orleans.Networking.Shared.SocketConnectionException
-                or TimeoutException => (503, ProblemCodes.Unavailable, "The queue service is briefly unavailable; try again in a few seconds.", none),
+                or TimeoutException
+                // The database failing or slow (cluster mode): nothing was changed, and trying again shortly is right.
+                or Npgsql.NpgsqlException or Polly.ExecutionRejectedException => (503, ProblemCodes.Unavailable, "The queue service is briefly unavailable; try again in a few seconds.", none),
             _ => (500, ProblemCodes.Internal, null, none),
         };
+    }
+
+    /// <summary>The database failure under an Orleans storage error ("Error from storage provider …"), if that is what it was.</summary>
+    private static Exception? DatabaseCause(Exception exception)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is Npgsql.NpgsqlException or Polly.ExecutionRejectedException) return e;
+        }
+        return null;
     }
 
     private static string JsonProblem(JsonException json) =>
