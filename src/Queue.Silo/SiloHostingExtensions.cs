@@ -45,12 +45,12 @@ public static class SiloHostingExtensions
             // Cluster mode: silos find each other, and keep their grains' state, in PostgreSQL.
             var database = new NpgsqlDataSourceBuilder(options.PostgreSql).Build();
             builder.Services.AddSingleton(database);
-            health.AddPostgresCheck();
+            health.AddPostgresCheck().AddMembershipCheck();
             builder.UseOrleans(silo => silo
                 .Configure<ClusterOptions>(c => { c.ClusterId = options.ClusterId; c.ServiceId = "counterqueue"; })
                 .Configure<EndpointOptions>(e =>
                 {
-                    e.AdvertisedIPAddress = IPAddress.Parse(options.AdvertisedAddress); // checked by QueueOptionsValidator
+                    e.AdvertisedIPAddress = options.AdvertisedIPAddress(); // checked by QueueOptionsValidator; "auto" in a container
                     e.SiloPort = options.SiloPort;
                     e.GatewayPort = 0; // co-hosted: no external clients
                 })

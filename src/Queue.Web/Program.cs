@@ -29,6 +29,7 @@ return QueueHost.Run(args, builder =>
     builder.AddRemoteConsultation();
     builder.AddForwarding();
     builder.AddVisitHistory();
+    builder.AddHostDrain();
 }, app =>
 {
     app.UseQueueApi();

@@ -35,6 +35,24 @@ public sealed class QueueOptions
     /// <summary>In cluster mode: the address other silos reach this one at.</summary>
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
 
+    /// <summary>
+    /// <see cref="AdvertisedAddress"/> "auto": this machine's first IPv4 address that is up and not loopback — what a
+    /// container or a Kubernetes pod has (where the address is not known before it starts).
+    /// </summary>
+    public const string AutoAddress = "auto";
+
+    /// <summary>The address other silos reach this one at, with "auto" resolved.</summary>
+    public System.Net.IPAddress AdvertisedIPAddress() =>
+        AdvertisedAddress.Equals(AutoAddress, StringComparison.OrdinalIgnoreCase)
+            ? System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+                .Where(n => n.OperationalStatus == System.Net.NetworkInformation.OperationalStatus.Up
+                            && n.NetworkInterfaceType != System.Net.NetworkInformation.NetworkInterfaceType.Loopback)
+                .SelectMany(n => n.GetIPProperties().UnicastAddresses)
+                .Select(a => a.Address)
+                .FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && !System.Net.IPAddress.IsLoopback(a))
+              ?? throw new InvalidOperationException("Queue:AdvertisedAddress is 'auto' but this machine has no IPv4 address besides loopback.")
+            : System.Net.IPAddress.Parse(AdvertisedAddress);
+
     /// <summary>Port for silo-to-silo traffic.</summary>
     public int SiloPort { get; set; } = 11111;
 

@@ -54,8 +54,8 @@ public sealed class QueueOptionsValidator : IValidateOptions<QueueOptions>
             errors.Add($"Queue:ClockStartsAt {options.ClockStartsAt} is ahead of this machine's clock; a simulated clock can only start in the past (the cluster's membership would take a clock ahead of the machine's for a newer silo and stop this one). Pick the same time on an earlier day.");
         if (options.IsClusterMode)
         {
-            if (!IPAddress.TryParse(options.AdvertisedAddress, out _))
-                errors.Add($"Queue:AdvertisedAddress '{options.AdvertisedAddress}' is not an IP address; give this host's address on the office network (e.g. 10.0.0.11).");
+            if (!IPAddress.TryParse(options.AdvertisedAddress, out _) && !options.AdvertisedAddress.Equals(QueueOptions.AutoAddress, StringComparison.OrdinalIgnoreCase))
+                errors.Add($"Queue:AdvertisedAddress '{options.AdvertisedAddress}' is not an IP address; give this host's address on the office network (e.g. 10.0.0.11), or 'auto' in a container.");
             try
             {
                 _ = new NpgsqlConnectionStringBuilder(options.PostgreSql);

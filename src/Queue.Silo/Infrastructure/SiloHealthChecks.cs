@@ -22,6 +22,24 @@ internal static class SiloHealthChecks
         health.AddProbe("cluster", "Grains answer.", "The cluster does not answer.",
             sp => _ => sp.GetRequiredService<IGrainFactory>().GetGrain<IOfficeRegistryGrain>(IOfficeRegistryGrain.Key).ListAsync());
 
+    /// <summary>Cluster mode: this silo is an active member of the cluster, as the membership table says.</summary>
+    public static IHealthChecksBuilder AddMembershipCheck(this IHealthChecksBuilder health) =>
+        health.Add(new HealthCheckRegistration("membership", sp => new MembershipHealthCheck(
+            sp.GetRequiredService<Orleans.Runtime.IClusterMembershipService>(), sp.GetRequiredService<Orleans.Runtime.ILocalSiloDetails>()), null, [HealthTags.Ready]));
+
+    private sealed class MembershipHealthCheck(Orleans.Runtime.IClusterMembershipService membership, Orleans.Runtime.ILocalSiloDetails silo) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            var snapshot = membership.CurrentSnapshot;
+            var status = snapshot.GetSiloStatus(silo.SiloAddress);
+            var active = snapshot.Members.Values.Count(m => m.Status == Orleans.Runtime.SiloStatus.Active);
+            return Task.FromResult(status == Orleans.Runtime.SiloStatus.Active
+                ? HealthCheckResult.Healthy($"Active in the cluster, with {active} active hosts.")
+                : HealthCheckResult.Unhealthy($"This host is {status} in the cluster."));
+        }
+    }
+
     /// <summary>The embedded store answers (one process, the default).</summary>
     public static IHealthChecksBuilder AddEmbeddedStoreCheck(this IHealthChecksBuilder health) =>
         health.AddProbe("storage", "The embedded store answers.", "The embedded store does not answer.",

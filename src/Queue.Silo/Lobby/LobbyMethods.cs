@@ -11,4 +11,6 @@ public static class LobbyMethods
     public const string Notice = nameof(Notice);
     public const string TicketUpdated = nameof(TicketUpdated);
     public const string RemoteConsultationChanged = nameof(RemoteConsultationChanged);
+    /// <summary>This host is leaving: reconnect (through the load balancer, to another) within <c>withinMs</c>.</summary>
+    public const string Reconnect = nameof(Reconnect);
 }

@@ -34,7 +34,9 @@ public static class ApiHostingExtensions
 
         var telemetry = services.AddOpenTelemetry().WithMetrics(m =>
         {
-            m.AddMeter(QueueMetrics.MeterName).AddAspNetCoreInstrumentation();
+            // Queue lengths, waits and calls; Orleans' own (grains, messaging, membership); HTTP. Scraped at /metrics
+            // (Prometheus text format, from the office network only: MetricsAccess), or pushed over OTLP when configured.
+            m.AddMeter(QueueMetrics.MeterName, "Microsoft.Orleans").AddAspNetCoreInstrumentation().AddPrometheusExporter();
             if (!string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])) m.AddOtlpExporter();
         });
         return builder;

@@ -14,6 +14,7 @@ public static class OperationsApi
     public static WebApplication MapOperations(this WebApplication app)
     {
         app.MapHealth();
+        app.MapMetrics();
         app.MapGet("/api/admin/runtime", RuntimeAsync).WithTags("Operations").RequireAuthorization(IdentityApi.AdminPolicy);
         app.MapOpenApi("/openapi/{documentName}.json");
         // The reference page's script is served from this app (no CDN), and it asks for no web fonts.
@@ -48,7 +49,18 @@ public static class OperationsApi
     private static void MapHealth(this WebApplication app)
     {
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthTags.Ready) });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthTags.Ready), ResponseWriter = WriteReadinessAsync });
+    }
+
+    /// <summary>Readiness as JSON: the overall status and each check's (cluster, membership, storage, draining), for operators.</summary>
+    private static Task WriteReadinessAsync(HttpContext context, Microsoft.Extensions.Diagnostics.HealthChecks.HealthReport report)
+    {
+        context.Response.ContentType = "application/json; charset=utf-8";
+        return context.Response.WriteAsJsonAsync(new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
+        });
     }
 
     private static void PrintBanner(WebApplication app)

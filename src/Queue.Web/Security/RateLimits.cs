@@ -44,7 +44,11 @@ public sealed class RateLimitOptions
     public int ReadsPerClientPerSecond { get; set; } = 20;
     /// <summary>Registered kiosks (trusted devices): name → key; a kiosk sends its key in the X-Kiosk-Key header and gets its own limit.</summary>
     public Dictionary<string, string> Kiosks { get; set; } = [];
-    /// <summary>Reverse proxies whose X-Forwarded-For is believed (IP addresses); none by default, so the header is ignored.</summary>
+    /// <summary>
+    /// Reverse proxies whose X-Forwarded-For is believed: IP addresses, or networks in CIDR form (e.g. 10.89.0.0/16, where
+    /// the proxy's address is given out at start, as in a container network or a Kubernetes cluster); none by default,
+    /// so the header is ignored.
+    /// </summary>
     public List<string> KnownProxies { get; set; } = [];
 }
 
@@ -63,16 +67,22 @@ public static class RateLimits
         var options = builder.Configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
         builder.Services.AddSingleton(options);
         var proxies = new List<IPAddress>();
+        var networks = new List<System.Net.IPNetwork>();
         foreach (var text in options.KnownProxies)
-            proxies.Add(IPAddress.TryParse(text, out var address) ? address
-                : throw new Microsoft.Extensions.Options.OptionsValidationException(RateLimitOptions.Section, typeof(RateLimitOptions),
-                    [$"{RateLimitOptions.Section}:KnownProxies '{text}' is not an IP address."]));
+        {
+            if (IPAddress.TryParse(text, out var address)) proxies.Add(address);
+            else if (System.Net.IPNetwork.TryParse(text, out var network)) networks.Add(network);
+            else
+                throw new Microsoft.Extensions.Options.OptionsValidationException(RateLimitOptions.Section, typeof(RateLimitOptions),
+                    [$"{RateLimitOptions.Section}:KnownProxies '{text}' is not an IP address or a network (10.0.0.0/8)."]);
+        }
         builder.Services.Configure<ForwardedHeadersOptions>(o =>
         {
             o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
             o.KnownIPNetworks.Clear(); // not even loopback by default: only the proxies configured
             o.KnownProxies.Clear();
             foreach (var proxy in proxies) o.KnownProxies.Add(proxy);
+            foreach (var network in networks) o.KnownIPNetworks.Add(network);
             o.ForwardLimit = 1;
         });
         if (!options.Enabled) return builder;

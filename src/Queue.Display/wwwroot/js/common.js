@@ -124,6 +124,12 @@ export function connectLobby({ handlers, onConnected, onStatus }) {
     .configureLogging(signalR.LogLevel.Warning)
     .build();
   for (const [name, handler] of Object.entries(handlers)) connection.on(name, handler);
+  // The host is leaving (a restart, an update): drop the connection at a moment of our own within the time it gives,
+  // so the screens of a lobby do not all come back at once; onclose below connects again, to a host that stays.
+  connection.on("Reconnect", (advice) => {
+    const within = Math.max(0, Math.min(30000, Number(advice?.withinMs) || 0));
+    setTimeout(() => connection.stop(), Math.random() * within);
+  });
   const status = (online) => { document.body.dataset.connection = online ? "online" : "offline"; onStatus?.(online); };
   const connected = async () => {
     status(true);
