@@ -38,6 +38,7 @@ export QUEUE_TEST_ARTIFACTS="$PWD/$results/screenshots"
 export QUEUE_TEST_LOGS="$PWD/$results/logs"
 dotnet build CounterQueue.sln -c Release -nologo -v quiet -warnaserror || exit 1
 dotnet build tests/Queue.LogScan -c Release -nologo -v quiet -warnaserror || exit 1
+dotnet build tests/Queue.Deploy.Tests -c Release -nologo -v quiet -warnaserror || exit 1
 dotnet test CounterQueue.sln -c Release --no-build -nologo \
   --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" \
   --blame-hang-timeout 10m "$@"
@@ -48,6 +49,12 @@ if [ "$#" -eq 0 ]; then
     --logger "trx" --logger "console;verbosity=normal" --results-directory "$results"
   scan=$?
   if [ "$scan" -ne 0 ]; then status=$scan; fi
+  # The deployment files proved (after the suite: it publishes the app again): the compose file under podman brings up
+  # PostgreSQL, three hosts and the proxy, and one queue works across them; the Kubernetes manifests are checked.
+  dotnet test tests/Queue.Deploy.Tests -c Release --no-build -nologo \
+    --logger "trx" --logger "console;verbosity=normal" --results-directory "$results"
+  deploy=$?
+  if [ "$deploy" -ne 0 ]; then status=$deploy; fi
 fi
 
 if [ -f "$QUEUE_TEST_LOGS/postgres-route.txt" ]; then cat "$QUEUE_TEST_LOGS/postgres-route.txt"; fi

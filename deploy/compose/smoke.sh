@@ -6,7 +6,14 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 say() { echo "compose smoke: $*" >&2; }
-fail() { say "FAILED: $*"; podman-compose -p counterqueue logs --tail 40 >&2 2>/dev/null || true; exit 1; }
+fail() {
+  say "FAILED: $*"
+  for c in $(podman ps -a --filter label=io.podman.compose.project=counterqueue --format '{{.Names}}'); do
+    echo "--- $c ($(podman inspect -f '{{.State.Status}} {{.State.ExitCode}}' "$c"))" >&2
+    podman logs --tail 25 "$c" >&2 2>&1 || true
+  done
+  exit 1
+}
 
 if ! command -v podman-compose >/dev/null 2>&1; then
   apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman-compose >&2
@@ -46,7 +53,7 @@ called=$(curl -fs -X POST "${hosts[2]}/api/offices/kawasaki/counters/c1/call-nex
 status=$(curl -fs "$proxy/api/tickets/$id" | json "['status']") || fail "read the ticket through the proxy"
 [ "$status" = "called" ] || fail "the ticket is $status through the proxy, not called"
 upgrade=$(curl -s -i -N --http1.1 --max-time 3 "$proxy/hubs/lobby" -H 'Connection: Upgrade' -H 'Upgrade: websocket' \
-  -H 'Sec-WebSocket-Version: 13' -H 'Sec-WebSocket-Key: Y291bnRlcnF1ZXVlLXNtb2tl' | head -1 || true)
+  -H 'Sec-WebSocket-Version: 13' -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' | head -1 || true)
 [[ "$upgrade" == *" 101 "* ]] || fail "the proxy did not upgrade the lobby hub to a WebSocket ($upgrade)"
 say "ticket $number taken at host 2 was called at host 3, read through the proxy; the lobby hub upgraded through it"
 compose down -v >&2

@@ -32,7 +32,7 @@ public static class ApiHostingExtensions
         services.AddOpenApi();
         builder.AddQueueRateLimits();
 
-        var telemetry = services.AddOpenTelemetry().WithMetrics(m =>
+        var telemetry = services.AddOpenTelemetry().ConfigureResource(r => OpenTelemetry.Resources.ResourceBuilderExtensions.AddService(r, "counterqueue")).WithMetrics(m =>
         {
             // Queue lengths, waits and calls; Orleans' own (grains, messaging, membership); HTTP. Scraped at /metrics
             // (Prometheus text format, from the office network only: MetricsAccess), or pushed over OTLP when configured.
