@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A throw-away PostgreSQL 15 (Debian's, preinstalled) for the tests of cluster mode: its own data folder,
 # on 127.0.0.1 only. Usage: deploy/test-postgres.sh start|stop. "start" prints the connection string.
-# (On a machine with a Docker engine the tests could use Testcontainers instead; these machines have none.)
+# The tests use it only where no Docker-compatible engine can run (they take Testcontainers through podman otherwise);
+# deploy/local/cluster.sh uses it for its throw-away database.
 set -euo pipefail
 PG_BIN="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}"
 PGDATA_DIR="${QUEUE_TEST_PGDATA:-/tmp/counterqueue-test-pg}"
