@@ -44,21 +44,9 @@ public sealed class PostgresAuditLog(NpgsqlDataSource database, ResiliencePipeli
         );
         CREATE INDEX IF NOT EXISTS cq_audit_event_by_time ON cq_audit_event (at);
         """;
-    private readonly Lock _lock = new();
-    private Task? _schema;
+    private readonly PostgresSchema _schema = new(database, resilience, 7310003, Schema);
 
-    private Task EnsureSchemaAsync()
-    {
-        lock (_lock)
-        {
-            if (_schema is { IsFaulted: false, IsCanceled: false }) return _schema;
-            return _schema = resilience.ExecuteAsync(async ct =>
-            {
-                await using var command = database.CreateCommand($"SELECT pg_advisory_xact_lock(7310003); {Schema}");
-                await command.ExecuteNonQueryAsync(ct);
-            }).AsTask();
-        }
-    }
+    private Task EnsureSchemaAsync() => _schema.EnsureAsync();
 
     public async Task AppendAsync(AuditEntry entry)
     {

@@ -1,3 +1,4 @@
+using CounterQueue.Silo.Storage;
 using System.Threading.Channels;
 using CounterQueue.Domain.History;
 using Microsoft.Extensions.Logging;
@@ -41,14 +42,14 @@ public sealed class PostgresVisitHistory : IVisitHistory, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
-    private Task? _schema;
-    private readonly Lock _schemaLock = new();
+    private readonly PostgresSchema _schema;
 
     public PostgresVisitHistory(NpgsqlDataSource database, ResiliencePipeline resilience, ILogger<PostgresVisitHistory> logger, bool enabled = true)
     {
         _database = database;
         _resilience = resilience;
         _logger = logger;
+        _schema = new PostgresSchema(database, resilience, 7310002, Schema);
         Enabled = enabled;
         _writer = Task.Run(WriteLoopAsync);
     }
@@ -56,18 +57,7 @@ public sealed class PostgresVisitHistory : IVisitHistory, IAsyncDisposable
     public bool Enabled { get; }
 
     /// <summary>Makes sure of the table; a failed attempt is forgotten, so the next call tries again.</summary>
-    private Task EnsureSchemaAsync()
-    {
-        lock (_schemaLock)
-        {
-            if (_schema is { IsFaulted: false, IsCanceled: false }) return _schema;
-            return _schema = _resilience.ExecuteAsync(async ct =>
-            {
-                await using var command = _database.CreateCommand($"SELECT pg_advisory_xact_lock(7310002); {Schema}");
-                await command.ExecuteNonQueryAsync(ct);
-            }).AsTask();
-        }
-    }
+    private Task EnsureSchemaAsync() => _schema.EnsureAsync();
 
     public Task AppendAsync(IReadOnlyList<VisitEvent> events)
     {

@@ -48,28 +48,17 @@ public sealed class PostgresGrainStorage(string name, NpgsqlDataSource database,
     public string Name { get; } = name;
 
     private readonly ResiliencePipeline _resilience = resilience ?? ResiliencePipeline.Empty;
-    private readonly Lock _schemaLock = new();
-    private Task? _schemaTask;
-
     /// <summary>
     /// The tables are made sure of once, before the first read or write (never blocking a thread for it). A set-up that
     /// failed (the database down at start) is tried again by the next call, not remembered as failed for good.
     /// </summary>
-    private Task EnsureSchemaOnceAsync()
-    {
-        lock (_schemaLock)
-        {
-            if (_schemaTask is { IsFaulted: false, IsCanceled: false }) return _schemaTask;
-            return _schemaTask = _resilience.ExecuteAsync(ct => new ValueTask(EnsureSchemaAsync(database, ct))).AsTask();
-        }
-    }
+    private readonly PostgresSchema _schema = new(database, resilience ?? ResiliencePipeline.Empty, 7310001, Schema);
+
+    private Task EnsureSchemaOnceAsync() => _schema.EnsureAsync();
 
     /// <summary>Creates the table if it is missing (safe to run on every start, from every silo).</summary>
-    public static async Task EnsureSchemaAsync(NpgsqlDataSource database, CancellationToken cancellationToken = default)
-    {
-        await using var command = database.CreateCommand($"SELECT pg_advisory_xact_lock(7310001); {Schema}");
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public static Task EnsureSchemaAsync(NpgsqlDataSource database, CancellationToken cancellationToken = default) =>
+        PostgresSchema.CreateAsync(database, 7310001, Schema, cancellationToken);
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
