@@ -58,9 +58,9 @@ internal static class Bench
     };
 
     /// <summary>The built web app (Release) as its own process, as in production, on a fresh data folder.</summary>
-    public static Process StartApp(string data, int port, IReadOnlyDictionary<string, string>? environment = null)
+    public static Process StartApp(string data, int port, IReadOnlyDictionary<string, string>? environment = null, string? build = null)
     {
-        var dll = Path.Combine(FindRoot(), "src", "Queue.Web", "bin", "Release", "net10.0", "CounterQueue.Web.dll");
+        var dll = Path.Combine(build ?? Path.Combine(FindRoot(), "src", "Queue.Web", "bin", "Release", "net10.0"), "CounterQueue.Web.dll");
         if (!File.Exists(dll)) throw new FileNotFoundException("Build the solution in Release first (dotnet build -c Release).", dll);
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(dll)!, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(dll);
@@ -93,6 +93,19 @@ internal static class Bench
             await Task.Delay(200);
         }
         throw new TimeoutException("The web app did not become ready.");
+    }
+
+    /// <summary>CPU time the process has used so far (user + system, from /proc), or zero where there is no /proc.</summary>
+    public static TimeSpan CpuTime(Process process)
+    {
+        try
+        {
+            var fields = File.ReadAllText($"/proc/{process.Id}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            // after the command's name: state is field 0, utime field 11, stime field 12 (in clock ticks of 1/100 s)
+            var ticks = long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+            return TimeSpan.FromMilliseconds(ticks * 10);
+        }
+        catch (IOException) { return TimeSpan.Zero; }
     }
 
     /// <summary>The admin's bearer token (the app started by <see cref="StartApp"/> has that admin).</summary>

@@ -100,6 +100,54 @@ public static partial class HttpThroughput
                           $"p99 on {on.Average(r => r.P99):F1} ms, off {off.Average(r => r.P99):F1} ms");
     }
 
+    /// <summary>
+    /// `-- ab --baseline DIR [--rounds 3] [--window 10]`: ticket issue over HTTP with this build beside another build of the web
+    /// app (DIR holds its CounterQueue.Web.dll, e.g. a copy of src/Queue.Web/bin/Release/net10.0 made before a change),
+    /// alternating so the machine's drift falls on both; with the app's CPU time per ticket (from /proc), which varies less
+    /// than the rate.
+    /// </summary>
+    public static async Task CompareBuildsAsync(string[] args)
+    {
+        var baseline = Bench.Option(args, "--baseline", "");
+        if (!File.Exists(Path.Combine(baseline, "CounterQueue.Web.dll"))) throw new ArgumentException("--baseline DIR: a folder with a built CounterQueue.Web.dll");
+        var window = int.Parse(Bench.Option(args, "--window", "10"), CultureInfo.InvariantCulture);
+        var rounds = int.Parse(Bench.Option(args, "--rounds", "3"), CultureInfo.InvariantCulture);
+        var connections = int.Parse(Bench.Option(args, "--connections", "32"), CultureInfo.InvariantCulture);
+        // --env NAME=VALUE (repeatable): settings for this build's app only, e.g. to try a runtime knob against the same build
+        var environment = args.Select((a, i) => (a, i)).Where(x => x.a == "--env" && x.i + 1 < args.Length)
+            .Select(x => args[x.i + 1].Split('=', 2)).ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : "");
+        if (!File.Exists("/usr/bin/wrk")) throw new InvalidOperationException("wrk is needed: apt-get install wrk");
+        Console.WriteLine($"This build{(environment.Count > 0 ? " with " + string.Join(' ', environment.Select(e => $"{e.Key}={e.Value}")) : "")} beside {baseline}: ticket issue over HTTP, wrk -t2 -c{connections}, {window} s per run, {rounds} rounds each, alternating");
+        var runs = new Dictionary<string, List<(Wrk Result, double CpuMicroseconds)>> { ["baseline"] = [], ["this build"] = [] };
+        for (var round = 0; round < rounds; round++)
+        {
+            foreach (var (name, build) in new[] { ("baseline", baseline), ("this build", (string?)null) })
+            {
+                await using var app = await RunningApp.StartAsync("ab", Bench.Office("bench", Lines), build: build,
+                    environment: build is null ? environment : null);
+                var tickets = $"{app.BaseUrl}/api/offices/bench/tickets";
+                await WrkAsync(tickets, 10, connections, null); // warm-up
+                var cpu = Bench.CpuTime(app.Process);
+                var result = await WrkAsync(tickets, window, connections, null);
+                var used = Bench.CpuTime(app.Process) - cpu;
+                runs[name].Add((result, used.TotalMicroseconds / (result.PerSecond * window)));
+            }
+        }
+        var baseRate = runs["baseline"].Average(r => r.Result.PerSecond);
+        var baseCpu = runs["baseline"].Average(r => r.CpuMicroseconds);
+        Console.WriteLine($"  {"run",-44} {"requests/s",11} {"p50",9} {"p99",9} {"errors",7} {"÷ baseline",18} {"app CPU/ticket",15}");
+        for (var i = 0; i < rounds; i++)
+            foreach (var name in runs.Keys)
+            {
+                Print($"{name}, round {i + 1}", runs[name][i].Result, baseRate);
+                Console.WriteLine($"  {"",-100}{runs[name][i].CpuMicroseconds,8:F0} µs");
+            }
+        var rate = runs["this build"].Average(r => r.Result.PerSecond);
+        var cpuPer = runs["this build"].Average(r => r.CpuMicroseconds);
+        Console.WriteLine($"  mean: this build {rate:F0}/s, baseline {baseRate:F0}/s, ÷ {rate / baseRate:F2}; app CPU per ticket {cpuPer:F0} µs against {baseCpu:F0} µs, ÷ {cpuPer / baseCpu:F2}; " +
+                          $"p99 {runs["this build"].Average(r => r.Result.P99):F1} ms against {runs["baseline"].Average(r => r.Result.P99):F1} ms");
+    }
+
     private static void Print(string name, Wrk result, double durable) =>
         Console.WriteLine($"  {name,-44} {result.PerSecond,11:F0} {result.P50,7:F1}ms {result.P99,7:F1}ms {result.Errors,7} {result.PerSecond / durable,17:F2}x");
 

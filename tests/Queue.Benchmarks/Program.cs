@@ -20,6 +20,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 //   hub     call → TicketCalled at lobby clients beside a bare SignalR hub   [--clients 1,200,1000] [--calls 200]
 //   http    ticket issue over HTTP (wrk) beside its ceilings                 [--window 10] [--windows 6] [--connections 32]
 //   history ticket issue over HTTP with the visit history on beside off     [--window 10] [--rounds 3]
+//   ab      ticket issue over HTTP, this build beside another (alternating) [--baseline DIR] [--rounds 3] [--window 10] [--env NAME=VALUE]
 //   mix     a lobby at its peak, per operation                               [--seconds 30] [--visitors 48] [--phones 200]
 //   soak    memory over a steady day (--cross-midnight: the app clock starts 23:57) [--minutes 10] [--rate 20] [--cross-midnight]
 //   line    one line's busy day and its restart                              [--tickets 20000]
@@ -40,6 +41,7 @@ switch (args.FirstOrDefault())
     case "hub": await HubLatency.RunAsync(args); return;
     case "http": await HttpThroughput.RunAsync(args); return;
     case "history": await HttpThroughput.CompareHistoryAsync(args); return;
+    case "ab": await HttpThroughput.CompareBuildsAsync(args); return;
     case "mix": await MixedLoad.RunAsync(args); return;
     case "soak": await Soak.RunAsync(args); return;
     case "line": await LineGrowth.RunAsync(args, Argument); return;

@@ -14,12 +14,12 @@ internal sealed class RunningApp : IAsyncDisposable
     private readonly SocketsHttpHandler _handler = new() { MaxConnectionsPerServer = 128 };
     private readonly string _data;
 
-    private RunningApp(string name, IReadOnlyDictionary<string, string>? environment)
+    private RunningApp(string name, IReadOnlyDictionary<string, string>? environment, string? build)
     {
         _data = Path.Combine(Path.GetTempPath(), $"counterqueue-{name}-" + Guid.NewGuid().ToString("N")[..8]);
         var port = Bench.FreePort();
         BaseUrl = $"http://127.0.0.1:{port}";
-        Process = Bench.StartApp(_data, port, environment);
+        Process = Bench.StartApp(_data, port, environment, build);
         Anonymous = new HttpClient(_handler, disposeHandler: false) { BaseAddress = new Uri(BaseUrl) };
         Staff = new HttpClient(_handler, disposeHandler: false) { BaseAddress = new Uri(BaseUrl) };
     }
@@ -31,9 +31,9 @@ internal sealed class RunningApp : IAsyncDisposable
     public HttpClient Staff { get; }
 
     public static async Task<RunningApp> StartAsync(string name, OfficeDefinition? office = null, bool openCounters = false,
-        IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyDictionary<string, string>? environment = null, string? build = null)
     {
-        var app = new RunningApp(name, environment);
+        var app = new RunningApp(name, environment, build);
         try
         {
             await Bench.WaitUntilReadyAsync(app.Anonymous);

@@ -71,7 +71,13 @@ public sealed class TicketLine
     private void Reindex(TicketRecord ticket)
     {
         if (_waitingAt.Remove(ticket, out var was)) _waiting[(was.Step, was.Priority)].Remove(was.Key);
-        foreach (var counter in _atCounter.Where(c => c.Value == ticket).Select(c => c.Key).ToList()) _atCounter.Remove(counter);
+        if (_atCounter.Count > 0) // a counter or two per line: no LINQ on the path of every ticket
+        {
+            string? at = null;
+            foreach (var (counter, held) in _atCounter)
+                if (held == ticket) { at = counter; break; }
+            if (at is not null) _atCounter.Remove(at); // a ticket is at one counter at most
+        }
         _uncollected.Remove(ticket);
         if (_byId.GetValueOrDefault(ticket.Id) != ticket) return; // no longer in this line
         if (ticket.Status == TicketStatus.Waiting && ticket.UncollectedAt is not null)
@@ -418,6 +424,9 @@ public sealed class TicketLine
         if (ticket.Status != TicketStatus.Waiting || !IsCallableStep(ticket.Step, null) || !_waitingAt.TryGetValue(ticket, out var at)) return 0;
         var ahead = ticket.Priority == Priority.Normal ? _waiting.GetValueOrDefault((ticket.Step, Priority.Assisted))?.Count ?? 0 : 0;
         var set = _waiting[(at.Step, at.Priority)];
+        // The newest ticket (its own answer when issued) and the next to be called need no counting.
+        if (at.Key.CompareTo(set.Max) == 0) return ahead + set.Count - 1;
+        if (at.Key.CompareTo(set.Min) == 0) return ahead;
         // Count from the nearer end of the line: a new ticket's position costs as little as the next one's.
         var nearerTheBack = at.Key.Arrival * 2 > set.Min.Arrival + set.Max.Arrival;
         var before = nearerTheBack

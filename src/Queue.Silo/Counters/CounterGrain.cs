@@ -16,6 +16,7 @@ public sealed class CounterGrain(
     [PersistentState("counter", StorageNames.Queue)] IPersistentState<CounterState> counter,
     TimeProvider time,
     IVisitHistory history,
+    TicketLineGrains lines,
     ILogger<CounterGrain> logger) : Grain, ICounterGrain
 {
     /// <summary>Rounds of peek-and-take before giving up when other counters keep taking the same heads.</summary>
@@ -34,8 +35,7 @@ public sealed class CounterGrain(
 
     private DateOnly Today => Tokyo.DateOf(time.GetUtcNow());
 
-    private ITicketLineGrain Line(string serviceId, DateOnly day) =>
-        GrainFactory.GetGrain<ITicketLineGrain>(new TicketLineKey(_key.OfficeId, serviceId, day).ToGrainKey());
+    private ITicketLineGrain Line(string serviceId, DateOnly day) => lines.Get(new TicketLineKey(_key.OfficeId, serviceId, day));
 
     public Task<CounterView> GetAsync()
     {

@@ -12,7 +12,7 @@ namespace CounterQueue.Silo.Tickets;
 /// Facade over the ticket lines for the web host (the Orleans TodoListService pattern): builds
 /// line keys, follows a ticket that moved between lines, and fans out one call per line in parallel.
 /// </summary>
-public sealed class TicketService(IGrainFactory grains, OfficeCatalog catalog, TimeProvider time, IOptions<QueueOptions> options)
+public sealed class TicketService(IGrainFactory grains, TicketLineGrains lines, OfficeCatalog catalog, TimeProvider time, IOptions<QueueOptions> options)
 {
     /// <summary>A ticket can move a few times (回付 then redirect…); more hops than this is a loop.</summary>
     private const int MaxHops = 8;
@@ -21,7 +21,7 @@ public sealed class TicketService(IGrainFactory grains, OfficeCatalog catalog, T
 
     public DateOnly Today => Tokyo.DateOf(time.GetUtcNow());
 
-    public ITicketLineGrain Line(TicketLineKey key) => grains.GetGrain<ITicketLineGrain>(key.ToGrainKey());
+    public ITicketLineGrain Line(TicketLineKey key) => lines.Get(key);
 
     public ITicketLineGrain Line(string officeId, string serviceId) => Line(new TicketLineKey(officeId, serviceId, Today));
 
