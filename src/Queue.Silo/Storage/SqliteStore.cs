@@ -478,12 +478,20 @@ public sealed class SqliteStore : IDisposable
                         _pending.Remove((op.StateName, op.GrainId));
                 }
             }
-            for (var i = 0; i < batch.Count; i++)
-            {
-                batch[i].Failed = results[i].Error is not null;
-                if (results[i].Error is { } error) batch[i].Completion.TrySetException(error);
-                else batch[i].Completion.TrySetResult(results[i].Version);
-            }
+            for (var i = 0; i < batch.Count; i++) batch[i].Failed = results[i].Error is not null;
+            // One thread-pool item answers the whole commit (not one per write): the writer goes back to the queue at once,
+            // and a commit of thirty writes wakes one thread, not thirty. Their continuations run there one after another;
+            // a grain's only posts itself to the grain's scheduler.
+            ThreadPool.UnsafeQueueUserWorkItem(static done => Complete(done.Ops, done.Results), (Ops: batch.ToArray(), Results: results), preferLocal: false);
+        }
+    }
+
+    private static void Complete(WriteOp[] ops, (long Version, Exception? Error)[] results)
+    {
+        for (var i = 0; i < ops.Length; i++)
+        {
+            if (results[i].Error is { } error) ops[i].Completion.TrySetException(error);
+            else ops[i].Completion.TrySetResult(results[i].Version);
         }
     }
 
@@ -666,7 +674,8 @@ public sealed class SqliteStore : IDisposable
     private sealed record WriteOp(string StateName, string GrainId, byte[]? Data, long? ExpectedVersion,
         IReadOnlyList<KeyValuePair<string, byte[]>>? Records)
     {
-        public TaskCompletionSource<long> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        /// <summary>Completed on a thread-pool thread (<see cref="Complete"/>), never on the writer's, so continuations may run inline.</summary>
+        public TaskCompletionSource<long> Completion { get; } = new();
         /// <summary>Set for an append to the visit history (no state is written then).</summary>
         public IReadOnlyList<VisitEvent>? History { get; init; }
         /// <summary>The app-clock time after which the state may be deleted (retention), with its header.</summary>

@@ -15,16 +15,16 @@ public static class SecurityHeaders
         if (!app.Environment.IsDevelopment()) app.UseHsts(); // only on HTTPS requests; an office network on plain HTTP gets none
         app.Use((context, next) =>
         {
-            context.Response.OnStarting(() =>
+            context.Response.OnStarting(static state => // static: no closure per request
             {
-                var headers = context.Response.Headers;
+                var headers = ((HttpContext)state).Response.Headers;
                 if (!headers.ContainsKey("Content-Security-Policy")) headers.ContentSecurityPolicy = ApiPolicy;
                 headers.XContentTypeOptions = "nosniff";
                 if (!headers.ContainsKey("Referrer-Policy")) headers["Referrer-Policy"] = "no-referrer";
                 headers["Cross-Origin-Opener-Policy"] = "same-origin";
                 headers["Permissions-Policy"] = "geolocation=(), microphone=(), payment=(), usb=()";
                 return Task.CompletedTask;
-            });
+            }, context);
             return next(context);
         });
         return app;
