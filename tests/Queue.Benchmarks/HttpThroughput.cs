@@ -158,11 +158,19 @@ public static partial class HttpThroughput
     {
         var script = Path.Combine(Path.GetTempPath(), $"cq-wrk-{Guid.NewGuid():N}.lua");
         await File.WriteAllTextAsync(script, body is null
+            // The requests are built once (wrk's own pattern), so the load generator spends no more per ticket than per
+            // ceiling request: building each one in Lua cost it about 4 µs more a request on these cores.
             ? $$"""
+              local requests = {}
               local i = 0
+              init = function(args)
+                for k = 0, {{Lines - 1}} do
+                  requests[k] = wrk.format("POST", nil, { ["Content-Type"] = "application/json" }, '{"serviceId":"s' .. k .. '"}')
+                end
+              end
               request = function()
                 i = i + 1
-                return wrk.format("POST", nil, { ["Content-Type"] = "application/json" }, '{"serviceId":"s' .. (i % {{Lines}}) .. '"}')
+                return requests[i % {{Lines}}]
               end
               """
             : $$"""
