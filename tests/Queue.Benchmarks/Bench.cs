@@ -60,6 +60,8 @@ internal static class Bench
     /// <summary>The built web app (Release) as its own process, as in production, on a fresh data folder.</summary>
     public static Process StartApp(string data, int port, IReadOnlyDictionary<string, string>? environment = null, string? build = null)
     {
+        // QUEUE_BENCH_BUILD: another build's folder, to run any benchmark against it (e.g. a copy made before a change)
+        build ??= Environment.GetEnvironmentVariable("QUEUE_BENCH_BUILD") is { Length: > 0 } other ? other : null;
         var dll = Path.Combine(build ?? Path.Combine(FindRoot(), "src", "Queue.Web", "bin", "Release", "net10.0"), "CounterQueue.Web.dll");
         if (!File.Exists(dll)) throw new FileNotFoundException("Build the solution in Release first (dotnet build -c Release).", dll);
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(dll)!, RedirectStandardOutput = true, RedirectStandardError = true };
