@@ -17,6 +17,7 @@ public sealed class HostDrain(IHubContext<LobbyHub> hub, IHostApplicationLifetim
 {
     public static readonly TimeSpan DrainDelay = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan FlushTime = TimeSpan.FromMilliseconds(300);
     private volatile bool _draining;
 
     public bool Draining => _draining;
@@ -37,8 +38,12 @@ public sealed class HostDrain(IHubContext<LobbyHub> hub, IHostApplicationLifetim
         logger.LogInformation("Draining: telling the lobby's screens to reconnect elsewhere, then stopping in {Delay}", DrainDelay);
         try
         {
-            // A stopping callback is synchronous; this waits at most a second for the message to be handed to the connections.
-            hub.Clients.All.SendAsync(LobbyMethods.Reconnect, new ReconnectAdvice((int)DrainDelay.TotalMilliseconds)).Wait(SendTimeout);
+            // A stopping callback is synchronous; this waits at most a second for the message to be handed to the connections,
+            // then a moment for their transports to put it on the wire: SignalR's own stopping callback, next, closes them,
+            // and a message still in a connection's buffer then is lost (a test saw it about one time in eight).
+            if (!hub.Clients.All.SendAsync(LobbyMethods.Reconnect, new ReconnectAdvice((int)DrainDelay.TotalMilliseconds)).Wait(SendTimeout))
+                logger.LogWarning("Telling the lobby's screens to reconnect took over {Timeout}; some may not have heard", SendTimeout);
+            Thread.Sleep(FlushTime);
         }
         catch (Exception e)
         {
