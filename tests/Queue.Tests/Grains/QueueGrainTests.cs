@@ -33,6 +33,24 @@ public sealed class QueueGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Line_references_are_made_once_and_still_reach_their_line_after_the_cache_starts_over()
+    {
+        var office = await NewOfficeAsync();
+        await Counter(office, "c1").OpenAsync(null);
+        var lines = new TicketLineGrains(Grains);
+        var key = new TicketLineKey(office.Id, "a", Today);
+        var first = lines.Get(key);
+        Assert.Same(first, lines.Get(key));
+        var issued = await first.IssueAsync(new IssueTicket(TicketId.New(key), Priority.Normal, "ja"));
+
+        // Past its bound the cache starts over; a reference made again reaches the same line and its tickets.
+        for (var day = 1; day <= 4096; day++) lines.Get(key with { Day = Today.AddDays(-day) });
+        var again = lines.Get(key);
+        Assert.NotSame(first, again);
+        Assert.Equal(issued.Number, (await again.GetAsync(issued.TicketId)).Ticket?.Number);
+    }
+
+    [Fact]
     public async Task CallNext_calls_tickets_in_the_order_they_were_issued()
     {
         var office = await NewOfficeAsync();
