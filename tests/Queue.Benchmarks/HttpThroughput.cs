@@ -76,19 +76,11 @@ public static partial class HttpThroughput
         var connections = int.Parse(Bench.Option(args, "--connections", "32"), CultureInfo.InvariantCulture);
         if (!File.Exists("/usr/bin/wrk")) throw new InvalidOperationException("wrk is needed: apt-get install wrk");
         Console.WriteLine($"Visit history on beside off: ticket issue over HTTP, wrk -t2 -c{connections}, {window} s per run, {rounds} rounds each, alternating");
-        var on = new List<Wrk>();
-        var off = new List<Wrk>();
-        for (var round = 0; round < rounds; round++)
-        {
-            foreach (var (enabled, results) in new[] { (true, on), (false, off) })
-            {
-                var environment = new Dictionary<string, string> { ["Queue__HistoryEnabled"] = enabled ? "true" : "false" };
-                await using var app = await RunningApp.StartAsync($"history-{enabled}", Bench.Office("bench", Lines), environment: environment);
-                var tickets = $"{app.BaseUrl}/api/offices/bench/tickets";
-                await WrkAsync(tickets, 10, connections, null); // warm-up
-                results.Add(await WrkAsync(tickets, window, connections, null));
-            }
-        }
+        var runs = await AlternateAsync([
+            ("history-on", null, new Dictionary<string, string> { ["Queue__HistoryEnabled"] = "true" }),
+            ("history-off", null, new Dictionary<string, string> { ["Queue__HistoryEnabled"] = "false" })], rounds, window, connections);
+        var on = runs["history-on"].Select(r => r.Result).ToList();
+        var off = runs["history-off"].Select(r => r.Result).ToList();
         var offRate = off.Average(r => r.PerSecond);
         Console.WriteLine($"  {"path",-44} {"requests/s",11} {"p50",9} {"p99",9} {"errors",7} {"÷ history off",18}");
         for (var i = 0; i < rounds; i++)
@@ -118,21 +110,7 @@ public static partial class HttpThroughput
             .Select(x => args[x.i + 1].Split('=', 2)).ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : "");
         if (!File.Exists("/usr/bin/wrk")) throw new InvalidOperationException("wrk is needed: apt-get install wrk");
         Console.WriteLine($"This build{(environment.Count > 0 ? " with " + string.Join(' ', environment.Select(e => $"{e.Key}={e.Value}")) : "")} beside {baseline}: ticket issue over HTTP, wrk -t2 -c{connections}, {window} s per run, {rounds} rounds each, alternating");
-        var runs = new Dictionary<string, List<(Wrk Result, double CpuMicroseconds)>> { ["baseline"] = [], ["this build"] = [] };
-        for (var round = 0; round < rounds; round++)
-        {
-            foreach (var (name, build) in new[] { ("baseline", baseline), ("this build", (string?)null) })
-            {
-                await using var app = await RunningApp.StartAsync("ab", Bench.Office("bench", Lines), build: build,
-                    environment: build is null ? environment : null);
-                var tickets = $"{app.BaseUrl}/api/offices/bench/tickets";
-                await WrkAsync(tickets, 10, connections, null); // warm-up
-                var cpu = Bench.CpuTime(app.Process);
-                var result = await WrkAsync(tickets, window, connections, null);
-                var used = Bench.CpuTime(app.Process) - cpu;
-                runs[name].Add((result, used.TotalMicroseconds / (result.PerSecond * window)));
-            }
-        }
+        var runs = await AlternateAsync([("baseline", baseline, null), ("this build", null, environment)], rounds, window, connections);
         var baseRate = runs["baseline"].Average(r => r.Result.PerSecond);
         var baseCpu = runs["baseline"].Average(r => r.CpuMicroseconds);
         Console.WriteLine($"  {"run",-44} {"requests/s",11} {"p50",9} {"p99",9} {"errors",7} {"÷ baseline",18} {"app CPU/ticket",15}");
@@ -146,6 +124,30 @@ public static partial class HttpThroughput
         var cpuPer = runs["this build"].Average(r => r.CpuMicroseconds);
         Console.WriteLine($"  mean: this build {rate:F0}/s, baseline {baseRate:F0}/s, ÷ {rate / baseRate:F2}; app CPU per ticket {cpuPer:F0} µs against {baseCpu:F0} µs, ÷ {cpuPer / baseCpu:F2}; " +
                           $"p99 {runs["this build"].Average(r => r.Result.P99):F1} ms against {runs["baseline"].Average(r => r.Result.P99):F1} ms");
+    }
+
+    /// <summary>
+    /// Ticket issue against each app in turn (a build's folder, or this build when null; its extra settings), round after
+    /// round, so drift in the machine's speed falls on all of them: each run's result and the app's CPU per ticket.
+    /// </summary>
+    private static async Task<Dictionary<string, List<(Wrk Result, double CpuMicroseconds)>>> AlternateAsync(
+        IReadOnlyList<(string Name, string? Build, IReadOnlyDictionary<string, string>? Environment)> apps, int rounds, int window, int connections)
+    {
+        var runs = apps.ToDictionary(a => a.Name, _ => new List<(Wrk Result, double CpuMicroseconds)>());
+        for (var round = 0; round < rounds; round++)
+        {
+            foreach (var (name, build, environment) in apps)
+            {
+                await using var app = await RunningApp.StartAsync(name, Bench.Office("bench", Lines), build: build, environment: environment);
+                var tickets = $"{app.BaseUrl}/api/offices/bench/tickets";
+                await WrkAsync(tickets, 10, connections, null); // warm-up
+                var cpu = Bench.CpuTime(app.Process);
+                var result = await WrkAsync(tickets, window, connections, null);
+                var used = Bench.CpuTime(app.Process) - cpu;
+                runs[name].Add((result, used.TotalMicroseconds / (result.PerSecond * window)));
+            }
+        }
+        return runs;
     }
 
     private static void Print(string name, Wrk result, double durable) =>
