@@ -21,8 +21,10 @@ namespace CounterQueue.Benchmarks;
 /// `-- http [--window 10] [--windows 6] [--connections 32]`: ticket issue over HTTP against the real app (its own
 /// process, embedded store), beside the ceilings measured in the same run with the same load generator (wrk):
 /// a bare POST returning JSON, the same plus one grain call, and the same plus one group-committed durable write.
-/// Issue runs for --windows consecutive windows of --window seconds, to show whether it stays flat. --no-ceilings skips
-/// the ceilings (quicker, for trying a change; the ratios are then not printed).
+/// Issue runs for --windows windows of --window seconds against the same app (its lines keep growing), to show whether it
+/// stays flat. Each issue window comes right after a window of the durable ceiling, and its ratio is to that one: this
+/// machine's speed drifts by tens of per cent over minutes, and a ceiling measured minutes earlier would mostly measure
+/// the drift. --no-ceilings skips the ceilings (quicker, for trying a change; the ratios are then not printed).
 /// </summary>
 public static partial class HttpThroughput
 {
@@ -39,30 +41,45 @@ public static partial class HttpThroughput
         Console.WriteLine($"HTTP, wrk -t2 -c{connections}, {window} s per run (after a warm-up: 5 s per ceiling, 15 s for the app), load generator on the same 2 cores; Release build, embedded store");
 
         var ceilings = new List<(string Name, Wrk Result)>();
-        if (!args.Contains("--no-ceilings"))
+        var results = new List<(Wrk Issue, Wrk? Durable, string Store)>();
+        await using (var ceiling = args.Contains("--no-ceilings") ? null : await CeilingApp.StartAsync(root))
         {
-            await using var ceiling = await CeilingApp.StartAsync(root);
-            foreach (var (name, path) in new[] { ("bare POST returning JSON", "/bare"), ("+ one grain call", "/grain"), ("+ one durable write (group commit)", "/durable") })
-            {
-                await WrkAsync($"{ceiling.Url}{path}", 5, connections, "{}"); // warm-up
-                ceilings.Add((name, await WrkAsync($"{ceiling.Url}{path}", window, connections, "{}")));
-            }
-        }
+            var durablePath = ceiling is null ? null : $"{ceiling.Url}/durable";
+            if (ceiling is not null)
+                foreach (var (name, path) in new[] { ("bare POST returning JSON", "/bare"), ("+ one grain call", "/grain"), ("+ one durable write (group commit)", "/durable") })
+                {
+                    await WrkAsync($"{ceiling.Url}{path}", 5, connections, "{}"); // warm-up
+                    ceilings.Add((name, await WrkAsync($"{ceiling.Url}{path}", window, connections, "{}")));
+                }
 
-        var results = new List<Wrk>();
-        await using (var app = await RunningApp.StartAsync("http", Bench.Office("bench", Lines)))
-        {
+            await using var app = await RunningApp.StartAsync("http", Bench.Office("bench", Lines));
             var tickets = $"{app.BaseUrl}/api/offices/bench/tickets";
             await WrkAsync(tickets, 15, connections, null); // warm-up (JIT, tiered compilation), not counted
-            for (var i = 0; i < windows; i++) results.Add(await WrkAsync(tickets, window, connections, null));
+            for (var i = 0; i < windows; i++)
+            {
+                var durable = durablePath is null ? null : await WrkAsync(durablePath, window, connections, "{}"); // the adjacent ceiling
+                var before = await StoreCountsAsync(app);
+                var issue = await WrkAsync(tickets, window, connections, null);
+                results.Add((issue, durable, Grouping(before, await StoreCountsAsync(app), window)));
+            }
         }
         try { Directory.Delete(root, recursive: true); } catch (IOException) { }
 
-        var durable = ceilings.Count > 0 ? ceilings[^1].Result.PerSecond : double.NaN;
+        var first = ceilings.Count > 0 ? ceilings[^1].Result.PerSecond : double.NaN;
         Console.WriteLine($"  {"path",-44} {"requests/s",11} {"p50",9} {"p99",9} {"errors",7} {"÷ durable ceiling",18}");
-        foreach (var (name, result) in ceilings) Print(name, result, durable);
-        for (var i = 0; i < results.Count; i++) Print($"ticket issue, {Lines} lines: {i * window}–{(i + 1) * window} s", results[i], durable);
-        Console.WriteLine($"  ticket issue, last window ÷ first: {results[^1].PerSecond / results[0].PerSecond:F2} (1.00 = flat)");
+        foreach (var (name, result) in ceilings) Print(name, result, first);
+        for (var i = 0; i < results.Count; i++)
+        {
+            var (issue, durable, store) = results[i];
+            if (durable is not null) Print($"  durable ceiling, just before", durable, durable.PerSecond);
+            Print($"ticket issue, {Lines} lines: {i * window}–{(i + 1) * window} s", issue, durable?.PerSecond ?? double.NaN);
+            Console.WriteLine($"  {"",-44} {store}");
+        }
+        var ratios = results.Where(r => r.Durable is not null).Select(r => r.Issue.PerSecond / r.Durable!.PerSecond).ToList();
+        if (ratios.Count > 0)
+            Console.WriteLine($"  ticket issue ÷ the durable ceiling just before it: mean {ratios.Average():F2}, lowest {ratios.Min():F2}, highest {ratios.Max():F2}");
+        Console.WriteLine($"  ticket issue, last window ÷ first: {results[^1].Issue.PerSecond / results[0].Issue.PerSecond:F2} (1.00 = flat); " +
+                          $"mean {results.Average(r => r.Issue.PerSecond):F0}/s, p99 {results.Min(r => r.Issue.P99):F1}–{results.Max(r => r.Issue.P99):F1} ms");
     }
 
     /// <summary>
@@ -141,13 +158,31 @@ public static partial class HttpThroughput
                 await using var app = await RunningApp.StartAsync(name, Bench.Office("bench", Lines), build: build, environment: environment);
                 var tickets = $"{app.BaseUrl}/api/offices/bench/tickets";
                 await WrkAsync(tickets, 10, connections, null); // warm-up
+                var store = await StoreCountsAsync(app);
                 var cpu = Bench.CpuTime(app.Process);
                 var result = await WrkAsync(tickets, window, connections, null);
                 var used = Bench.CpuTime(app.Process) - cpu;
+                Console.WriteLine($"  {name}, round {round + 1}: {Grouping(store, await StoreCountsAsync(app), window)}");
                 runs[name].Add((result, used.TotalMicroseconds / (result.PerSecond * window)));
             }
         }
         return runs;
+    }
+
+    /// <summary>The embedded store's commits and writes so far, from the app's /metrics (zeros if it does not say).</summary>
+    private static async Task<(long Commits, long Writes)> StoreCountsAsync(RunningApp app)
+    {
+        var text = await app.Anonymous.GetStringAsync("/metrics");
+        static long Value(string text, string name) => Regex.Match(text, $@"^{name}(?:\{{[^}}]*\}})? (\d+)", RegexOptions.Multiline) is { Success: true } m
+            ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+        return (Value(text, "queue_store_commits_total"), Value(text, "queue_store_writes_total"));
+    }
+
+    private static string Grouping((long Commits, long Writes) before, (long Commits, long Writes) after, int seconds)
+    {
+        var commits = after.Commits - before.Commits;
+        return commits <= 0 ? "store: no commits reported"
+            : $"store: {commits / (double)seconds:F0} commits/s, {(after.Writes - before.Writes) / (double)commits:F1} writes per commit";
     }
 
     private static void Print(string name, Wrk result, double durable) =>

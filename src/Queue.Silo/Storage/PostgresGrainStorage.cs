@@ -131,8 +131,12 @@ public sealed class PostgresGrainStorage(string name, NpgsqlDataSource database,
     }
 
     public async Task<string> WriteRecordSetAsync(string stateName, GrainId grainId, byte[] header,
-        IReadOnlyList<KeyValuePair<string, byte[]>> records, string? etag) =>
-        Format(await WriteAsync(stateName, grainId, header, etag, records, _expiry.ExpiresAt(stateName, grainId, null)))!;
+        IReadOnlyList<KeyValuePair<string, byte[]>> records, string? etag, IReadOnlyList<CounterQueue.Domain.History.VisitEvent>? history = null)
+    {
+        // Writes here are not ordered (NextETagIfOrdered is null): callers append their events to the history themselves.
+        if (history is { Count: > 0 }) throw new NotSupportedException("PostgreSQL grain storage does not append history with a write.");
+        return Format(await WriteAsync(stateName, grainId, header, etag, records, _expiry.ExpiresAt(stateName, grainId, null)))!;
+    }
 
     /// <summary>Deletes expired states and their records, <see cref="PruneBatch"/> at a time (short transactions; rows being written are skipped).</summary>
     public async Task<long> PruneExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default)

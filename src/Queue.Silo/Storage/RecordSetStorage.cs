@@ -16,8 +16,13 @@ public interface IRecordSetStorage
     /// <paramref name="records"/> by key, atomically; returns the new ETag once durable. A stale ETag fails with
     /// <see cref="Orleans.Storage.InconsistentStateException"/> and changes nothing.
     /// </summary>
+    /// <param name="history">
+    /// Visit events to append in the same transaction, only if the write is applied (so a refused write leaves no events).
+    /// Only a storage that orders writes (<see cref="NextETagIfOrdered"/>) keeps them; others are given none, and the caller
+    /// appends them to the history after the write.
+    /// </param>
     Task<string> WriteRecordSetAsync(string stateName, GrainId grainId, byte[] header,
-        IReadOnlyList<KeyValuePair<string, byte[]>> records, string? etag);
+        IReadOnlyList<KeyValuePair<string, byte[]>> records, string? etag, IReadOnlyList<CounterQueue.Domain.History.VisitEvent>? history = null);
 
     /// <summary>
     /// If this storage applies the writes of one state in the order they were started, the ETag a write from

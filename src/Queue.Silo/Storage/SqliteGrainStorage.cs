@@ -62,8 +62,8 @@ public sealed class SqliteGrainStorage(string name, SqliteStore store, IGrainSto
     }
 
     public async Task<string> WriteRecordSetAsync(string stateName, GrainId grainId, byte[] header,
-        IReadOnlyList<KeyValuePair<string, byte[]>> records, string? etag) =>
-        Format(await WriteAsync(stateName, grainId, header, etag, records, _expiry.ExpiresAt(stateName, grainId, null)))!;
+        IReadOnlyList<KeyValuePair<string, byte[]>> records, string? etag, IReadOnlyList<CounterQueue.Domain.History.VisitEvent>? history = null) =>
+        Format(await WriteAsync(stateName, grainId, header, etag, records, _expiry.ExpiresAt(stateName, grainId, null), history))!;
 
     public Task<long> PruneExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default) => store.PruneExpiredAsync(now, cancellationToken);
 
@@ -72,12 +72,13 @@ public sealed class SqliteGrainStorage(string name, SqliteStore store, IGrainSto
         Format((etag is null ? 0 : long.Parse(etag, CultureInfo.InvariantCulture)) + 1);
 
     private async Task<long> WriteAsync(string stateName, GrainId grainId, byte[]? data, string? etag,
-        IReadOnlyList<KeyValuePair<string, byte[]>>? records = null, DateTimeOffset? expiresAt = null)
+        IReadOnlyList<KeyValuePair<string, byte[]>>? records = null, DateTimeOffset? expiresAt = null,
+        IReadOnlyList<CounterQueue.Domain.History.VisitEvent>? history = null)
     {
         long? expected = etag is null ? null : long.Parse(etag, CultureInfo.InvariantCulture);
         try
         {
-            return await store.WriteAsync(stateName, grainId.ToString(), data, expected, records, expiresAt);
+            return await store.WriteAsync(stateName, grainId.ToString(), data, expected, records, expiresAt, history);
         }
         catch (VersionConflictException conflict)
         {

@@ -222,11 +222,13 @@ public sealed class SqliteStore : IDisposable
     /// (null: no row yet), and with it upserts <paramref name="records"/> by key. Completes with the new version once
     /// the write is durable. Writes are applied in the order of these calls; a write started while an earlier write of
     /// the same state is still pending, from the version that one will give, is chained to it: it fails if that one
-    /// fails, even should another writer have reached that version meanwhile.</summary>
+    /// fails, even should another writer have reached that version meanwhile. <paramref name="history"/>: visit events
+    /// appended in the same transaction if (and only if) the write is applied.</summary>
     public Task<long> WriteAsync(string stateName, string grainId, byte[]? data, long? expectedVersion,
-        IReadOnlyList<KeyValuePair<string, byte[]>>? records = null, DateTimeOffset? expiresAt = null)
+        IReadOnlyList<KeyValuePair<string, byte[]>>? records = null, DateTimeOffset? expiresAt = null, IReadOnlyList<VisitEvent>? history = null)
     {
-        var op = new WriteOp(stateName, grainId, data, expectedVersion, records) { ExpiresMs = expiresAt?.ToUnixTimeMilliseconds() };
+        ArgumentException.ThrowIfNullOrEmpty(stateName); // an empty name marks the history's and the audit's own appends
+        var op = new WriteOp(stateName, grainId, data, expectedVersion, records) { ExpiresMs = expiresAt?.ToUnixTimeMilliseconds(), History = history };
         lock (_pending)
         {
             if (_pending.TryGetValue((stateName, grainId), out var previous) && previous.NextVersion == expectedVersion) op.After = previous;
@@ -412,13 +414,12 @@ public sealed class SqliteStore : IDisposable
         var batch = new List<WriteOp>(MaxBatch);
         var versions = new Dictionary<(string, string), (long Version, long Seq)>(); // this batch's, kept once it commits
         using var current = Prepare("SELECT version FROM grain_state WHERE state_name = $s AND grain_id = $g");
-        using var append = Prepare("INSERT INTO grain_log (seq, state_name, grain_id, record_key, version, data, expires_ms) VALUES ($q, $s, $g, $k, $v, $d, $e)");
-        using var history = _writeConnection.CreateCommand();
-        history.CommandText = """
+        using var append = new SqliteInsert(_writeConnection,
+            "INSERT INTO grain_log (seq, state_name, grain_id, record_key, version, data, expires_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+        using var history = new SqliteInsert(_writeConnection, """
             INSERT INTO visit_event (office_id, day, at_ms, kind, service_id, visit_id, number, counter_id, staff, step, to_service_id, channel, assisted)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-            """;
-        for (var p = 1; p <= 13; p++) history.Parameters.Add(new SqliteParameter { ParameterName = "$" + p });
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+            """);
         using var audit = _writeConnection.CreateCommand();
         audit.CommandText = "INSERT INTO audit_event (at_ms, user, method, route, target, status, address) VALUES ($1, $2, $3, $4, $5, $6, $7)";
         for (var p = 1; p <= 7; p++) audit.Parameters.Add(new SqliteParameter { ParameterName = "$" + p });
@@ -433,7 +434,7 @@ public sealed class SqliteStore : IDisposable
             try
             {
                 using var transaction = _writeConnection.BeginTransaction();
-                current.Transaction = append.Transaction = history.Transaction = audit.Transaction = transaction;
+                current.Transaction = audit.Transaction = transaction; // the raw inserts run in the connection's transaction
                 var foldedInBatch = _foldedUpTo;
                 for (var i = 0; i < batch.Count; i++)
                 {
@@ -445,9 +446,9 @@ public sealed class SqliteStore : IDisposable
                         results[i] = PruneExpired(transaction, cutoff);
                         continue;
                     }
-                    results[i] = batch[i].History is { } events ? AppendHistory(history, events)
-                        : batch[i].Audit is { } entries ? AppendAudit(audit, entries)
-                        : Apply(batch[i], current, append, versions, ref lastSeq);
+                    results[i] = batch[i].Audit is { } entries ? AppendAudit(audit, entries)
+                        : batch[i].StateName.Length == 0 ? AppendHistory(history, batch[i].History!)
+                        : Apply(batch[i], current, append, history, versions, ref lastSeq);
                 }
                 // Past the threshold, fold the oldest rows: all but (threshold - a quarter), so at least a quarter at once.
                 var foldUpTo = foldedInBatch;
@@ -495,8 +496,8 @@ public sealed class SqliteStore : IDisposable
         }
     }
 
-    /// <summary>Checks one write's expected version and appends it to the log (in this batch's transaction).</summary>
-    private (long, Exception?) Apply(WriteOp op, SqliteCommand current, SqliteCommand append,
+    /// <summary>Checks one write's expected version and appends it to the log, with its history (in this batch's transaction).</summary>
+    private (long, Exception?) Apply(WriteOp op, SqliteCommand current, SqliteInsert append, SqliteInsert history,
         Dictionary<(string, string), (long Version, long Seq)> versions, ref long lastSeq)
     {
         var key = (op.StateName, op.GrainId);
@@ -519,6 +520,7 @@ public sealed class SqliteStore : IDisposable
         Append(append, ++lastSeq, op.StateName, op.GrainId, null, version, op.Data, op.ExpiresMs);
         versions[key] = (version, lastSeq);
         foreach (var (recordKey, data) in op.Records ?? []) Append(append, ++lastSeq, op.StateName, op.GrainId, recordKey, null, data, null);
+        if (op.History is { } events) AppendHistory(history, events);
         return (version, null);
     }
 
@@ -554,26 +556,13 @@ public sealed class SqliteStore : IDisposable
         return (expired.Count, null);
     }
 
-    private static (long, Exception?) AppendHistory(SqliteCommand insert, IReadOnlyList<VisitEvent> events)
+    private static (long, Exception?) AppendHistory(SqliteInsert insert, IReadOnlyList<VisitEvent> events)
     {
-        static object Db(string? value) => (object?)value ?? DBNull.Value;
-        var p = insert.Parameters;
         foreach (var e in events)
         {
-            p[0].Value = e.OfficeId;
-            p[1].Value = Day(e.Day);
-            p[2].Value = e.At.ToUnixTimeMilliseconds();
-            p[3].Value = e.Kind;
-            p[4].Value = Db(e.ServiceId);
-            p[5].Value = Db(e.VisitId);
-            p[6].Value = Db(e.Number);
-            p[7].Value = Db(e.CounterId);
-            p[8].Value = Db(e.Staff);
-            p[9].Value = Db(e.Step);
-            p[10].Value = Db(e.ToServiceId);
-            p[11].Value = Db(e.Channel);
-            p[12].Value = e.Assisted ? 1 : 0;
-            insert.ExecuteNonQuery();
+            insert.Text(1, e.OfficeId).Text(2, Day(e.Day)).Integer(3, e.At.ToUnixTimeMilliseconds()).Text(4, e.Kind)
+                .Text(5, e.ServiceId).Text(6, e.VisitId).Text(7, e.Number).Text(8, e.CounterId).Text(9, e.Staff).Text(10, e.Step)
+                .Text(11, e.ToServiceId).Text(12, e.Channel).Integer(13, e.Assisted ? 1 : 0).Run();
         }
         return (0, null);
     }
@@ -596,17 +585,8 @@ public sealed class SqliteStore : IDisposable
         return (0, null);
     }
 
-    private static void Append(SqliteCommand append, long seq, string stateName, string grainId, string? recordKey, long? version, byte[]? data, long? expiresMs)
-    {
-        append.Parameters["$e"].Value = (object?)expiresMs ?? DBNull.Value;
-        append.Parameters["$q"].Value = seq;
-        append.Parameters["$s"].Value = stateName;
-        append.Parameters["$g"].Value = grainId;
-        append.Parameters["$k"].Value = (object?)recordKey ?? DBNull.Value;
-        append.Parameters["$v"].Value = (object?)version ?? DBNull.Value;
-        append.Parameters["$d"].Value = (object?)data ?? DBNull.Value;
-        append.ExecuteNonQuery();
-    }
+    private static void Append(SqliteInsert append, long seq, string stateName, string grainId, string? recordKey, long? version, byte[]? data, long? expiresMs) =>
+        append.Integer(1, seq).Text(2, stateName).Text(3, grainId).Text(4, recordKey).Integer(5, version).Blob(6, data).Integer(7, expiresMs).Run();
 
     /// <summary>Moves the logged writes up to <paramref name="upTo"/> (seq) into the tables and out of the log. Returns the rows moved.</summary>
     private static int Fold(SqliteTransaction transaction, long upTo, string now)
@@ -676,7 +656,7 @@ public sealed class SqliteStore : IDisposable
     {
         /// <summary>Completed on a thread-pool thread (<see cref="Complete"/>), never on the writer's, so continuations may run inline.</summary>
         public TaskCompletionSource<long> Completion { get; } = new();
-        /// <summary>Set for an append to the visit history (no state is written then).</summary>
+        /// <summary>Visit events to append: alone (no state name: no state is written then), or with the state's write if it is applied.</summary>
         public IReadOnlyList<VisitEvent>? History { get; init; }
         /// <summary>The app-clock time after which the state may be deleted (retention), with its header.</summary>
         public long? ExpiresMs { get; init; }

@@ -16,7 +16,7 @@ public sealed class QueueMetrics
     private readonly Histogram<double> _wait;
     private readonly ConcurrentDictionary<(string Office, string Service), (DateOnly Day, int Waiting, int EstimatedMinutes)> _lines = new();
 
-    public QueueMetrics(IMeterFactory meters)
+    public QueueMetrics(IMeterFactory meters, IServiceProvider services)
     {
         var meter = meters.Create(MeterName);
         _issued = meter.CreateCounter<long>("queue.tickets.issued", "{ticket}", "Tickets issued");
@@ -24,10 +24,16 @@ public sealed class QueueMetrics
         _wait = meter.CreateHistogram<double>("queue.wait.duration", "min", "Time from joining the line to being called");
         meter.CreateObservableGauge("queue.waiting", () => Observe(l => l.Waiting), "{ticket}", "Tickets waiting now");
         meter.CreateObservableGauge("queue.wait.estimated", () => Observe(l => l.EstimatedMinutes), "min", "Estimated wait for a ticket issued now");
+        // The embedded store's group commit (none in cluster mode): writes ÷ commits is how many writes share an fsync.
+        var store = new Lazy<Storage.SqliteStore?>(() => (Storage.SqliteStore?)services.GetService(typeof(Storage.SqliteStore)));
+        meter.CreateObservableCounter("queue.store.commits", () => ObserveStore(store.Value?.Commits), "{commit}", "Transactions the embedded store committed (one fsync each)");
+        meter.CreateObservableCounter("queue.store.writes", () => ObserveStore(store.Value?.WritesCommitted), "{write}", "Writes the embedded store committed (state changes and history and audit appends)");
     }
 
     private IEnumerable<Measurement<int>> Observe(Func<(DateOnly Day, int Waiting, int EstimatedMinutes), int> value) =>
         _lines.Select(l => new Measurement<int>(value(l.Value), Tags(l.Key.Office, l.Key.Service)));
+
+    private static IEnumerable<Measurement<long>> ObserveStore(long? value) => value is { } v ? [new Measurement<long>(v)] : [];
 
     public void TicketIssued(string officeId, string serviceId, Priority priority) =>
         _issued.Add(1, [.. Tags(officeId, serviceId), new("priority", priority == Priority.Assisted ? "assisted" : "normal")]);

@@ -142,10 +142,9 @@ public sealed class TicketLineGrain(
             var events = TakeEvents();
             try
             {
-                // Handed to the store now (the line's write first, so its history never lands without it); both share the
-                // store's next group commit, and the change is acknowledged once both are durable.
-                var write = _store.WriteAsync(_state, changed);
-                await Task.WhenAll(write, history.AppendAsync(events));
+                // Handed to the store now, with its history: one write, in the store's next group commit, the events
+                // appended only if the line's write is applied; acknowledged once durable.
+                await _store.WriteAsync(_state, changed, history.Enabled && events.Count > 0 ? events : null);
             }
             catch
             {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CounterQueue.Domain.History;
 using CounterQueue.Domain.Tickets;
 using CounterQueue.Silo.Storage;
 using Orleans.Storage;
@@ -50,8 +51,9 @@ public sealed class TicketLineStore(IRecordSetStorage storage, GrainId grainId)
     /// Writes the header and the given tickets, if nobody else wrote the line since it was read (the ETag); the state is
     /// captured when this is called. Completes once durable. Unless <see cref="WritesInOrder"/>, the previous write must
     /// have completed; if it does, the next write expects the ETag this one will have, so it can only succeed after it.
+    /// <paramref name="history"/> (only when <see cref="WritesInOrder"/>): visit events stored with the write, if it is applied.
     /// </summary>
-    public Task WriteAsync(TicketLineState state, IReadOnlyList<TicketRecord> changed)
+    public Task WriteAsync(TicketLineState state, IReadOnlyList<TicketRecord> changed, IReadOnlyList<VisitEvent>? history = null)
     {
         var header = JsonSerializer.SerializeToUtf8Bytes(new Header
         {
@@ -65,7 +67,7 @@ public sealed class TicketLineStore(IRecordSetStorage storage, GrainId grainId)
         var records = new List<KeyValuePair<string, byte[]>>(changed.Count);
         foreach (var t in changed) records.Add(new(RecordKey(t), JsonSerializer.SerializeToUtf8Bytes(t, Options)));
         var expected = _etag;
-        var write = storage.WriteRecordSetAsync(StateName, grainId, header, records, expected); // started (queued) here
+        var write = storage.WriteRecordSetAsync(StateName, grainId, header, records, expected, history); // started (queued) here
         if (storage.NextETagIfOrdered(expected) is { } next)
         {
             _etag = next;

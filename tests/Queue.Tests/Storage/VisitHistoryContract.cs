@@ -91,6 +91,24 @@ public sealed class SqliteVisitHistoryTests : VisitHistoryContract, IDisposable
         Assert.True(_store.Commits - before < 40, $"{_store.Commits - before} commits for 40 writes: appends are not grouped");
     }
 
+    [Fact]
+    public async Task Events_handed_over_with_a_write_land_only_if_the_write_is_applied()
+    {
+        static VisitEvent Issued(string visit) => new("issued", DateTimeOffset.UtcNow, "o", new DateOnly(2026, 11, 25), "s", visit);
+        var version = await _store!.WriteAsync("line", "g", [1], null, history: [Issued("v1"), Issued("v2")]);
+        // A stale version: refused, and its events with it (no history for a change that never happened).
+        await Assert.ThrowsAsync<VersionConflictException>(() => _store.WriteAsync("line", "g", [2], null, history: [Issued("lost")]));
+        // Chained to a write that fails: refused too.
+        var stale = _store.WriteAsync("line", "g", [3], version + 5, history: [Issued("stale")]);
+        var chained = _store.WriteAsync("line", "g", [4], version + 6, history: [Issued("chained")]);
+        await Assert.ThrowsAsync<VersionConflictException>(() => stale);
+        await Assert.ThrowsAsync<VersionConflictException>(() => chained);
+        await _store.WriteAsync("line", "g", [5], version, history: [Issued("v3")]);
+
+        var reopened = await ReopenAsync();
+        Assert.Equal(["v1", "v2", "v3"], (await reopened.ReadAsync("o", new DateOnly(2026, 11, 25), new DateOnly(2026, 11, 25))).Select(e => e.VisitId));
+    }
+
     public void Dispose()
     {
         _store?.Dispose();
