@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 
 namespace CounterQueue.Silo.Tickets;
@@ -14,15 +13,33 @@ public static partial class TicketId
     [GeneratedRegex("^([a-z0-9][a-z0-9-]{0,39})\\.([a-z0-9][a-z0-9-]{0,39})\\.([0-9]{8})\\.([A-Za-z0-9_-]{22})$")]
     private static partial Regex Pattern();
 
-    public static string New(TicketLineKey line) =>
-        $"{line.OfficeId}.{line.ServiceId}.{line.Day.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}.{Random()}";
+    /// <summary>Characters of the random part: 128 bits in unpadded base64url.</summary>
+    private const int RandomLength = 22;
 
-    /// <summary>A new id for the same line with the given random part (used when the random part was fixed earlier).</summary>
+    public static string New(TicketLineKey line) => Prefix(line) + Random();
+
+    /// <summary>What every id of the line starts with: "office.service.yyyyMMdd.".</summary>
+    public static string Prefix(TicketLineKey line) =>
+        $"{line.OfficeId}.{line.ServiceId}.{line.Day.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}.";
+
+    /// <summary>128 random bits from the system's cryptographic generator, in unpadded base64url (22 characters).</summary>
     public static string Random()
     {
         Span<byte> bytes = stackalloc byte[16];
-        RandomNumberGenerator.Fill(bytes);
-        return Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        RandomBytes.Fill(bytes);
+        return System.Buffers.Text.Base64Url.EncodeToString(bytes);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="ticketId"/> is an id of the line whose <see cref="Prefix"/> is given: the same check as
+    /// <see cref="IssuingLine"/> against a known line, without the pattern (on the path of every ticket issued).
+    /// </summary>
+    public static bool BelongsTo(string? ticketId, string linePrefix)
+    {
+        if (ticketId is null || ticketId.Length != linePrefix.Length + RandomLength || !ticketId.StartsWith(linePrefix, StringComparison.Ordinal)) return false;
+        foreach (var c in ticketId.AsSpan(linePrefix.Length))
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('-' or '_')) return false;
+        return true;
     }
 
     /// <summary>The line that issued the ticket, or null when the text is not a ticket id.</summary>

@@ -27,7 +27,7 @@ namespace CounterQueue.Silo.Tickets;
 /// does not order writes, concurrent changes share the next write (<see cref="WriteBatcher"/>).
 /// </remarks>
 [Reentrant]
-public sealed class TicketLineGrain(
+public sealed partial class TicketLineGrain(
     TimeProvider time,
     QueueMetrics metrics,
     IVisitHistory history,
@@ -42,6 +42,8 @@ public sealed class TicketLineGrain(
     private long _queueUpdateSentAt;
     private bool _queueUpdatePending;
     private TicketLineKey _key;
+    /// <summary>What the ids of this line's tickets start with.</summary>
+    private string _idPrefix = "";
     private OfficeDefinition _office = null!;
     private TicketLine _rules = null!;
     private DateTimeOffset _officeLoadedAt;
@@ -54,6 +56,7 @@ public sealed class TicketLineGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _key = TicketLineKey.Parse(this.GetPrimaryKeyString());
+        _idPrefix = TicketId.Prefix(_key);
         var storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Queue) as IRecordSetStorage
                       ?? throw new InvalidOperationException($"The '{StorageNames.Queue}' grain storage must keep record sets.");
         _store = new TicketLineStore(storage, this.GetGrainId());
@@ -194,7 +197,7 @@ public sealed class TicketLineGrain(
 
     public async Task<TicketView> IssueAsync(IssueTicket command)
     {
-        if (TicketId.IssuingLine(command.TicketId) != _key)
+        if (!TicketId.BelongsTo(command.TicketId, _idPrefix))
             throw QueueRuleException.Invalid(ProblemCodes.TicketIdMismatch, "The ticket id does not belong to this line.");
         if (_rules.Find(command.TicketId) is { } existing) return View(existing); // a retry of the same issue
         await RefreshOfficeIfStaleAsync();
@@ -203,7 +206,7 @@ public sealed class TicketLineGrain(
         var ticket = _rules.Issue(command.TicketId, command.Priority, command.Language, now, command.ServedFrom, command.Channel);
         await PersistAsync();
         metrics.TicketIssued(_key.OfficeId, _key.ServiceId, command.Priority);
-        logger.LogInformation("Issued {Number} for {OfficeId}/{ServiceId} ({Priority})", ticket.Number, _key.OfficeId, _key.ServiceId, command.Priority);
+        LogIssued(logger, ticket.Number, _key.OfficeId, _key.ServiceId, command.Priority);
         var view = View(ticket);
         await PublishAsync(QueueUpdate()); // nobody follows a ticket that did not exist before this answer
         return view;
@@ -453,6 +456,9 @@ public sealed class TicketLineGrain(
             ticket.CounterId ?? "", counter?.Label ?? new LocalizedText(ticket.CounterId ?? "", ticket.CounterId ?? ""), floor,
             ticket.CalledAt ?? time.GetUtcNow(), recall, _rules.StepId(ticket)));
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Issued {Number} for {OfficeId}/{ServiceId} ({Priority})")]
+    private static partial void LogIssued(ILogger logger, string number, string officeId, string serviceId, Priority priority);
 
     private TicketView View(TicketRecord t)
     {

@@ -17,6 +17,11 @@ public sealed class TokyoTimeJsonConverter : JsonConverter<DateTimeOffset>
         throw new JsonException("Times are ISO 8601 with an offset, e.g. 2026-04-01T09:00:00+09:00.");
     }
 
-    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
-        writer.WriteStringValue(Tokyo.ToLocal(value).ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", CultureInfo.InvariantCulture));
+    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options)
+    {
+        Span<char> text = stackalloc char[40]; // formatted in place: every answer carries a time or two
+        if (!Tokyo.ToLocal(value).TryFormat(text, out var length, "yyyy-MM-dd'T'HH:mm:ss.fffzzz", CultureInfo.InvariantCulture))
+            throw new JsonException("A time could not be written.");
+        writer.WriteStringValue(text[..length]);
+    }
 }

@@ -32,7 +32,7 @@ public static class AuditApi
             }
             // The route and its ids as routing found them (an exception handler that answers a refused request clears them).
             var endpoint = context.GetEndpoint() as RouteEndpoint;
-            var values = context.Request.RouteValues.Where(v => v.Value is string).Select(v => $"{v.Key}={v.Value}").ToList();
+            KeyValuePair<string, object?>[] values = [.. context.Request.RouteValues]; // formatted only if recorded (not for visitors' requests)
             await next(context); // problems are already answers here (the exception handler is inside)
             if (ShouldRecord(context)) await RecordAsync(context, context.Response.StatusCode, endpoint, values);
         });
@@ -52,9 +52,9 @@ public static class AuditApi
     private static bool ShouldRecord(HttpContext context) =>
         context.Items.ContainsKey(AttemptedUserItem) || context.User.Identity?.IsAuthenticated == true;
 
-    private static async Task RecordAsync(HttpContext context, int status, RouteEndpoint? endpoint, IReadOnlyList<string> values)
+    private static async Task RecordAsync(HttpContext context, int status, RouteEndpoint? endpoint, KeyValuePair<string, object?>[] routeValues)
     {
-        var target = string.Join(' ', values);
+        var target = string.Join(' ', routeValues.Where(v => v.Value is string).Select(v => $"{v.Key}={v.Value}"));
         var user = context.User.Identity?.IsAuthenticated == true ? context.User.FindFirst(TokenIssuer.NameClaim)?.Value : context.Items[AttemptedUserItem] as string;
         var entry = new AuditEntry(context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow(), user, context.Request.Method,
             endpoint?.RoutePattern.RawText is { Length: > 1 } raw ? raw.TrimEnd('/') : endpoint?.RoutePattern.RawText ?? "(no route)", target.Length == 0 ? null : target[..Math.Min(500, target.Length)], status,

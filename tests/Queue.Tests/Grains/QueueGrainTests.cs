@@ -51,6 +51,27 @@ public sealed class QueueGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_line_issues_only_ids_of_its_own_office_service_and_day()
+    {
+        var office = await NewOfficeAsync();
+        await Counter(office, "c1").OpenAsync(null);
+        var key = new TicketLineKey(office.Id, "a", Today);
+        var line = Grains.GetGrain<ITicketLineGrain>(key.ToGrainKey());
+        var own = TicketId.New(key);
+        foreach (var id in new[]
+                 {
+                     TicketId.New(key with { ServiceId = "b" }), TicketId.New(key with { Day = Today.AddDays(-1) }),
+                     own[..^1], own + "x", own[..^1] + "*", own.Replace(office.Id, office.Id + "x"),
+                 })
+        {
+            var refused = await Assert.ThrowsAsync<QueueProblemException>(() => line.IssueAsync(new IssueTicket(id, Priority.Normal, "ja")));
+            Assert.Equal(CounterQueue.Domain.ProblemCodes.TicketIdMismatch, refused.Code);
+        }
+        Assert.Equal(own, (await line.IssueAsync(new IssueTicket(own, Priority.Normal, "ja"))).TicketId);
+        Assert.Equal(key, TicketId.IssuingLine(own));
+    }
+
+    [Fact]
     public async Task CallNext_calls_tickets_in_the_order_they_were_issued()
     {
         var office = await NewOfficeAsync();
