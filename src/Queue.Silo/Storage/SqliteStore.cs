@@ -326,6 +326,25 @@ public sealed class SqliteStore : IDisposable
         return total;
     }
 
+    /// <summary>
+    /// For tests: the writer stops when it reaches this point of the queue, until the result is disposed; writes queued
+    /// meanwhile then go into its next commit together. Returns once the writer has stopped.
+    /// </summary>
+    internal IDisposable PauseWriter()
+    {
+        var pause = new WriterPause();
+        _queue.Add(new WriteOp("", "", null, null, null) { Pause = pause });
+        pause.Reached.Wait();
+        return pause;
+    }
+
+    internal sealed class WriterPause : IDisposable
+    {
+        public ManualResetEventSlim Reached { get; } = new();
+        public ManualResetEventSlim Released { get; } = new();
+        public void Dispose() => Released.Set();
+    }
+
     /// <summary>Expired states deleted per group commit.</summary>
     private const int PruneBatch = 50;
 
@@ -438,6 +457,12 @@ public sealed class SqliteStore : IDisposable
                 var foldedInBatch = _foldedUpTo;
                 for (var i = 0; i < batch.Count; i++)
                 {
+                    if (batch[i].Pause is { } pause)
+                    {
+                        pause.Reached.Set();
+                        pause.Released.Wait();
+                        continue;
+                    }
                     if (batch[i].PruneBeforeMs is { } cutoff)
                     {
                         // Fold the whole log first, so every state's latest write (and expiry) is in the tables.
@@ -662,6 +687,8 @@ public sealed class SqliteStore : IDisposable
         public long? ExpiresMs { get; init; }
         /// <summary>Set for a prune of the states expired before this time (no state is written then).</summary>
         public long? PruneBeforeMs { get; init; }
+        /// <summary>Set for a pause of the writer (tests).</summary>
+        public WriterPause? Pause { get; init; }
         /// <summary>Set for an append to the audit log.</summary>
         public IReadOnlyList<CounterQueue.Domain.Security.AuditEntry>? Audit { get; init; }
         /// <summary>The version this write gives if it succeeds.</summary>

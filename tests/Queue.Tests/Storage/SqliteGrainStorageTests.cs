@@ -68,15 +68,21 @@ public class SqliteGrainStorageTests : GrainStorageContract
         var second = records.WriteRecordSetAsync("r", grain, "h2"u8.ToArray(), [new("b", "B1"u8.ToArray())], records.NextETagIfOrdered(null));
         Assert.Equal(("1", "2"), (await first, await second));
 
-        // A write that fails takes the one started after it down too: nothing of either is stored.
-        var stale = records.WriteRecordSetAsync("r", grain, "stale"u8.ToArray(), [new("a", "stale"u8.ToArray())], "1");
-        var chained = records.WriteRecordSetAsync("r", grain, "chained"u8.ToArray(), [new("c", "C1"u8.ToArray())], records.NextETagIfOrdered("1"));
+        // A write that fails takes the one started after it down too: nothing of either is stored. (The writer is held
+        // while both are handed over, so the second is started while the first is still pending, as a line's are.)
+        Task<string> stale, chained;
+        using (_store!.PauseWriter())
+        {
+            stale = records.WriteRecordSetAsync("r", grain, "stale"u8.ToArray(), [new("a", "stale"u8.ToArray())], "1");
+            chained = records.WriteRecordSetAsync("r", grain, "chained"u8.ToArray(), [new("c", "C1"u8.ToArray())], records.NextETagIfOrdered("1"));
+        }
         await Assert.ThrowsAsync<InconsistentStateException>(() => stale);
         await Assert.ThrowsAsync<InconsistentStateException>(() => chained);
 
         var read = await records.ReadRecordSetAsync("r", grain);
         Assert.Equal(("h2", "2"), (System.Text.Encoding.UTF8.GetString(read.Header!), read.ETag));
         Assert.Equal(["A1", "B1"], read.Records.Select(r => System.Text.Encoding.UTF8.GetString(r)).Order());
+        Assert.Equal("3", await records.WriteRecordSetAsync("r", grain, "h3"u8.ToArray(), [], read.ETag)); // from the version stored
     }
 
     /// <summary>

@@ -98,9 +98,13 @@ public sealed class SqliteVisitHistoryTests : VisitHistoryContract, IDisposable
         var version = await _store!.WriteAsync("line", "g", [1], null, history: [Issued("v1"), Issued("v2")]);
         // A stale version: refused, and its events with it (no history for a change that never happened).
         await Assert.ThrowsAsync<VersionConflictException>(() => _store.WriteAsync("line", "g", [2], null, history: [Issued("lost")]));
-        // Chained to a write that fails: refused too.
-        var stale = _store.WriteAsync("line", "g", [3], version + 5, history: [Issued("stale")]);
-        var chained = _store.WriteAsync("line", "g", [4], version + 6, history: [Issued("chained")]);
+        // Chained to a write that fails (started while that one is pending, the writer held meanwhile): refused too.
+        Task<long> stale, chained;
+        using (_store.PauseWriter())
+        {
+            stale = _store.WriteAsync("line", "g", [3], version + 5, history: [Issued("stale")]);
+            chained = _store.WriteAsync("line", "g", [4], version + 6, history: [Issued("chained")]);
+        }
         await Assert.ThrowsAsync<VersionConflictException>(() => stale);
         await Assert.ThrowsAsync<VersionConflictException>(() => chained);
         await _store.WriteAsync("line", "g", [5], version, history: [Issued("v3")]);
