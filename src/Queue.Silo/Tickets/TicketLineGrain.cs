@@ -146,7 +146,8 @@ public sealed partial class TicketLineGrain(
             try
             {
                 // Handed to the store now, with its history: one write, in the store's next group commit, the events
-                // appended only if the line's write is applied; acknowledged once durable.
+                // appended only if the line's write is applied; acknowledged once durable. (The ordered store is the
+                // embedded one, whose history is the visit history: SiloHostingExtensions registers both on one file.)
                 await _store.WriteAsync(_state, changed, history.Enabled && events.Count > 0 ? events : null);
             }
             catch
