@@ -232,14 +232,7 @@ public sealed class SqliteStore : IDisposable
         lock (_pending)
         {
             if (_pending.TryGetValue((stateName, grainId), out var previous) && previous.NextVersion == expectedVersion) op.After = previous;
-            try
-            {
-                _queue.Add(op);
-            }
-            catch (InvalidOperationException)
-            {
-                throw new ObjectDisposedException(nameof(SqliteStore), "The store is shutting down.");
-            }
+            Enqueue(op);
             _pending[(stateName, grainId)] = op;
         }
         return op.Completion.Task;
@@ -253,14 +246,7 @@ public sealed class SqliteStore : IDisposable
     {
         if (events.Count == 0) return Task.CompletedTask;
         var op = new WriteOp("", "", null, null, null) { History = events };
-        try
-        {
-            _queue.Add(op);
-        }
-        catch (InvalidOperationException)
-        {
-            throw new ObjectDisposedException(nameof(SqliteStore), "The store is shutting down.");
-        }
+        Enqueue(op);
         return op.Completion.Task;
     }
 
@@ -269,14 +255,7 @@ public sealed class SqliteStore : IDisposable
     {
         if (entries.Count == 0) return Task.CompletedTask;
         var op = new WriteOp("", "", null, null, null) { Audit = entries };
-        try
-        {
-            _queue.Add(op);
-        }
-        catch (InvalidOperationException)
-        {
-            throw new ObjectDisposedException(nameof(SqliteStore), "The store is shutting down.");
-        }
+        Enqueue(op);
         return op.Completion.Task;
     }
 
@@ -311,14 +290,7 @@ public sealed class SqliteStore : IDisposable
         while (!cancellationToken.IsCancellationRequested)
         {
             var op = new WriteOp("", "", null, null, null) { PruneBeforeMs = now.ToUnixTimeMilliseconds() };
-            try
-            {
-                _queue.Add(op, cancellationToken);
-            }
-            catch (InvalidOperationException)
-            {
-                throw new ObjectDisposedException(nameof(SqliteStore), "The store is shutting down.");
-            }
+            Enqueue(op, cancellationToken);
             var deleted = await op.Completion.Task;
             total += deleted;
             if (deleted < PruneBatch) break;
@@ -333,7 +305,7 @@ public sealed class SqliteStore : IDisposable
     internal IDisposable PauseWriter()
     {
         var pause = new WriterPause();
-        _queue.Add(new WriteOp("", "", null, null, null) { Pause = pause });
+        Enqueue(new WriteOp("", "", null, null, null) { Pause = pause });
         pause.Reached.Wait();
         return pause;
     }
@@ -343,6 +315,19 @@ public sealed class SqliteStore : IDisposable
         public ManualResetEventSlim Reached { get; } = new();
         public ManualResetEventSlim Released { get; } = new();
         public void Dispose() => Released.Set();
+    }
+
+    /// <summary>Hands an operation to the writer thread, or says the store is shutting down.</summary>
+    private void Enqueue(WriteOp op, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            _queue.Add(op, cancellationToken);
+        }
+        catch (InvalidOperationException)
+        {
+            throw new ObjectDisposedException(nameof(SqliteStore), "The store is shutting down.");
+        }
     }
 
     /// <summary>Expired states deleted per group commit.</summary>
@@ -432,7 +417,10 @@ public sealed class SqliteStore : IDisposable
     {
         var batch = new List<WriteOp>(MaxBatch);
         var versions = new Dictionary<(string, string), (long Version, long Seq)>(); // this batch's, kept once it commits
-        using var current = Prepare("SELECT version FROM grain_state WHERE state_name = $s AND grain_id = $g");
+        using var current = _writeConnection.CreateCommand();
+        current.CommandText = "SELECT version FROM grain_state WHERE state_name = $s AND grain_id = $g";
+        current.Parameters.Add(new SqliteParameter { ParameterName = "$s" });
+        current.Parameters.Add(new SqliteParameter { ParameterName = "$g" });
         using var append = new SqliteInsert(_writeConnection,
             "INSERT INTO grain_log (seq, state_name, grain_id, record_key, version, data, expires_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
         using var history = new SqliteInsert(_writeConnection, """
@@ -472,7 +460,7 @@ public sealed class SqliteStore : IDisposable
                         continue;
                     }
                     results[i] = batch[i].Audit is { } entries ? AppendAudit(audit, entries)
-                        : batch[i].StateName.Length == 0 ? AppendHistory(history, batch[i].History!)
+                        : !batch[i].WritesState ? AppendHistory(history, batch[i].History!)
                         : Apply(batch[i], current, append, history, versions, ref lastSeq);
                 }
                 // Past the threshold, fold the oldest rows: all but (threshold - a quarter), so at least a quarter at once.
@@ -648,17 +636,6 @@ public sealed class SqliteStore : IDisposable
         return clear.ExecuteNonQuery();
     }
 
-    private SqliteCommand Prepare(string sql)
-    {
-        var command = _writeConnection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var name in new[] { "$s", "$g", "$d", "$t", "$v", "$k", "$q", "$e" })
-        {
-            if (sql.Contains(name)) command.Parameters.Add(new SqliteParameter { ParameterName = name });
-        }
-        return command;
-    }
-
     private static void Execute(SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
@@ -691,6 +668,8 @@ public sealed class SqliteStore : IDisposable
         public WriterPause? Pause { get; init; }
         /// <summary>Set for an append to the audit log.</summary>
         public IReadOnlyList<CounterQueue.Domain.Security.AuditEntry>? Audit { get; init; }
+        /// <summary>Whether this writes a state (the history's, the audit's, a prune's and a pause's own operations have no state name).</summary>
+        public bool WritesState => StateName.Length > 0;
         /// <summary>The version this write gives if it succeeds.</summary>
         public long NextVersion => (ExpectedVersion ?? 0) + 1;
         /// <summary>The pending write of the same state this one was started after, from the version it gives.</summary>
