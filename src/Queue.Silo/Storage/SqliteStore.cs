@@ -90,7 +90,9 @@ public sealed class SqliteStore : IDisposable
                 PRIMARY KEY (state_name, grain_id, record_key)
             ) WITHOUT ROWID;
             -- Writes not yet folded into the tables above, in commit order: a header (record_key NULL; data NULL clears
-            -- the state) with its new version, or a record.
+            -- the state) with its new version, or a record (data), which may carry its write's header too (header, with
+            -- the version and expiry): a write of a header and one record, such as a new ticket, is then one row. A row
+            -- with a version holds a header.
             CREATE TABLE IF NOT EXISTS grain_log (
                 seq        INTEGER PRIMARY KEY,
                 state_name TEXT NOT NULL,
@@ -98,7 +100,8 @@ public sealed class SqliteStore : IDisposable
                 record_key TEXT NULL,
                 version    INTEGER NULL,
                 data       BLOB NULL,
-                expires_ms INTEGER NULL
+                expires_ms INTEGER NULL,
+                header     BLOB NULL
             );
             -- The visit history (来庁記録): appended in the same group commits as the grains' writes, never updated.
             CREATE TABLE IF NOT EXISTS visit_event (
@@ -131,12 +134,13 @@ public sealed class SqliteStore : IDisposable
             );
             CREATE INDEX IF NOT EXISTS audit_event_by_time ON audit_event (at_ms);
             """);
-        // Stores made before states could expire get the column (NULL: kept, until the state's next write sets it).
-        foreach (var table in new[] { "grain_state", "grain_log" })
+        // Stores made before states could expire get the column (NULL: kept, until the state's next write sets it), and
+        // logs made before a record's row could carry its header get that column (NULL in their rows: none did).
+        foreach (var (table, column, type) in new[] { ("grain_state", "expires_ms", "INTEGER"), ("grain_log", "expires_ms", "INTEGER"), ("grain_log", "header", "BLOB") })
         {
             using var columns = _writeConnection.CreateCommand();
-            columns.CommandText = $"SELECT count(*) FROM pragma_table_info('{table}') WHERE name = 'expires_ms'";
-            if ((long)columns.ExecuteScalar()! == 0) Execute(_writeConnection, $"ALTER TABLE {table} ADD COLUMN expires_ms INTEGER NULL");
+            columns.CommandText = $"SELECT count(*) FROM pragma_table_info('{table}') WHERE name = '{column}'";
+            if ((long)columns.ExecuteScalar()! == 0) Execute(_writeConnection, $"ALTER TABLE {table} ADD COLUMN {column} {type} NULL");
         }
         Execute(_writeConnection, "CREATE INDEX IF NOT EXISTS grain_state_by_expiry ON grain_state (expires_ms) WHERE expires_ms IS NOT NULL");
         using (var transaction = _writeConnection.BeginTransaction())
@@ -194,11 +198,11 @@ public sealed class SqliteStore : IDisposable
         return (header, records.Values.ToList());
     });
 
-    /// <summary>The latest header: the log's newest if it has one for the state, else the table's.</summary>
+    /// <summary>The latest header: the log's newest if it has one for the state (alone or on a record's row), else the table's.</summary>
     private static StoredState? ReadHeader(SqliteConnection connection, SqliteTransaction transaction, string stateName, string grainId)
     {
         using (var logged = Command(connection, transaction,
-                   "SELECT data, version FROM grain_log WHERE state_name = $s AND grain_id = $g AND record_key IS NULL ORDER BY seq DESC LIMIT 1", stateName, grainId))
+                   $"SELECT {LoggedHeader}, version FROM grain_log WHERE state_name = $s AND grain_id = $g AND version IS NOT NULL ORDER BY seq DESC LIMIT 1", stateName, grainId))
         using (var reader = logged.ExecuteReader())
         {
             if (reader.Read()) return new StoredState(reader.IsDBNull(0) ? null : (byte[])reader[0], reader.GetInt64(1));
@@ -207,6 +211,9 @@ public sealed class SqliteStore : IDisposable
         using var row = command.ExecuteReader();
         return row.Read() ? new StoredState(row.IsDBNull(0) ? null : (byte[])row[0], row.GetInt64(1)) : null;
     }
+
+    /// <summary>A logged header row's header: its data, or on a record's row the header it carries.</summary>
+    private const string LoggedHeader = "CASE WHEN record_key IS NULL THEN data ELSE header END";
 
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql, string stateName, string grainId)
     {
@@ -422,7 +429,7 @@ public sealed class SqliteStore : IDisposable
         current.Parameters.Add(new SqliteParameter { ParameterName = "$s" });
         current.Parameters.Add(new SqliteParameter { ParameterName = "$g" });
         using var append = new SqliteInsert(_writeConnection,
-            "INSERT INTO grain_log (seq, state_name, grain_id, record_key, version, data, expires_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+            "INSERT INTO grain_log (seq, state_name, grain_id, record_key, version, data, expires_ms, header) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
         using var history = new SqliteInsert(_writeConnection, """
             INSERT INTO visit_event (office_id, day, at_ms, kind, service_id, visit_id, number, counter_id, staff, step, to_service_id, channel, assisted)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
@@ -530,9 +537,20 @@ public sealed class SqliteStore : IDisposable
         }
 
         var version = (stored ?? 0) + 1;
-        Append(append, ++lastSeq, op.StateName, op.GrainId, null, version, op.Data, op.ExpiresMs);
+        var records = op.Records ?? [];
+        var first = 0;
+        if (op.Data is { } header && records.Count > 0)
+        {
+            // The header rides on the first record's row: one row fewer to insert, fold and delete (a ticket issued is one row).
+            Append(append, ++lastSeq, op.StateName, op.GrainId, records[0].Key, version, records[0].Value, op.ExpiresMs, header);
+            first = 1;
+        }
+        else
+        {
+            Append(append, ++lastSeq, op.StateName, op.GrainId, null, version, op.Data, op.ExpiresMs);
+        }
         versions[key] = (version, lastSeq);
-        foreach (var (recordKey, data) in op.Records ?? []) Append(append, ++lastSeq, op.StateName, op.GrainId, recordKey, null, data, null);
+        for (var i = first; i < records.Count; i++) Append(append, ++lastSeq, op.StateName, op.GrainId, records[i].Key, null, records[i].Value, null);
         if (op.History is { } events) AppendHistory(history, events);
         return (version, null);
     }
@@ -550,7 +568,7 @@ public sealed class SqliteStore : IDisposable
             select.Transaction = transaction;
             select.CommandText = """
                 SELECT state_name, grain_id FROM grain_state s WHERE expires_ms < $c
-                AND NOT EXISTS (SELECT 1 FROM grain_log l WHERE l.record_key IS NULL AND l.state_name = s.state_name AND l.grain_id = s.grain_id)
+                AND NOT EXISTS (SELECT 1 FROM grain_log l WHERE l.version IS NOT NULL AND l.state_name = s.state_name AND l.grain_id = s.grain_id)
                 ORDER BY expires_ms LIMIT $l
                 """;
             select.Parameters.AddWithValue("$c", cutoff);
@@ -598,8 +616,10 @@ public sealed class SqliteStore : IDisposable
         return (0, null);
     }
 
-    private static void Append(SqliteInsert append, long seq, string stateName, string grainId, string? recordKey, long? version, byte[]? data, long? expiresMs) =>
-        append.Integer(1, seq).Text(2, stateName).Text(3, grainId).Text(4, recordKey).Integer(5, version).Blob(6, data).Integer(7, expiresMs).Run();
+    private static void Append(SqliteInsert append, long seq, string stateName, string grainId, string? recordKey, long? version, byte[]? data,
+        long? expiresMs, byte[]? header = null) =>
+        append.Integer(1, seq).Text(2, stateName).Text(3, grainId).Text(4, recordKey).Integer(5, version).Blob(6, data).Integer(7, expiresMs)
+            .Blob(8, header).Run();
 
     /// <summary>Moves the logged writes up to <paramref name="upTo"/> (seq) into the tables and out of the log. Returns the rows moved.</summary>
     private static int Fold(SqliteTransaction transaction, long upTo, string now)
@@ -608,10 +628,10 @@ public sealed class SqliteStore : IDisposable
         using var headers = connection.CreateCommand();
         headers.Transaction = transaction;
         // The newest header of each state wins (the highest seq, and so the highest version).
-        headers.CommandText = """
+        headers.CommandText = $"""
             INSERT INTO grain_state (state_name, grain_id, version, data, updated_at, expires_ms)
-            SELECT state_name, grain_id, version, data, $t, expires_ms FROM grain_log
-            WHERE seq IN (SELECT max(seq) FROM grain_log WHERE record_key IS NULL AND seq <= $u GROUP BY state_name, grain_id)
+            SELECT state_name, grain_id, version, {LoggedHeader}, $t, expires_ms FROM grain_log
+            WHERE seq IN (SELECT max(seq) FROM grain_log WHERE version IS NOT NULL AND seq <= $u GROUP BY state_name, grain_id)
             ON CONFLICT (state_name, grain_id) DO UPDATE SET version = excluded.version, data = excluded.data, updated_at = excluded.updated_at,
                 expires_ms = excluded.expires_ms
             """;

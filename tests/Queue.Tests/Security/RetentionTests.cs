@@ -124,7 +124,7 @@ public sealed class RetentionTests(Xunit.Abstractions.ITestOutputHelper output) 
             command.CommandText = sql;
             return (long)(await command.ExecuteScalarAsync())!;
         }
-        const string states = "SELECT state_name, grain_id FROM grain_state WHERE data IS NOT NULL UNION SELECT state_name, grain_id FROM grain_log WHERE record_key IS NULL";
+        const string states = "SELECT state_name, grain_id FROM grain_state WHERE data IS NOT NULL UNION SELECT state_name, grain_id FROM grain_log WHERE version IS NOT NULL";
         return (await Scalar($"SELECT count(*) FROM ({states})"),
             await Scalar("SELECT count(*) FROM (SELECT state_name, grain_id, record_key FROM grain_record UNION SELECT state_name, grain_id, record_key FROM grain_log WHERE record_key IS NOT NULL)"),
             await Scalar("SELECT count(*) FROM visit_event"),

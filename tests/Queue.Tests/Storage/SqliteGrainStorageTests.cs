@@ -149,6 +149,75 @@ public class SqliteGrainStorageTests : GrainStorageContract
             }
         }
     }
+
+    /// <summary>
+    /// A store whose log was written before a record's row could carry its header (no <c>header</c> column; headers in rows
+    /// of their own) opens, and reads what those rows said; later writes carry their header on a record's row.
+    /// </summary>
+    [Fact]
+    public async Task A_log_from_before_headers_rode_on_records_is_read_as_written()
+    {
+        var path = Path.Combine(_directory.Path, "old-log.db");
+        using (var old = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=false"))
+        {
+            old.Open();
+            using var create = old.CreateCommand();
+            create.CommandText = """
+                CREATE TABLE grain_log (seq INTEGER PRIMARY KEY, state_name TEXT NOT NULL, grain_id TEXT NOT NULL, record_key TEXT NULL,
+                    version INTEGER NULL, data BLOB NULL, expires_ms INTEGER NULL);
+                INSERT INTO grain_log VALUES (1, 'm', 'g', NULL, 1, CAST('h1' AS BLOB), NULL);
+                INSERT INTO grain_log VALUES (2, 'm', 'g', 'k1', NULL, CAST('v1' AS BLOB), NULL);
+                INSERT INTO grain_log VALUES (3, 'm', 'g', NULL, 2, CAST('h2' AS BLOB), NULL);
+                INSERT INTO grain_log VALUES (4, 'm', 'g', 'k2', NULL, CAST('v2' AS BLOB), NULL);
+                """;
+            create.ExecuteNonQuery();
+        }
+        using (var store = new SqliteStore(path, NullLogger<SqliteStore>.Instance))
+        {
+            var (header, records) = await store.ReadWithRecordsAsync("m", "g");
+            Assert.Equal((2L, "h2"), (header!.Value.Version, System.Text.Encoding.UTF8.GetString(header.Value.Data!)));
+            Assert.Equal(["v1", "v2"], records.Select(r => System.Text.Encoding.UTF8.GetString(r)).Order());
+            Assert.Equal(3, await store.WriteAsync("m", "g", "h3"u8.ToArray(), 2, [new("k3", "v3"u8.ToArray())]));
+        }
+        using (var reopened = new SqliteStore(path, NullLogger<SqliteStore>.Instance))
+        {
+            var (header, records) = await reopened.ReadWithRecordsAsync("m", "g");
+            Assert.Equal((3L, "h3"), (header!.Value.Version, System.Text.Encoding.UTF8.GetString(header.Value.Data!)));
+            Assert.Equal(["v1", "v2", "v3"], records.Select(r => System.Text.Encoding.UTF8.GetString(r)).Order());
+        }
+    }
+
+    /// <summary>A header written with one record is one row of the log, and reads (before and after folding) see both.</summary>
+    [Fact]
+    public async Task A_header_written_with_records_rides_on_the_first_record_row()
+    {
+        var path = Path.Combine(_directory.Path, "ride.db");
+        using (var store = new SqliteStore(path, NullLogger<SqliteStore>.Instance))
+        {
+            await store.WriteAsync("m", "g", "h1"u8.ToArray(), null, [new("k1", "v1"u8.ToArray())]);
+            await store.WriteAsync("m", "g", "h2"u8.ToArray(), 1, [new("k2", "v2"u8.ToArray()), new("k1", "v1b"u8.ToArray())]);
+            await store.WriteAsync("m", "g", "h3"u8.ToArray(), 2); // a header alone
+            await store.WriteAsync("m", "g", "h4"u8.ToArray(), 3, [new("k3", "v3"u8.ToArray())]);
+            using (var log = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=false"))
+            {
+                log.Open();
+                using var rows = log.CreateCommand();
+                rows.CommandText = "SELECT count(*) FROM grain_log";
+                Assert.Equal(5L, (long)rows.ExecuteScalar()!); // k1 (+h1), k2 (+h2), k1, h3, k3 (+h4)
+            }
+            var (header, records) = await store.ReadWithRecordsAsync("m", "g");
+            Assert.Equal((4L, "h4"), (header!.Value.Version, System.Text.Encoding.UTF8.GetString(header.Value.Data!)));
+            Assert.Equal(["v1b", "v2", "v3"], records.Select(r => System.Text.Encoding.UTF8.GetString(r)).Order());
+            await Assert.ThrowsAsync<VersionConflictException>(() => store.WriteAsync("m", "g", "stale"u8.ToArray(), 3, [new("k9", "x"u8.ToArray())]));
+        }
+        using (var reopened = new SqliteStore(path, NullLogger<SqliteStore>.Instance)) // folds the log into the tables
+        {
+            var (header, records) = await reopened.ReadWithRecordsAsync("m", "g");
+            Assert.Equal((4L, "h4"), (header!.Value.Version, System.Text.Encoding.UTF8.GetString(header.Value.Data!)));
+            Assert.Equal(["v1b", "v2", "v3"], records.Select(r => System.Text.Encoding.UTF8.GetString(r)).Order());
+            Assert.Equal(4L, (await reopened.ReadAsync("m", "g"))!.Value.Version);
+        }
+    }
 }
 
 /// <summary>The whole contract again with the log folded into the tables at every commit.</summary>
