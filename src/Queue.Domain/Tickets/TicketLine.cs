@@ -42,7 +42,7 @@ public sealed class TicketLine
     /// Waiting tickets by step and priority class, each in call order, so finding the heads, counting who waits and a
     /// ticket's position cost the same however long the day's line has grown (finished tickets are never looked at).
     /// </summary>
-    private readonly Dictionary<(int Step, Priority Priority), SortedSet<CallKey>> _waiting = [];
+    private readonly Dictionary<(int Step, Priority Priority), CallOrder> _waiting = [];
     /// <summary>Where each waiting ticket is indexed: its set and key as they were when indexed (so a later change cannot lose it).</summary>
     private readonly Dictionary<TicketRecord, (int Step, Priority Priority, CallKey Key)> _waitingAt = new(ReferenceEqualityComparer.Instance);
     /// <summary>The ticket called to or being served at each counter.</summary>
@@ -57,6 +57,41 @@ public sealed class TicketLine
             if (c == 0) c = Arrival.CompareTo(other.Arrival);
             return c != 0 ? c : string.CompareOrdinal(Id, other.Id);
         }
+    }
+
+    /// <summary>
+    /// One class's waiting tickets in call order, with the first and the last kept at hand: a sorted set finds them by
+    /// walking its tree, and every answer asks for them (a new ticket's position is the last one's; a call takes the first).
+    /// </summary>
+    private sealed class CallOrder : IEnumerable<CallKey>
+    {
+        private readonly SortedSet<CallKey> _set = [];
+        public int Count => _set.Count;
+        /// <summary>The first in call order (undefined while empty).</summary>
+        public CallKey Min { get; private set; }
+        /// <summary>The last in call order (undefined while empty).</summary>
+        public CallKey Max { get; private set; }
+
+        public void Add(CallKey key)
+        {
+            if (!_set.Add(key)) return;
+            if (_set.Count == 1) Min = Max = key;
+            else if (key.CompareTo(Max) > 0) Max = key;
+            else if (key.CompareTo(Min) < 0) Min = key;
+        }
+
+        public void Remove(CallKey key)
+        {
+            if (!_set.Remove(key) || _set.Count == 0) return;
+            if (key.CompareTo(Min) == 0) Min = _set.Min;
+            if (key.CompareTo(Max) == 0) Max = _set.Max;
+        }
+
+        /// <summary>How many are from <paramref name="from"/> to <paramref name="to"/>, both included.</summary>
+        public int CountBetween(CallKey from, CallKey to) => _set.GetViewBetween(from, to).Count;
+
+        public IEnumerator<CallKey> GetEnumerator() => _set.GetEnumerator();
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     public TicketLine(TicketLineState state, ServiceDefinition service)
@@ -87,7 +122,7 @@ public sealed class TicketLine
         else if (ticket.Status == TicketStatus.Waiting)
         {
             var place = (ticket.Step, ticket.Priority);
-            if (!_waiting.TryGetValue(place, out var set)) _waiting[place] = set = [];
+            if (!_waiting.TryGetValue(place, out var set)) _waiting[place] = set = new CallOrder();
             var key = new CallKey(ticket.EffectiveAt, ticket.Arrival, ticket.Id);
             set.Add(key);
             _waitingAt[ticket] = (ticket.Step, ticket.Priority, key);
@@ -101,7 +136,7 @@ public sealed class TicketLine
     /// <summary>The ticket called to (or being served at) a counter, if any.</summary>
     public TicketRecord? AtCounter(string counterId) => _atCounter.GetValueOrDefault(counterId);
 
-    private IEnumerable<SortedSet<CallKey>> WaitingSets(Priority priority, IReadOnlyCollection<string>? steps) =>
+    private IEnumerable<CallOrder> WaitingSets(Priority priority, IReadOnlyCollection<string>? steps) =>
         _waiting.Where(w => w.Key.Priority == priority && IsCallableStep(w.Key.Step, steps)).Select(w => w.Value);
 
     /// <summary>The service's definition changed (an administrator edited the office): the line keeps its tickets.</summary>
@@ -430,8 +465,8 @@ public sealed class TicketLine
         // Count from the nearer end of the line: a new ticket's position costs as little as the next one's.
         var nearerTheBack = at.Key.Arrival * 2 > set.Min.Arrival + set.Max.Arrival;
         var before = nearerTheBack
-            ? set.Count - set.GetViewBetween(at.Key, set.Max).Count
-            : set.GetViewBetween(set.Min, at.Key).Count - 1;
+            ? set.Count - set.CountBetween(at.Key, set.Max)
+            : set.CountBetween(set.Min, at.Key) - 1;
         return ahead + before;
     }
 

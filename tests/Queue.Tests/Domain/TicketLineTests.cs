@@ -85,6 +85,29 @@ public sealed class TicketLineTests
         Assert.Equal(2, line.Position(n2));
     }
 
+    /// <summary>The line keeps its first and last waiting ticket at hand: they must follow calls and cancellations at either end.</summary>
+    [Fact]
+    public void Positions_and_calls_follow_the_first_and_last_leaving_the_line()
+    {
+        var line = NewLine();
+        var tickets = Enumerable.Range(1, 5).Select(i => line.Issue($"t{i}", Priority.Normal, null, T0.AddMinutes(i))).ToList();
+        Assert.Equal("t1", line.Take(null, Priority.Normal, "c1", T0.AddMinutes(10))!.Id); // the first leaves
+        line.Cancel("t5", T0.AddMinutes(11)); // and the last
+        Assert.Equal([0, 1, 2], tickets.Skip(1).Take(3).Select(line.Position));
+        var late = line.Issue("t6", Priority.Normal, null, T0.AddMinutes(12));
+        Assert.Equal(3, line.Position(late));
+        line.Cancel("t6", T0.AddMinutes(13));
+        line.Cancel("t4", T0.AddMinutes(13)); // the last twice over: t3 is last now
+        Assert.Equal(1, line.Position(tickets[2]));
+        Assert.Equal("t2", line.Take(null, Priority.Normal, "c2", T0.AddMinutes(14))!.Id);
+        Assert.Equal(0, line.Position(tickets[2]));
+        Assert.Equal("t3", line.Take(null, Priority.Normal, "c3", T0.AddMinutes(15))!.Id);
+        Assert.Null(line.Take(null, Priority.Normal, "c4", T0.AddMinutes(16))); // empty, then a newcomer is first and last
+        var again = line.Issue("t7", Priority.Normal, null, T0.AddMinutes(17));
+        Assert.Equal(0, line.Position(again));
+        Assert.Equal("t7", line.Take(null, Priority.Normal, "c4", T0.AddMinutes(18))!.Id);
+    }
+
     [Fact]
     public void A_transferred_ticket_keeps_its_number_and_its_place()
     {
