@@ -410,7 +410,9 @@ public sealed partial class TicketLineGrain(
     }
 
     /// <summary>Publishes the given events (null ones skipped) to the lobby.</summary>
-    private Task PublishAsync(params LobbyMessage?[] messages) => GrainFactory.PublishAsync(messages.OfType<LobbyMessage>().ToArray());
+    private Task PublishAsync(params LobbyMessage?[] messages) =>
+        Array.TrueForAll(messages, m => m is null) ? Task.CompletedTask // a busy line's usual case: its update is already due
+            : GrainFactory.PublishAsync(messages.OfType<LobbyMessage>().ToArray());
 
     /// <summary>
     /// The line's length and wait for the displays, at most every <see cref="QueueUpdateEvery"/>: null if one went out
