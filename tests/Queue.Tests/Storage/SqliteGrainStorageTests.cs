@@ -1,5 +1,6 @@
 using CounterQueue.Silo.Storage;
 using CounterQueue.Tests.Support;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.Storage;
 
@@ -158,7 +159,7 @@ public class SqliteGrainStorageTests : GrainStorageContract
     public async Task A_log_from_before_headers_rode_on_records_is_read_as_written()
     {
         var path = Path.Combine(_directory.Path, "old-log.db");
-        using (var old = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=false"))
+        using (var old = new SqliteConnection($"Data Source={path};Pooling=false"))
         {
             old.Open();
             using var create = old.CreateCommand();
@@ -175,15 +176,15 @@ public class SqliteGrainStorageTests : GrainStorageContract
         using (var store = new SqliteStore(path, NullLogger<SqliteStore>.Instance))
         {
             var (header, records) = await store.ReadWithRecordsAsync("m", "g");
-            Assert.Equal((2L, "h2"), (header!.Value.Version, System.Text.Encoding.UTF8.GetString(header.Value.Data!)));
-            Assert.Equal(["v1", "v2"], records.Select(r => System.Text.Encoding.UTF8.GetString(r)).Order());
+            Assert.Equal((2L, "h2"), (header!.Value.Version, Utf8(header.Value.Data!)));
+            Assert.Equal(["v1", "v2"], records.Select(Utf8).Order());
             Assert.Equal(3, await store.WriteAsync("m", "g", "h3"u8.ToArray(), 2, [new("k3", "v3"u8.ToArray())]));
         }
         using (var reopened = new SqliteStore(path, NullLogger<SqliteStore>.Instance))
         {
             var (header, records) = await reopened.ReadWithRecordsAsync("m", "g");
-            Assert.Equal((3L, "h3"), (header!.Value.Version, System.Text.Encoding.UTF8.GetString(header.Value.Data!)));
-            Assert.Equal(["v1", "v2", "v3"], records.Select(r => System.Text.Encoding.UTF8.GetString(r)).Order());
+            Assert.Equal((3L, "h3"), (header!.Value.Version, Utf8(header.Value.Data!)));
+            Assert.Equal(["v1", "v2", "v3"], records.Select(Utf8).Order());
         }
     }
 
@@ -198,7 +199,7 @@ public class SqliteGrainStorageTests : GrainStorageContract
             await store.WriteAsync("m", "g", "h2"u8.ToArray(), 1, [new("k2", "v2"u8.ToArray()), new("k1", "v1b"u8.ToArray())]);
             await store.WriteAsync("m", "g", "h3"u8.ToArray(), 2); // a header alone
             await store.WriteAsync("m", "g", "h4"u8.ToArray(), 3, [new("k3", "v3"u8.ToArray())]);
-            using (var log = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=false"))
+            using (var log = new SqliteConnection($"Data Source={path};Pooling=false"))
             {
                 log.Open();
                 using var rows = log.CreateCommand();
@@ -206,18 +207,20 @@ public class SqliteGrainStorageTests : GrainStorageContract
                 Assert.Equal(5L, (long)rows.ExecuteScalar()!); // k1 (+h1), k2 (+h2), k1, h3, k3 (+h4)
             }
             var (header, records) = await store.ReadWithRecordsAsync("m", "g");
-            Assert.Equal((4L, "h4"), (header!.Value.Version, System.Text.Encoding.UTF8.GetString(header.Value.Data!)));
-            Assert.Equal(["v1b", "v2", "v3"], records.Select(r => System.Text.Encoding.UTF8.GetString(r)).Order());
+            Assert.Equal((4L, "h4"), (header!.Value.Version, Utf8(header.Value.Data!)));
+            Assert.Equal(["v1b", "v2", "v3"], records.Select(Utf8).Order());
             await Assert.ThrowsAsync<VersionConflictException>(() => store.WriteAsync("m", "g", "stale"u8.ToArray(), 3, [new("k9", "x"u8.ToArray())]));
         }
         using (var reopened = new SqliteStore(path, NullLogger<SqliteStore>.Instance)) // folds the log into the tables
         {
             var (header, records) = await reopened.ReadWithRecordsAsync("m", "g");
-            Assert.Equal((4L, "h4"), (header!.Value.Version, System.Text.Encoding.UTF8.GetString(header.Value.Data!)));
-            Assert.Equal(["v1b", "v2", "v3"], records.Select(r => System.Text.Encoding.UTF8.GetString(r)).Order());
+            Assert.Equal((4L, "h4"), (header!.Value.Version, Utf8(header.Value.Data!)));
+            Assert.Equal(["v1b", "v2", "v3"], records.Select(Utf8).Order());
             Assert.Equal(4L, (await reopened.ReadAsync("m", "g"))!.Value.Version);
         }
     }
+
+    private static string Utf8(byte[] bytes) => System.Text.Encoding.UTF8.GetString(bytes);
 }
 
 /// <summary>The whole contract again with the log folded into the tables at every commit.</summary>
