@@ -73,9 +73,6 @@ public sealed class SqliteStore : IDisposable
             -- The fold's GROUP BY and its statement journal in memory, not in temporary files the writer thread writes to
             -- (issue #9: about eleven such writes per commit under load). Nothing durable lives there.
             PRAGMA temp_store=MEMORY;
-            -- The writer's page cache: 32 MiB instead of SQLite's 2 MiB, so the pages a fold and the log's appends touch stay
-            -- in memory instead of being read back from the file (issue #9: reads on the writer thread under load).
-            PRAGMA cache_size=-32768;
             CREATE TABLE IF NOT EXISTS grain_state (
                 state_name TEXT NOT NULL,
                 grain_id   TEXT NOT NULL,
