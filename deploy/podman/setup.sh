@@ -59,9 +59,19 @@ if ! podman image exists "$image"; then
     "$work/rootfs.tar" "$image" >&2
 fi
 
+# A service started from a directory that was deleted since (a test run's clone) answers its ping but cannot start
+# containers (conmon: "Failed to get working directory"): stop it, and start services from / so it cannot happen again.
+for pid in $(pgrep -f "podman system service .*unix://$socket" || true); do
+  if readlink "/proc/$pid/cwd" 2>/dev/null | grep -q '(deleted)$'; then
+    log "the podman service $pid runs in a deleted directory; restarting it"
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    rm -f "$socket"
+  fi
+done
 if ! curl -fsS --unix-socket "$socket" http://d/_ping >/dev/null 2>&1; then
   mkdir -p "$(dirname "$socket")"
-  nohup podman system service --time=0 "unix://$socket" >/var/log/podman-service.log 2>&1 &
+  (cd / && nohup podman system service --time=0 "unix://$socket" >/var/log/podman-service.log 2>&1 &)
   for _ in $(seq 50); do
     curl -fsS --unix-socket "$socket" http://d/_ping >/dev/null 2>&1 && break
     sleep 0.2

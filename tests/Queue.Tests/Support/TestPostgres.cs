@@ -39,7 +39,9 @@ public static class TestPostgres
     {
         if (EngineAvailable(out var why))
         {
-            try
+            // podman's Docker API now and then refuses a container's start ("exit status 1", status 500) and accepts the next
+            // one: a few attempts before giving up.
+            for (var attempt = 1; attempt <= 3; attempt++)
             {
                 var image = Environment.GetEnvironmentVariable("QUEUE_POSTGRES_IMAGE") is { Length: > 0 } local ? local : "postgres:15";
                 var container = new PostgreSqlBuilder(image)
@@ -47,17 +49,23 @@ public static class TestPostgres
                     .WithLabel("counterqueue.tests", "true") // test.sh removes any left behind
                     .WithCommand("-c", "max_connections=300") // every test's pools at once, as on the throw-away server
                     .Build();
-                using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-                await container.StartAsync(timeout.Token);
-                _container = container;
-                AppDomain.CurrentDomain.ProcessExit += (_, _) => container.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(10));
-                Route = TestcontainersRoute;
-                Announce($"PostgreSQL for the tests: {TestcontainersRoute}, image {image}, {container.Hostname}:{container.GetMappedPublicPort(5432)}");
-                return container.GetConnectionString();
-            }
-            catch (Exception e)
-            {
-                why = $"Testcontainers could not start PostgreSQL: {e.GetType().Name}: {e.Message}";
+                try
+                {
+                    using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+                    await container.StartAsync(timeout.Token);
+                    _container = container;
+                    AppDomain.CurrentDomain.ProcessExit += (_, _) => container.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(10));
+                    Route = TestcontainersRoute;
+                    Announce($"PostgreSQL for the tests: {TestcontainersRoute}, image {image}, {container.Hostname}:{container.GetMappedPublicPort(5432)}");
+                    return container.GetConnectionString();
+                }
+                catch (Exception e)
+                {
+                    why = $"Testcontainers could not start PostgreSQL (attempt {attempt} of 3): {e.GetType().Name}: {e.Message}";
+                    Announce(why);
+                    try { await container.DisposeAsync(); } catch (Exception) { } // whatever the failed start left behind
+                    if (attempt < 3) await Task.Delay(TimeSpan.FromSeconds(3));
+                }
             }
         }
         FallbackReason = why;
