@@ -71,7 +71,9 @@ for pid in $(pgrep -f "podman system service .*unix://$socket" || true); do
 done
 if ! curl -fsS --unix-socket "$socket" http://d/_ping >/dev/null 2>&1; then
   mkdir -p "$(dirname "$socket")"
-  (cd / && nohup podman system service --time=0 "unix://$socket" >/var/log/podman-service.log 2>&1 &)
+  # From / (see above), and let go of this script's output at once: `$(setup.sh)` waits until nothing holds it. (Not
+  # `cd / && nohup … &`: that backgrounds the whole list, a shell that keeps the output open as long as the service runs.)
+  (cd / || exit 1; nohup podman system service --time=0 "unix://$socket" </dev/null >/var/log/podman-service.log 2>&1 &)
   for _ in $(seq 50); do
     curl -fsS --unix-socket "$socket" http://d/_ping >/dev/null 2>&1 && break
     sleep 0.2
