@@ -5,7 +5,8 @@ namespace CounterQueue.Web.Branches;
 
 /// <summary>
 /// Tells the booths when their availability flips (RemoteConsultationChanged), so a booth never polls: every few
-/// seconds it reads each branch's state (hours, and the ward's lines) and publishes a change to that branch.
+/// seconds it reads each branch's state (hours, and the ward's lines) and publishes a change to that branch (and a branch's
+/// state the first time it is read).
 /// </summary>
 public sealed class RemoteConsultationMonitor(OfficeCatalog catalog, RemoteConsultationService remote, IGrainFactory grains, TimeProvider time,
     ILogger<RemoteConsultationMonitor> logger) : IHostedService, IDisposable
@@ -40,9 +41,11 @@ public sealed class RemoteConsultationMonitor(OfficeCatalog catalog, RemoteConsu
                 var now = (view.Available, view.Reason);
                 var seen = _last.TryGetValue(view.OfficeId, out var before);
                 _last[view.OfficeId] = now;
-                if (!seen || before == now) continue; // the booths read the state when they start
+                if (seen && before == now) continue;
+                // A branch seen for the first time is published too: its booth may have read its state before this check (a
+                // branch added while a check of many ran), and the state it read may have changed since.
                 changes.Add(LobbyMessage.ToOffice(view.OfficeId, null, new RemoteConsultationChanged(view.OfficeId, view.Available, view.Reason)));
-                logger.LogInformation("Remote consultation at {OfficeId}: available={Available} reason={Reason}", view.OfficeId, view.Available, view.Reason);
+                if (seen) logger.LogInformation("Remote consultation at {OfficeId}: available={Available} reason={Reason}", view.OfficeId, view.Available, view.Reason);
             }
             if (changes.Count > 0) await grains.PublishAsync([.. changes]);
         }

@@ -33,8 +33,9 @@ public sealed class RemoteConsultationApiTests(AppFixture app)
         Assert.Equal("residents", state["topics"]![0]!["topicId"]!.GetValue<string>());
         await using var booth = await LobbyClient.ConnectAsync(app.Server);
         await booth.Connection.InvokeAsync("Subscribe", branch.Id, (string?)null);
-        app.Clock.Advance(TimeSpan.FromSeconds(6)); // the monitor's first look
-        await Task.Delay(200);
+        app.Clock.Advance(TimeSpan.FromSeconds(6)); // the monitor's first look at the branch: its state is published once
+        var first = await booth.NextAsync("RemoteConsultationChanged");
+        Assert.Equal((branch.Id, true), (first.GetProperty("officeId").GetString(), first.GetProperty("available").GetBoolean()));
 
         // Two walk-ins wait at the ward: busy; the booth is told without asking, and a request is refused with the reason.
         var walkIns = new List<string>();

@@ -194,6 +194,7 @@ public sealed class GuidePageTests(BrowserFixture fixture)
         await admin.ReloadAsync();
         await WaitReadyAsync(admin);
         await admin.Locator("#booth-office").SelectOptionAsync(branchId);
+        await Expect(admin.Locator("#booth")).ToHaveAttributeAsync("data-office", branchId); // the chosen branch's settings arrived
         await Expect(admin.Locator("#booth-topics")).ToContainTextAsync("相談内容 12 件");
         await admin.Locator("#booth-opens").FillAsync("10:00");
         await admin.GetByLabel("混雑とみなす待ち人数").FillAsync("7");
@@ -203,6 +204,42 @@ public sealed class GuidePageTests(BrowserFixture fixture)
         Assert.Equal("10:00", booth["hours"]!["weekdays"]!["opens"]!.GetValue<string>());
         using (var adminApi = fixture.Api())
             Assert.Equal(7, (await (await adminApi.GetAsync($"/api/admin/offices/{branchId}")).ReadJsonAsync())["remoteConsultation"]!["busyWhenWaiting"]!.GetValue<int>());
+        Assert.Empty(fixture.PageErrors[admin]);
+    }
+
+    [Fact]
+    public async Task A_slow_answer_for_a_branch_chosen_before_does_not_overwrite_the_one_chosen_after()
+    {
+        // Two copies of a branch, the second opening its booth at 10:30; the first's settings are held back 1.5 s on the wire.
+        var (first, second) = (await fixture.CopyOfficeAsync("daishi"), await fixture.CopyOfficeAsync("daishi"));
+        using var adminApi = fixture.Api();
+        var policy = (await (await adminApi.GetAsync($"/api/admin/offices/{second}")).ReadJsonAsync())["remoteConsultation"]!;
+        policy["hours"]!["weekdays"]!["opens"] = "10:30";
+        (await adminApi.PutAsJsonAsync($"/api/admin/offices/{second}/remote-consultation", policy)).EnsureSuccessStatusCode();
+        var admin = await fixture.NewPageAsync(1280, 1000);
+        await admin.GotoAsync("/admin");
+        await admin.Locator("#username").FillAsync("admin");
+        await admin.Locator("#password").FillAsync(BrowserFixture.AdminPassword);
+        await admin.Locator("#login-button").ClickAsync();
+        await WaitReadyAsync(admin);
+        var firstHeldBack = new TaskCompletionSource();
+        await admin.RouteAsync($"**/api/admin/offices/{first}", async route =>
+        {
+            await Task.Delay(1500);
+            await route.ContinueAsync();
+            firstHeldBack.TrySetResult();
+        });
+
+        await admin.Locator("#booth-office").SelectOptionAsync(first);
+        await Expect(admin.Locator("#booth-opens")).ToBeDisabledAsync(); // nothing typed now could be overwritten
+        await admin.Locator("#booth-office").SelectOptionAsync(second);
+        await Expect(admin.Locator("#booth")).ToHaveAttributeAsync("data-office", second);
+        await Expect(admin.Locator("#booth-opens")).ToHaveValueAsync("10:30");
+        await firstHeldBack.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await admin.WaitForTimeoutAsync(500); // the late answer has reached the page
+        await Expect(admin.Locator("#booth-opens")).ToHaveValueAsync("10:30");
+        await Expect(admin.Locator("#booth")).ToHaveAttributeAsync("data-office", second);
+        await Expect(admin.Locator("#booth-opens")).ToBeEnabledAsync();
         Assert.Empty(fixture.PageErrors[admin]);
     }
 }

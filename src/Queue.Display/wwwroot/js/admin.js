@@ -53,13 +53,39 @@ async function cancel(schedule) {
   } catch (e) { $("#error").textContent = e.message; }
 }
 
+// Choosing another office loads its settings into a form: until they arrive its fields are disabled (what is typed meanwhile
+// would be overwritten), and only the latest choice's answer is used (an earlier, slower one gives undefined). The form
+// then carries the office's id (data-office) and loses aria-busy.
+const latestLoad = new Map();
+async function loadLatest(form, fields, officeId, fetch) {
+  const load = (latestLoad.get(form) ?? 0) + 1;
+  latestLoad.set(form, load);
+  $(form).setAttribute("aria-busy", "true");
+  for (const field of fields) $(field).disabled = true;
+  let result;
+  try {
+    result = await fetch();
+  } finally {
+    if (latestLoad.get(form) === load) {
+      $(form).removeAttribute("aria-busy");
+      for (const field of fields) $(field).disabled = false;
+    }
+  }
+  if (latestLoad.get(form) !== load) return undefined;
+  $(form).dataset.office = officeId;
+  return result;
+}
+
 // ---- booking slots (予約枠): a service's slot length, places, horizon, cut-off and blocked days
 const slotState = { office: null };
+const slotFields = ["#slot-service", "#slot-bookable", "#slot-minutes", "#slot-capacity", "#slot-horizon", "#slot-cutoff", "#slot-blocked", "#slot-save"];
 
 async function loadSlotOffice() {
   const officeId = $("#slot-office").value;
   if (!officeId) return;
-  slotState.office = await authed(`/api/admin/offices/${encodeURIComponent(officeId)}`);
+  const office = await loadLatest("#slots", slotFields, officeId, () => authed(`/api/admin/offices/${encodeURIComponent(officeId)}`));
+  if (!office) return; // another office was chosen meanwhile
+  slotState.office = office;
   const chosen = $("#slot-service").value;
   $("#slot-service").replaceChildren(...slotState.office.services.map((s) => el("option", { value: s.id, text: local(s.name), selected: s.id === chosen })));
   showSlotPolicy();
@@ -114,13 +140,17 @@ async function saveSlots(event) {
 // ---- relocations (移転): a section moves to another floor from a date and time
 const relState = { office: null, list: [] };
 
+const relFields = ["#rel-section", "#rel-floor", "#rel-area", "#rel-area-en", "#rel-date", "#rel-time", "#rel-note", "#rel-save"];
+
 async function loadRelocations() {
   const officeId = $("#rel-office").value;
   if (!officeId) return;
-  const [office, list] = await Promise.all([
+  const loaded = await loadLatest("#relocations", relFields, officeId, () => Promise.all([
     authed(`/api/admin/offices/${encodeURIComponent(officeId)}`),
     api(`/api/offices/${encodeURIComponent(officeId)}/relocations`),
-  ]);
+  ]));
+  if (!loaded) return; // another office was chosen meanwhile
+  const [office, list] = loaded;
   relState.office = office; relState.list = list;
   const chosen = $("#rel-section").value;
   $("#rel-section").replaceChildren(...office.sections.map((s) => el("option", { value: s.id, text: `${local(s.name)}（${s.floor}）`, selected: s.id === chosen })));
@@ -169,18 +199,22 @@ async function cancelRelocation(r) {
 
 // ---- a branch's remote consultation booth (オンライン相談): hours set in advance, the busy threshold, the video link
 const boothState = { office: null };
+const boothFields = ["#booth-opens", "#booth-closes", "#booth-busy", "#booth-video", "#booth-save"];
 
 async function loadBooth() {
   const officeId = $("#booth-office").value;
   if (!officeId) return;
-  boothState.office = await authed(`/api/admin/offices/${encodeURIComponent(officeId)}`);
-  const policy = boothState.office.remoteConsultation;
+  boothState.office = null;
+  const office = await loadLatest("#booth", boothFields, officeId, () => authed(`/api/admin/offices/${encodeURIComponent(officeId)}`));
+  if (!office) return; // another branch was chosen meanwhile
+  boothState.office = office;
+  const policy = office.remoteConsultation;
   $("#booth-opens").value = policy?.hours?.weekdays?.opens ?? "09:00";
   $("#booth-closes").value = policy?.hours?.weekdays?.closes ?? "16:00";
   $("#booth-busy").value = policy?.busyWhenWaiting ?? 5;
   $("#booth-video").value = policy?.videoUrl ?? "";
   $("#booth-topics").textContent = policy ? t("admin.boothTopics", { n: policy.topics.length, ward: policy.wardOfficeId }) : t("admin.noBooth");
-  $("#booth-save").disabled = !policy;
+  for (const field of boothFields) $(field).disabled = !policy;
 }
 
 async function saveBooth(event) {
