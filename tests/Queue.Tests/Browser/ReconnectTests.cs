@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Http.Json;
+using CounterQueue.Tests.Support;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -48,5 +51,52 @@ public sealed class ReconnectTests(BrowserFixture fixture)
         await Expect(page.GetByTestId("now-number")).ToHaveTextAsync(third["number"]!.GetValue<string>());
         await BrowserFixture.ScreenshotAsync(page, "display-after-restart");
         Assert.Empty(fixture.PageErrors[page]);
+    }
+
+    [Fact]
+    public async Task A_display_told_its_host_is_leaving_lets_go_by_itself_and_comes_back_when_the_host_returns()
+    {
+        // A host of its own (the fixture's is shared), stopped as a service manager stops it: SIGTERM, drain, exit.
+        using var data = new TempDirectory("drain-display");
+        const string password = "drain-display-password";
+        var app = await AppProcess.StartAsync(data.Path, password);
+        var port = app.Port;
+        try
+        {
+            using var staff = app.CreateClient(await AppFixture.TokenAsync(app.CreateClient(), "admin", password));
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await staff.PostJsonAsync("/api/offices/kawasaki/counters/c1/open", new { serviceIds = new[] { "residence-certificate" } })).StatusCode);
+            using var visitor = app.CreateClient();
+            var first = (await (await visitor.PostJsonAsync("/api/offices/kawasaki/tickets", new { serviceId = "residence-certificate" })).ReadJsonAsync())["number"]!.GetValue<string>();
+            var second = (await (await visitor.PostJsonAsync("/api/offices/kawasaki/tickets", new { serviceId = "residence-certificate" })).ReadJsonAsync())["number"]!.GetValue<string>();
+            Assert.Equal(HttpStatusCode.OK, (await staff.PostAsync("/api/offices/kawasaki/counters/c1/call-next", null)).StatusCode);
+
+            var page = await fixture.NewPageAsync(1920, 1080);
+            var navigations = 0;
+            page.FrameNavigated += (_, frame) => { if (frame == page.MainFrame) Interlocked.Increment(ref navigations); };
+            await page.GotoAsync(new Uri(app.BaseAddress, "display/kawasaki").ToString());
+            await Expect(page.Locator("body[data-ready='true'][data-connection='online']")).ToHaveCountAsync(1);
+            await Expect(page.GetByTestId("now-number")).ToHaveTextAsync(first);
+
+            // SIGTERM: the host tells its screens to reconnect within its drain delay, and the page lets go by itself.
+            var exit = app.TerminateAsync(TimeSpan.FromSeconds(40));
+            await Expect(page.Locator("body")).ToHaveAttributeAsync("data-reconnect-advised", ((int)CounterQueue.Web.Operations.HostDrain.DrainDelay.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            await Expect(page.Locator("body[data-connection='offline']")).ToHaveCountAsync(1, new() { Timeout = 20_000 });
+            Assert.Equal(0, await exit);
+            await app.DisposeAsync();
+
+            // The host comes back on the same address with the same data; the counter moved on while it was away.
+            app = await AppProcess.StartAsync(data.Path, password, port);
+            using var staffAgain = app.CreateClient(await AppFixture.TokenAsync(app.CreateClient(), "admin", password));
+            Assert.Equal(HttpStatusCode.OK, (await staffAgain.PostAsync("/api/offices/kawasaki/counters/c1/complete", null)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await staffAgain.PostAsync("/api/offices/kawasaki/counters/c1/call-next", null)).StatusCode);
+            await Expect(page.Locator("body[data-connection='online']")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
+            await Expect(page.GetByTestId("now-number")).ToHaveTextAsync(second, new() { Timeout = 20_000 });
+            Assert.Equal(1, navigations); // no reload
+            Assert.Empty(fixture.PageErrors[page]);
+        }
+        finally
+        {
+            await app.DisposeAsync();
+        }
     }
 }

@@ -128,6 +128,7 @@ export function connectLobby({ handlers, onConnected, onStatus }) {
   // so the screens of a lobby do not all come back at once; onclose below connects again, to a host that stays.
   connection.on("Reconnect", (advice) => {
     const within = Math.max(0, Math.min(30000, Number(advice?.withinMs) || 0));
+    document.body.dataset.reconnectAdvised = String(within); // for whoever looks at the page: told to move, within this
     setTimeout(() => connection.stop(), Math.random() * within);
   });
   const status = (online) => { document.body.dataset.connection = online ? "online" : "offline"; onStatus?.(online); };
