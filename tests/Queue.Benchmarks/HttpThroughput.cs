@@ -60,7 +60,7 @@ public static partial class HttpThroughput
                 var durable = durablePath is null ? null : await WrkAsync(durablePath, window, connections, "{}"); // the adjacent ceiling
                 var before = await StoreCountsAsync(app);
                 var issue = await WrkAsync(tickets, window, connections, null);
-                results.Add((issue, durable, Grouping(before, await StoreCountsAsync(app), window)));
+                results.Add((issue, durable, Grouping(before, await StoreCountsAsync(app), window, issue.PerSecond * window)));
             }
         }
         try { Directory.Delete(root, recursive: true); } catch (IOException) { }
@@ -162,27 +162,38 @@ public static partial class HttpThroughput
                 var cpu = Bench.CpuTime(app.Process);
                 var result = await WrkAsync(tickets, window, connections, null);
                 var used = Bench.CpuTime(app.Process) - cpu;
-                Console.WriteLine($"  {name}, round {round + 1}: {Grouping(store, await StoreCountsAsync(app), window)}");
+                Console.WriteLine($"  {name}, round {round + 1}: {Grouping(store, await StoreCountsAsync(app), window, result.PerSecond * window)}");
                 runs[name].Add((result, used.TotalMicroseconds / (result.PerSecond * window)));
             }
         }
         return runs;
     }
 
-    /// <summary>The embedded store's commits and writes so far, from the app's /metrics (zeros if it does not say).</summary>
-    private static async Task<(long Commits, long Writes)> StoreCountsAsync(RunningApp app)
+    /// <summary>
+    /// From the app's /metrics: the embedded store's commits and writes so far (zeros if it does not say), and the runtime's
+    /// bytes allocated and time in GC pauses (System.Runtime): the bytes a ticket allocates do not depend on the machine's speed.
+    /// </summary>
+    private static async Task<AppCounters> StoreCountsAsync(RunningApp app)
     {
         var text = await app.Anonymous.GetStringAsync("/metrics");
-        static long Value(string text, string name) => Regex.Match(text, $@"^{name}(?:\{{[^}}]*\}})? (\d+)", RegexOptions.Multiline) is { Success: true } m
-            ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
-        return (Value(text, "queue_store_commits_total"), Value(text, "queue_store_writes_total"));
+        // Summed over the metric's label sets (the collections' generations, say).
+        double Value(string name) => Regex.Matches(text, $@"^{name}(?:\{{[^}}]*\}})? ([0-9.eE+-]+)$", RegexOptions.Multiline)
+            .Sum(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
+        return new AppCounters((long)Value("queue_store_commits_total"), (long)Value("queue_store_writes_total"),
+            Value("dotnet_gc_heap_total_allocated_bytes_total"), Value("dotnet_gc_pause_time_seconds_total"));
     }
 
-    private static string Grouping((long Commits, long Writes) before, (long Commits, long Writes) after, int seconds)
+    private sealed record AppCounters(long Commits, long Writes, double AllocatedBytes, double GcPauseSeconds);
+
+    private static string Grouping(AppCounters before, AppCounters after, int seconds, double tickets)
     {
         var commits = after.Commits - before.Commits;
-        return commits <= 0 ? "store: no commits reported"
-            : $"store: {commits / (double)seconds:F0} commits/s, {(after.Writes - before.Writes) / (double)commits:F1} writes per commit";
+        var writes = after.Writes - before.Writes;
+        var store = commits <= 0 ? "store: no commits reported"
+            : $"store: {commits / (double)seconds:F0} commits/s, {writes / (double)commits:F1} writes per commit";
+        var memory = after.AllocatedBytes <= 0 || tickets <= 0 ? ""
+            : $"; {(after.AllocatedBytes - before.AllocatedBytes) / tickets / 1024:F1} KB allocated per ticket, GC pauses {(after.GcPauseSeconds - before.GcPauseSeconds) / seconds * 100:F1} % of the window";
+        return store + memory;
     }
 
     private static void Print(string name, Wrk result, double durable) =>

@@ -31,12 +31,13 @@ public sealed class HostDrainTests : IDisposable
             ticketId = (await (await visitor.PostJsonAsync("/api/offices/kawasaki/tickets", new { serviceId = "residence-certificate" })).ReadJsonAsync())["ticketId"]!.GetValue<string>();
             Assert.Equal(HttpStatusCode.OK, (await visitor.GetAsync("/health/ready")).StatusCode);
 
-            // Metrics for Prometheus, from this machine (the office network): the queue's own, Orleans', HTTP.
+            // Metrics for Prometheus, from this machine (the office network): the queue's own, Orleans', HTTP, the runtime's.
             var metrics = await visitor.GetStringAsync("/metrics");
             Assert.Contains("queue_tickets_issued", metrics);
             Assert.Contains("queue_waiting", metrics);
             Assert.Contains("http_server_request_duration", metrics);
             Assert.Contains("orleans_", metrics);
+            Assert.Contains("dotnet_gc_heap_total_allocated_bytes_total", metrics); // the runtime's (System.Runtime)
 
             screen.On<JsonElement>("Reconnect", advice => told.TrySetResult((advice, clock.Elapsed)));
             screen.Closed += _ =>
