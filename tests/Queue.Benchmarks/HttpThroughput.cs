@@ -58,9 +58,9 @@ public static partial class HttpThroughput
             for (var i = 0; i < windows; i++)
             {
                 var durable = durablePath is null ? null : await WrkAsync(durablePath, window, connections, "{}"); // the adjacent ceiling
-                var before = await StoreCountsAsync(app);
+                var before = await CountersAsync(app);
                 var issue = await WrkAsync(tickets, window, connections, null);
-                results.Add((issue, durable, Grouping(before, await StoreCountsAsync(app), window, issue.PerSecond * window)));
+                results.Add((issue, durable, StoreAndMemory(before, await CountersAsync(app), window, issue.PerSecond * window)));
             }
         }
         try { Directory.Delete(root, recursive: true); } catch (IOException) { }
@@ -158,11 +158,11 @@ public static partial class HttpThroughput
                 await using var app = await RunningApp.StartAsync(name, Bench.Office("bench", Lines), build: build, environment: environment);
                 var tickets = $"{app.BaseUrl}/api/offices/bench/tickets";
                 await WrkAsync(tickets, 10, connections, null); // warm-up
-                var store = await StoreCountsAsync(app);
+                var before = await CountersAsync(app);
                 var cpu = Bench.CpuTime(app.Process);
                 var result = await WrkAsync(tickets, window, connections, null);
                 var used = Bench.CpuTime(app.Process) - cpu;
-                Console.WriteLine($"  {name}, round {round + 1}: {Grouping(store, await StoreCountsAsync(app), window, result.PerSecond * window)}");
+                Console.WriteLine($"  {name}, round {round + 1}: {StoreAndMemory(before, await CountersAsync(app), window, result.PerSecond * window)}");
                 runs[name].Add((result, used.TotalMicroseconds / (result.PerSecond * window)));
             }
         }
@@ -173,7 +173,7 @@ public static partial class HttpThroughput
     /// From the app's /metrics: the embedded store's commits and writes so far (zeros if it does not say), and the runtime's
     /// bytes allocated and time in GC pauses (System.Runtime): the bytes a ticket allocates do not depend on the machine's speed.
     /// </summary>
-    private static async Task<AppCounters> StoreCountsAsync(RunningApp app)
+    private static async Task<AppCounters> CountersAsync(RunningApp app)
     {
         var text = await app.Anonymous.GetStringAsync("/metrics");
         // Summed over the metric's label sets (the collections' generations, say).
@@ -185,7 +185,7 @@ public static partial class HttpThroughput
 
     private sealed record AppCounters(long Commits, long Writes, double AllocatedBytes, double GcPauseSeconds);
 
-    private static string Grouping(AppCounters before, AppCounters after, int seconds, double tickets)
+    private static string StoreAndMemory(AppCounters before, AppCounters after, int seconds, double tickets)
     {
         var commits = after.Commits - before.Commits;
         var writes = after.Writes - before.Writes;

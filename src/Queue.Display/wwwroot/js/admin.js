@@ -57,14 +57,14 @@ async function cancel(schedule) {
 // would be overwritten), and only the latest choice's answer is used (an earlier, slower one gives undefined). The form
 // then carries the office's id (data-office) and loses aria-busy.
 const latestLoad = new Map();
-async function loadLatest(form, fields, officeId, fetch) {
+async function loadLatest(form, fields, officeId, request) {
   const load = (latestLoad.get(form) ?? 0) + 1;
   latestLoad.set(form, load);
   $(form).setAttribute("aria-busy", "true");
   for (const field of fields) $(field).disabled = true;
   let result;
   try {
-    result = await fetch();
+    result = await request();
   } finally {
     if (latestLoad.get(form) === load) {
       $(form).removeAttribute("aria-busy");
@@ -139,7 +139,6 @@ async function saveSlots(event) {
 
 // ---- relocations (移転): a section moves to another floor from a date and time
 const relState = { office: null, list: [] };
-
 const relFields = ["#rel-section", "#rel-floor", "#rel-area", "#rel-area-en", "#rel-date", "#rel-time", "#rel-note", "#rel-save"];
 
 async function loadRelocations() {
