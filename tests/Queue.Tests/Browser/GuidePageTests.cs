@@ -163,10 +163,7 @@ public sealed class GuidePageTests(BrowserFixture fixture)
         var admin = await fixture.NewPageAsync(1280, 1000);
         admin.Dialog += (_, dialog) => dialog.AcceptAsync(); // 「取り消しますか？」
         await admin.GotoAsync("/admin");
-        await admin.Locator("#username").FillAsync("admin");
-        await admin.Locator("#password").FillAsync(BrowserFixture.AdminPassword);
-        await admin.Locator("#login-button").ClickAsync();
-        await WaitReadyAsync(admin);
+        await SignInAsync(admin, ("admin", BrowserFixture.AdminPassword));
         await admin.Locator("#rel-office").SelectOptionAsync(officeId);
         await admin.Locator("#rel-section").SelectOptionAsync("elderly-disability");
         await admin.GetByLabel("移転先の階（例：3F）").FillAsync("6F");
@@ -218,10 +215,7 @@ public sealed class GuidePageTests(BrowserFixture fixture)
         (await adminApi.PutAsJsonAsync($"/api/admin/offices/{second}/remote-consultation", policy)).EnsureSuccessStatusCode();
         var admin = await fixture.NewPageAsync(1280, 1000);
         await admin.GotoAsync("/admin");
-        await admin.Locator("#username").FillAsync("admin");
-        await admin.Locator("#password").FillAsync(BrowserFixture.AdminPassword);
-        await admin.Locator("#login-button").ClickAsync();
-        await WaitReadyAsync(admin);
+        await SignInAsync(admin, ("admin", BrowserFixture.AdminPassword));
         var firstHeldBack = new TaskCompletionSource();
         await admin.RouteAsync($"**/api/admin/offices/{first}", async route =>
         {

@@ -1,6 +1,7 @@
+using System.Globalization;
 using System.Net;
-using System.Net.Http.Json;
 using CounterQueue.Tests.Support;
+using CounterQueue.Web.Operations;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -64,10 +65,11 @@ public sealed class ReconnectTests(BrowserFixture fixture)
         try
         {
             using var staff = app.CreateClient(await AppFixture.TokenAsync(app.CreateClient(), "admin", password));
-            Assert.Equal(System.Net.HttpStatusCode.OK, (await staff.PostJsonAsync("/api/offices/kawasaki/counters/c1/open", new { serviceIds = new[] { "residence-certificate" } })).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await staff.PostJsonAsync("/api/offices/kawasaki/counters/c1/open", new { serviceIds = new[] { "residence-certificate" } })).StatusCode);
             using var visitor = app.CreateClient();
-            var first = (await (await visitor.PostJsonAsync("/api/offices/kawasaki/tickets", new { serviceId = "residence-certificate" })).ReadJsonAsync())["number"]!.GetValue<string>();
-            var second = (await (await visitor.PostJsonAsync("/api/offices/kawasaki/tickets", new { serviceId = "residence-certificate" })).ReadJsonAsync())["number"]!.GetValue<string>();
+            async Task<string> IssueAsync() =>
+                (await (await visitor.PostJsonAsync("/api/offices/kawasaki/tickets", new { serviceId = "residence-certificate" })).ReadJsonAsync())["number"]!.GetValue<string>();
+            var (first, second) = (await IssueAsync(), await IssueAsync());
             Assert.Equal(HttpStatusCode.OK, (await staff.PostAsync("/api/offices/kawasaki/counters/c1/call-next", null)).StatusCode);
 
             var page = await fixture.NewPageAsync(1920, 1080);
@@ -79,7 +81,7 @@ public sealed class ReconnectTests(BrowserFixture fixture)
 
             // SIGTERM: the host tells its screens to reconnect within its drain delay, and the page lets go by itself.
             var exit = app.TerminateAsync(TimeSpan.FromSeconds(40));
-            await Expect(page.Locator("body")).ToHaveAttributeAsync("data-reconnect-advised", ((int)CounterQueue.Web.Operations.HostDrain.DrainDelay.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            await Expect(page.Locator("body")).ToHaveAttributeAsync("data-reconnect-advised", ((int)HostDrain.DrainDelay.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
             await Expect(page.Locator("body[data-connection='offline']")).ToHaveCountAsync(1, new() { Timeout = 20_000 });
             Assert.Equal(0, await exit);
             await app.DisposeAsync();

@@ -41,9 +41,9 @@ public static class TestPostgres
         {
             // podman's Docker API now and then refuses a container's start ("exit status 1", status 500) and accepts the next
             // one: a few attempts before giving up.
+            var image = Environment.GetEnvironmentVariable("QUEUE_POSTGRES_IMAGE") is { Length: > 0 } local ? local : "postgres:15";
             for (var attempt = 1; attempt <= 3; attempt++)
             {
-                var image = Environment.GetEnvironmentVariable("QUEUE_POSTGRES_IMAGE") is { Length: > 0 } local ? local : "postgres:15";
                 var container = new PostgreSqlBuilder(image)
                     .WithDatabase("counterqueue").WithUsername("counterqueue").WithPassword("counterqueue-test")
                     .WithLabel("counterqueue.tests", "true") // test.sh removes any left behind

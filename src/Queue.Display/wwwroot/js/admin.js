@@ -60,18 +60,19 @@ const latestLoad = new Map();
 async function loadLatest(form, fields, officeId, request) {
   const load = (latestLoad.get(form) ?? 0) + 1;
   latestLoad.set(form, load);
+  const latest = () => latestLoad.get(form) === load;
   $(form).setAttribute("aria-busy", "true");
   for (const field of fields) $(field).disabled = true;
   let result;
   try {
     result = await request();
   } finally {
-    if (latestLoad.get(form) === load) {
+    if (latest()) {
       $(form).removeAttribute("aria-busy");
       for (const field of fields) $(field).disabled = false;
     }
   }
-  if (latestLoad.get(form) !== load) return undefined;
+  if (!latest()) return undefined;
   $(form).dataset.office = officeId;
   return result;
 }
