@@ -41,7 +41,7 @@ public static partial class HttpThroughput
         Console.WriteLine($"HTTP, wrk -t2 -c{connections}, {window} s per run (after a warm-up: 5 s per ceiling, 15 s for the app), load generator on the same 2 cores; Release build, embedded store");
 
         var ceilings = new List<(string Name, Wrk Result)>();
-        var results = new List<(Wrk Issue, Wrk? Durable, string Store)>();
+        var results = new List<(Wrk Issue, Wrk? Durable, string Store, string? CeilingStore)>();
         await using (var ceiling = args.Contains("--no-ceilings") ? null : await CeilingApp.StartAsync(root))
         {
             var durablePath = ceiling is null ? null : $"{ceiling.Url}/durable";
@@ -57,10 +57,12 @@ public static partial class HttpThroughput
             await WrkAsync(tickets, 15, connections, null); // warm-up (JIT, tiered compilation), not counted
             for (var i = 0; i < windows; i++)
             {
+                var ceilingBefore = ceiling?.StoreCounts();
                 var durable = durablePath is null ? null : await WrkAsync(durablePath, window, connections, "{}"); // the adjacent ceiling
+                var ceilingStore = ceiling is null ? null : WritesPerCommit(ceilingBefore!.Value, ceiling.StoreCounts(), window);
                 var before = await CountersAsync(app);
                 var issue = await WrkAsync(tickets, window, connections, null);
-                results.Add((issue, durable, StoreAndMemory(before, await CountersAsync(app), window, issue.PerSecond * window)));
+                results.Add((issue, durable, StoreAndMemory(before, await CountersAsync(app), window, issue.PerSecond * window), ceilingStore));
             }
         }
         try { Directory.Delete(root, recursive: true); } catch (IOException) { }
@@ -70,8 +72,12 @@ public static partial class HttpThroughput
         foreach (var (name, result) in ceilings) Print(name, result, first);
         for (var i = 0; i < results.Count; i++)
         {
-            var (issue, durable, store) = results[i];
-            if (durable is not null) Print($"  durable ceiling, just before", durable, durable.PerSecond);
+            var (issue, durable, store, ceilingStore) = results[i];
+            if (durable is not null)
+            {
+                Print($"  durable ceiling, just before", durable, durable.PerSecond);
+                Console.WriteLine($"  {"",-44} {ceilingStore}");
+            }
             Print($"ticket issue, {Lines} lines: {i * window}–{(i + 1) * window} s", issue, durable?.PerSecond ?? double.NaN);
             Console.WriteLine($"  {"",-44} {store}");
         }
@@ -196,6 +202,10 @@ public static partial class HttpThroughput
         return store + memory;
     }
 
+    private static string WritesPerCommit((long Commits, long Writes) before, (long Commits, long Writes) after, int seconds) =>
+        after.Commits == before.Commits ? "store: no commits" : $"store: {(after.Commits - before.Commits) / (double)seconds:F0} commits/s, " +
+            $"{(after.Writes - before.Writes) / (double)(after.Commits - before.Commits):F1} writes per commit";
+
     private static void Print(string name, Wrk result, double durable) =>
         Console.WriteLine($"  {name,-44} {result.PerSecond,11:F0} {result.P50,7:F1}ms {result.P99,7:F1}ms {result.Errors,7} {result.PerSecond / durable,17:F2}x");
 
@@ -284,6 +294,12 @@ public static partial class HttpThroughput
             });
             await app.StartAsync();
             return new CeilingApp(app, url);
+        }
+
+        public (long Commits, long Writes) StoreCounts()
+        {
+            var store = _app.Services.GetRequiredService<SqliteStore>();
+            return (store.Commits, store.WritesCommitted);
         }
 
         public async ValueTask DisposeAsync()
