@@ -38,7 +38,7 @@ public static partial class HttpThroughput
         if (!File.Exists("/usr/bin/wrk")) throw new InvalidOperationException("wrk is needed: apt-get install wrk");
         var root = Path.Combine(Path.GetTempPath(), "counterqueue-http-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(root);
-        Console.WriteLine($"HTTP, wrk -t2 -c{connections}, {window} s per run (after a warm-up: 5 s per ceiling, 15 s for the app), load generator on the same 2 cores; Release build, embedded store");
+        Console.WriteLine($"HTTP, wrk -t2 -c{connections}, {window} s per run (after a warm-up: 5 s per ceiling, 30 s for the app), load generator on the same 2 cores; Release build, embedded store");
 
         var ceilings = new List<(string Name, Wrk Result)>();
         var results = new List<(Wrk Issue, Wrk? Durable, string Store, string? CeilingStore)>();
@@ -54,15 +54,21 @@ public static partial class HttpThroughput
 
             await using var app = await RunningApp.StartAsync("http", Bench.Office("bench", Lines));
             var tickets = $"{app.BaseUrl}/api/offices/bench/tickets";
-            await WrkAsync(tickets, 15, connections, null); // warm-up (JIT, tiered compilation), not counted
+            // Warm-up, not counted: an app's first half-minute under load is slower (the JIT's tiers, new database files growing).
+            await WrkAsync(tickets, 30, connections, null);
             for (var i = 0; i < windows; i++)
             {
                 var ceilingBefore = ceiling?.StoreCounts();
+                var ceilingCpu = Bench.CpuTime(Process.GetCurrentProcess()); // the ceilings run in this process
                 var durable = durablePath is null ? null : await WrkAsync(durablePath, window, connections, "{}"); // the adjacent ceiling
-                var ceilingStore = ceiling is null ? null : WritesPerCommit(ceilingBefore!.Value, ceiling.StoreCounts(), window);
+                var ceilingStore = ceiling is null ? null : WritesPerCommit(ceilingBefore!.Value, ceiling.StoreCounts(), window) +
+                    CpuPer(Bench.CpuTime(Process.GetCurrentProcess()) - ceilingCpu, durable!.PerSecond * window, "write");
                 var before = await CountersAsync(app);
+                var appCpu = Bench.CpuTime(app.Process);
                 var issue = await WrkAsync(tickets, window, connections, null);
-                results.Add((issue, durable, StoreAndMemory(before, await CountersAsync(app), window, issue.PerSecond * window), ceilingStore));
+                var used = Bench.CpuTime(app.Process) - appCpu;
+                results.Add((issue, durable, StoreAndMemory(before, await CountersAsync(app), window, issue.PerSecond * window) +
+                    CpuPer(used, issue.PerSecond * window, "ticket"), ceilingStore));
             }
         }
         try { Directory.Delete(root, recursive: true); } catch (IOException) { }
@@ -140,8 +146,7 @@ public static partial class HttpThroughput
         for (var i = 0; i < rounds; i++)
             foreach (var name in runs.Keys)
             {
-                Print($"{name}, round {i + 1}", runs[name][i].Result, baseRate);
-                Console.WriteLine($"  {"",-100}{runs[name][i].CpuMicroseconds,8:F0} µs");
+                Print($"{name}, round {i + 1}", runs[name][i].Result, baseRate, $"{runs[name][i].CpuMicroseconds,12:F0} µs");
             }
         var rate = runs["this build"].Average(r => r.Result.PerSecond);
         var cpuPer = runs["this build"].Average(r => r.CpuMicroseconds);
@@ -151,28 +156,46 @@ public static partial class HttpThroughput
 
     /// <summary>
     /// Ticket issue against each app in turn (a build's folder, or this build when null; its extra settings), round after
-    /// round, so drift in the machine's speed falls on all of them: each run's result and the app's CPU per ticket.
+    /// round, so drift in the machine's speed falls on all of them: each run's result and the app's CPU per ticket. The apps
+    /// start once and are warmed up under load for half a minute before the first round (a new app is slower in its first
+    /// half-minute under load: the JIT's tiers, new database files growing; when each round started its apps afresh, with
+    /// 10 s of warm-up, rounds ran at half the rate of a warmed app and two identical builds came out 1.19× apart), then
+    /// every round measures each app for one window, one after the other.
     /// </summary>
     private static async Task<Dictionary<string, List<(Wrk Result, double CpuMicroseconds)>>> AlternateAsync(
-        IReadOnlyList<(string Name, string? Build, IReadOnlyDictionary<string, string>? Environment)> apps, int rounds, int window, int connections)
+        IReadOnlyList<(string Name, string? Build, IReadOnlyDictionary<string, string>? Environment)> apps, int rounds, int window, int connections,
+        int warmUp = 30)
     {
         var runs = apps.ToDictionary(a => a.Name, _ => new List<(Wrk Result, double CpuMicroseconds)>());
-        for (var round = 0; round < rounds; round++)
+        var running = new List<(string Name, RunningApp App)>();
+        try
         {
             foreach (var (name, build, environment) in apps)
             {
-                await using var app = await RunningApp.StartAsync(name, Bench.Office("bench", Lines), build: build, environment: environment);
-                var tickets = $"{app.BaseUrl}/api/offices/bench/tickets";
-                await WrkAsync(tickets, 10, connections, null); // warm-up
-                var before = await CountersAsync(app);
-                var cpu = Bench.CpuTime(app.Process);
-                var result = await WrkAsync(tickets, window, connections, null);
-                var used = Bench.CpuTime(app.Process) - cpu;
-                Console.WriteLine($"  {name}, round {round + 1}: {StoreAndMemory(before, await CountersAsync(app), window, result.PerSecond * window)}");
-                runs[name].Add((result, used.TotalMicroseconds / (result.PerSecond * window)));
+                var app = await RunningApp.StartAsync(name, Bench.Office("bench", Lines), build: build, environment: environment);
+                running.Add((name, app));
+                await WrkAsync(Tickets(app), warmUp, connections, null); // not counted
+            }
+            for (var round = 0; round < rounds; round++)
+            {
+                foreach (var (name, app) in running)
+                {
+                    var before = await CountersAsync(app);
+                    var cpu = Bench.CpuTime(app.Process);
+                    var result = await WrkAsync(Tickets(app), window, connections, null);
+                    var used = Bench.CpuTime(app.Process) - cpu;
+                    Console.WriteLine($"  {name}, round {round + 1}: {StoreAndMemory(before, await CountersAsync(app), window, result.PerSecond * window)}");
+                    runs[name].Add((result, used.TotalMicroseconds / (result.PerSecond * window)));
+                }
             }
         }
+        finally
+        {
+            foreach (var (_, app) in running) await app.DisposeAsync();
+        }
         return runs;
+
+        static string Tickets(RunningApp app) => $"{app.BaseUrl}/api/offices/bench/tickets";
     }
 
     /// <summary>
@@ -202,12 +225,15 @@ public static partial class HttpThroughput
         return store + memory;
     }
 
+    private static string CpuPer(TimeSpan used, double requests, string what) =>
+        requests <= 0 ? "" : $"; {used.TotalMicroseconds / requests:F0} µs of the server's CPU per {what}";
+
     private static string WritesPerCommit((long Commits, long Writes) before, (long Commits, long Writes) after, int seconds) =>
         after.Commits == before.Commits ? "store: no commits" : $"store: {(after.Commits - before.Commits) / (double)seconds:F0} commits/s, " +
             $"{(after.Writes - before.Writes) / (double)(after.Commits - before.Commits):F1} writes per commit";
 
-    private static void Print(string name, Wrk result, double durable) =>
-        Console.WriteLine($"  {name,-44} {result.PerSecond,11:F0} {result.P50,7:F1}ms {result.P99,7:F1}ms {result.Errors,7} {result.PerSecond / durable,17:F2}x");
+    private static void Print(string name, Wrk result, double durable, string more = "") =>
+        Console.WriteLine($"  {name,-44} {result.PerSecond,11:F0} {result.P50,7:F1}ms {result.P99,7:F1}ms {result.Errors,7} {result.PerSecond / durable,17:F2}x{more}");
 
     private sealed record Wrk(double PerSecond, double P50, double P99, long Errors);
 
