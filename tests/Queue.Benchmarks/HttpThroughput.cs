@@ -29,6 +29,8 @@ namespace CounterQueue.Benchmarks;
 public static partial class HttpThroughput
 {
     private const int Lines = 19;
+    /// <summary>Load before an app is measured: its first half-minute under load is slower (the JIT's tiers, new database files growing).</summary>
+    private const int AppWarmUpSeconds = 30;
 
     public static async Task RunAsync(string[] args)
     {
@@ -38,7 +40,7 @@ public static partial class HttpThroughput
         if (!File.Exists("/usr/bin/wrk")) throw new InvalidOperationException("wrk is needed: apt-get install wrk");
         var root = Path.Combine(Path.GetTempPath(), "counterqueue-http-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(root);
-        Console.WriteLine($"HTTP, wrk -t2 -c{connections}, {window} s per run (after a warm-up: 5 s per ceiling, 30 s for the app), load generator on the same 2 cores; Release build, embedded store");
+        Console.WriteLine($"HTTP, wrk -t2 -c{connections}, {window} s per run (after a warm-up: 5 s per ceiling, {AppWarmUpSeconds} s for the app), load generator on the same 2 cores; Release build, embedded store");
 
         var ceilings = new List<(string Name, Wrk Result)>();
         var results = new List<(Wrk Issue, Wrk? Durable, string Store, string? CeilingStore)>();
@@ -54,8 +56,7 @@ public static partial class HttpThroughput
 
             await using var app = await RunningApp.StartAsync("http", Bench.Office("bench", Lines));
             var tickets = $"{app.BaseUrl}/api/offices/bench/tickets";
-            // Warm-up, not counted: an app's first half-minute under load is slower (the JIT's tiers, new database files growing).
-            await WrkAsync(tickets, 30, connections, null);
+            await WrkAsync(tickets, AppWarmUpSeconds, connections, null); // not counted
             for (var i = 0; i < windows; i++)
             {
                 var ceilingBefore = ceiling?.StoreCounts();
@@ -104,7 +105,7 @@ public static partial class HttpThroughput
         var rounds = int.Parse(Bench.Option(args, "--rounds", "3"), CultureInfo.InvariantCulture);
         var connections = int.Parse(Bench.Option(args, "--connections", "32"), CultureInfo.InvariantCulture);
         if (!File.Exists("/usr/bin/wrk")) throw new InvalidOperationException("wrk is needed: apt-get install wrk");
-        Console.WriteLine($"Visit history on beside off: ticket issue over HTTP, wrk -t2 -c{connections}, {window} s per run, {rounds} rounds each, alternating");
+        Console.WriteLine($"Visit history on beside off: ticket issue over HTTP, wrk -t2 -c{connections}, {window} s per run, {rounds} rounds each, alternating (each app warmed {AppWarmUpSeconds} s first)");
         var runs = await AlternateAsync([
             ("history-on", null, new Dictionary<string, string> { ["Queue__HistoryEnabled"] = "true" }),
             ("history-off", null, new Dictionary<string, string> { ["Queue__HistoryEnabled"] = "false" })], rounds, window, connections);
@@ -138,7 +139,7 @@ public static partial class HttpThroughput
         var environment = args.Select((a, i) => (a, i)).Where(x => x.a == "--env" && x.i + 1 < args.Length)
             .Select(x => args[x.i + 1].Split('=', 2)).ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : "");
         if (!File.Exists("/usr/bin/wrk")) throw new InvalidOperationException("wrk is needed: apt-get install wrk");
-        Console.WriteLine($"This build{(environment.Count > 0 ? " with " + string.Join(' ', environment.Select(e => $"{e.Key}={e.Value}")) : "")} beside {baseline}: ticket issue over HTTP, wrk -t2 -c{connections}, {window} s per run, {rounds} rounds each, alternating");
+        Console.WriteLine($"This build{(environment.Count > 0 ? " with " + string.Join(' ', environment.Select(e => $"{e.Key}={e.Value}")) : "")} beside {baseline}: ticket issue over HTTP, wrk -t2 -c{connections}, {window} s per run, {rounds} rounds each, alternating (each app warmed {AppWarmUpSeconds} s first)");
         var runs = await AlternateAsync([("baseline", baseline, null), ("this build", null, environment)], rounds, window, connections);
         var baseRate = runs["baseline"].Average(r => r.Result.PerSecond);
         var baseCpu = runs["baseline"].Average(r => r.CpuMicroseconds);
@@ -157,14 +158,12 @@ public static partial class HttpThroughput
     /// <summary>
     /// Ticket issue against each app in turn (a build's folder, or this build when null; its extra settings), round after
     /// round, so drift in the machine's speed falls on all of them: each run's result and the app's CPU per ticket. The apps
-    /// start once and are warmed up under load for half a minute before the first round (a new app is slower in its first
-    /// half-minute under load: the JIT's tiers, new database files growing; when each round started its apps afresh, with
-    /// 10 s of warm-up, rounds ran at half the rate of a warmed app and two identical builds came out 1.19× apart), then
-    /// every round measures each app for one window, one after the other.
+    /// start once and are warmed up before the first round (when each round started its apps afresh with 10 s of warm-up,
+    /// rounds ran at half the rate of a warmed app and two identical builds came out 1.19× apart), then every round
+    /// measures each app for one window, one after the other.
     /// </summary>
     private static async Task<Dictionary<string, List<(Wrk Result, double CpuMicroseconds)>>> AlternateAsync(
-        IReadOnlyList<(string Name, string? Build, IReadOnlyDictionary<string, string>? Environment)> apps, int rounds, int window, int connections,
-        int warmUp = 30)
+        IReadOnlyList<(string Name, string? Build, IReadOnlyDictionary<string, string>? Environment)> apps, int rounds, int window, int connections)
     {
         var runs = apps.ToDictionary(a => a.Name, _ => new List<(Wrk Result, double CpuMicroseconds)>());
         var running = new List<(string Name, RunningApp App)>();
@@ -174,7 +173,7 @@ public static partial class HttpThroughput
             {
                 var app = await RunningApp.StartAsync(name, Bench.Office("bench", Lines), build: build, environment: environment);
                 running.Add((name, app));
-                await WrkAsync(Tickets(app), warmUp, connections, null); // not counted
+                await WrkAsync(Tickets(app), AppWarmUpSeconds, connections, null); // not counted
             }
             for (var round = 0; round < rounds; round++)
             {
@@ -216,10 +215,7 @@ public static partial class HttpThroughput
 
     private static string StoreAndMemory(AppCounters before, AppCounters after, int seconds, double tickets)
     {
-        var commits = after.Commits - before.Commits;
-        var writes = after.Writes - before.Writes;
-        var store = commits <= 0 ? "store: no commits reported"
-            : $"store: {commits / (double)seconds:F0} commits/s, {writes / (double)commits:F1} writes per commit";
+        var store = WritesPerCommit((before.Commits, before.Writes), (after.Commits, after.Writes), seconds);
         var memory = after.AllocatedBytes <= 0 || tickets <= 0 ? ""
             : $"; {(after.AllocatedBytes - before.AllocatedBytes) / tickets / 1024:F1} KB allocated per ticket, GC pauses {(after.GcPauseSeconds - before.GcPauseSeconds) / seconds * 100:F1} % of the window";
         return store + memory;
@@ -229,7 +225,7 @@ public static partial class HttpThroughput
         requests <= 0 ? "" : $"; {used.TotalMicroseconds / requests:F0} µs of the server's CPU per {what}";
 
     private static string WritesPerCommit((long Commits, long Writes) before, (long Commits, long Writes) after, int seconds) =>
-        after.Commits == before.Commits ? "store: no commits" : $"store: {(after.Commits - before.Commits) / (double)seconds:F0} commits/s, " +
+        after.Commits <= before.Commits ? "store: no commits reported" : $"store: {(after.Commits - before.Commits) / (double)seconds:F0} commits/s, " +
             $"{(after.Writes - before.Writes) / (double)(after.Commits - before.Commits):F1} writes per commit";
 
     private static void Print(string name, Wrk result, double durable, string more = "") =>
