@@ -106,8 +106,14 @@ public sealed class AppProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    private bool _disposed;
+
+    /// <summary>Stops the process if it runs and keeps its output; a second call does nothing (a test that restarts a host
+    /// disposes the first one itself, and its cleanup must not then hide the test's own failure).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed) return;
+        _disposed = true;
         await KillAsync();
         _process.Dispose();
         TestLogs.Keep("process", Output);
