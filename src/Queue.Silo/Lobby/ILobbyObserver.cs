@@ -6,4 +6,7 @@ namespace CounterQueue.Silo.Lobby;
 public interface ILobbyObserver : IGrainObserver
 {
     [OneWay] Task ReceiveAsync(IReadOnlyList<LobbyMessage> messages);
+
+    /// <summary>The set of listening hosts changed (one subscribed or left): the host's publisher sends to this set from now on.</summary>
+    [OneWay] Task ListenersChangedAsync(LobbyListenerSet listeners);
 }

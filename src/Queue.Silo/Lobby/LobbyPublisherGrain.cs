@@ -3,21 +3,18 @@ using Orleans.Concurrency;
 
 namespace CounterQueue.Silo.Lobby;
 
+/// <summary>
+/// Sends each batch of events to every listening host, as this host's <see cref="LobbyListeners"/> knows them (kept
+/// current by the subscriptions grain's pushes). Only on a host that has not heard the set yet (its web layer has
+/// not subscribed, as in the grain tests) does it read the set from the subscriptions grain first.
+/// </summary>
 [StatelessWorker]
-public sealed class LobbyPublisherGrain(ILogger<LobbyPublisherGrain> logger) : Grain, ILobbyPublisherGrain
+public sealed class LobbyPublisherGrain(LobbyListeners listeners, ILogger<LobbyPublisherGrain> logger) : Grain, ILobbyPublisherGrain
 {
-    private static readonly TimeProvider time = TimeProvider.System; // a cache of the subscriptions: real elapsed time, as they are
-    private static readonly TimeSpan Refresh = TimeSpan.FromSeconds(5);
-    private IReadOnlyList<ILobbyObserver> _observers = [];
-    private DateTimeOffset _fetchedAt = DateTimeOffset.MinValue;
-
-    private Task? _refreshing;
-
     public async Task PublishAsync(IReadOnlyList<LobbyMessage> messages)
     {
-        if (_observers.Count == 0) await RefreshAsync(); // nothing cached yet: wait for the list once
-        else if (time.GetUtcNow() - _fetchedAt > Refresh && _refreshing is null or { IsCompleted: true }) _refreshing = RefreshAsync(); // in the background
-        foreach (var observer in _observers)
+        if (!listeners.Known) await FetchAsync();
+        foreach (var observer in listeners.Targets)
         {
             try
             {
@@ -31,19 +28,18 @@ public sealed class LobbyPublisherGrain(ILogger<LobbyPublisherGrain> logger) : G
     }
 
     /// <summary>
-    /// Fetches the subscribed hosts. While the subscriptions grain is unreachable (its host just died, and the cluster
-    /// has not yet declared it dead) the list held so far is kept, so the events go on reaching the hosts that live.
+    /// Reads the subscribed hosts. While the subscriptions grain is unreachable (its host just died, and the cluster
+    /// has not yet declared it dead) the events still reach this host's own listener.
     /// </summary>
-    private async Task RefreshAsync()
+    private async Task FetchAsync()
     {
         try
         {
-            _observers = await GrainFactory.GetGrain<ILobbySubscriptionsGrain>(0).GetAsync();
-            _fetchedAt = time.GetUtcNow();
+            listeners.Update(await GrainFactory.GetGrain<ILobbySubscriptionsGrain>(0).GetAsync());
         }
         catch (Exception e)
         {
-            logger.LogWarning(e, "The lobby subscriptions could not be read; keeping the {Count} hosts known", _observers.Count);
+            logger.LogWarning(e, "The lobby subscriptions could not be read; sending to this host's {Count} listeners", listeners.Targets.Count);
         }
     }
 }

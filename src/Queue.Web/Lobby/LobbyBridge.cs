@@ -5,37 +5,72 @@ namespace CounterQueue.Web.Lobby;
 
 /// <summary>
 /// This web host's ear in the cluster: a grain observer that receives lobby events and sends them
-/// to the SignalR groups they are for. It renews its subscription while the host runs.
+/// to the SignalR groups they are for. It subscribes before the web server takes its first connection (so a display
+/// that connects to a host just restarted hears the next call), renews while the host runs, retries within seconds
+/// when the subscriptions grain cannot be reached, and keeps this host's <see cref="LobbyListeners"/> current.
 /// </summary>
-public sealed class LobbyBridge(IGrainFactory grains, IHubContext<LobbyHub> hub, ILogger<LobbyBridge> logger)
+public sealed class LobbyBridge(IGrainFactory grains, LobbyListeners listeners, IHubContext<LobbyHub> hub, ILogger<LobbyBridge> logger)
     : BackgroundService, ILobbyObserver
 {
     private static readonly TimeSpan Renew = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan StartWait = TimeSpan.FromSeconds(15);
     private ILobbyObserver? _reference;
+    private bool _subscribed;
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _reference = grains.CreateObjectReference<ILobbyObserver>(this);
+        listeners.SetLocal(_reference);
+        // Bounded: a cluster that cannot answer yet delays this host's start by at most StartWait, then the loop goes on.
+        try
+        {
+            _subscribed = await SubscribeAsync(_reference).WaitAsync(StartWait, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            logger.LogWarning("The lobby subscription did not answer within {Wait}; starting, and retrying", StartWait);
+        }
+        await base.StartAsync(cancellationToken);
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        _reference = grains.CreateObjectReference<ILobbyObserver>(this);
-        var subscriptions = grains.GetGrain<ILobbySubscriptionsGrain>(0);
-        using var timer = new PeriodicTimer(Renew);
-        do
+        var retry = FirstRetry;
+        try
         {
-            try
+            while (_reference is { } reference)
             {
-                await subscriptions.SubscribeAsync(_reference);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogWarning(e, "Could not renew the lobby subscription; retrying in {Interval}", Renew);
+                await Task.Delay(_subscribed ? Renew : retry, stoppingToken);
+                retry = _subscribed ? FirstRetry : TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, Renew.Ticks));
+                _subscribed = await SubscribeAsync(reference);
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Subscribes or renews, taking the answer's set of listeners; false (logged) when it could not.</summary>
+    private async Task<bool> SubscribeAsync(ILobbyObserver reference)
+    {
+        try
+        {
+            listeners.Update(await grains.GetGrain<ILobbySubscriptionsGrain>(0).SubscribeAsync(reference));
+            return true;
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Could not subscribe this host to the lobby's events; retrying");
+            return false;
+        }
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref _reference, null) is { } reference)
         {
+            listeners.SetLocal(null);
             try
             {
                 await grains.GetGrain<ILobbySubscriptionsGrain>(0).UnsubscribeAsync(reference).WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
@@ -46,6 +81,12 @@ public sealed class LobbyBridge(IGrainFactory grains, IHubContext<LobbyHub> hub,
             }
         }
         await base.StopAsync(cancellationToken);
+    }
+
+    public Task ListenersChangedAsync(LobbyListenerSet set)
+    {
+        listeners.Update(set);
+        return Task.CompletedTask;
     }
 
     public Task ReceiveAsync(IReadOnlyList<LobbyMessage> messages) => Task.WhenAll(messages.Select(SendAsync));

@@ -45,6 +45,14 @@ public sealed class LobbyClient : IAsyncDisposable
         return new LobbyClient(connection);
     }
 
+    /// <summary>A client of a host running as its own process (<see cref="AppProcess"/>), over its real network address.</summary>
+    public static async Task<LobbyClient> ConnectAsync(Uri baseAddress)
+    {
+        var connection = new HubConnectionBuilder().WithUrl(new Uri(baseAddress, "hubs/lobby")).Build();
+        await connection.StartAsync();
+        return new LobbyClient(connection);
+    }
+
     /// <summary>The next event of the given kind (others are passed over), or a timeout failure.</summary>
     public async Task<JsonElement> NextAsync(string method, TimeSpan? timeout = null)
     {
