@@ -275,6 +275,46 @@ public sealed class PageTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task Phone_page_keeps_a_pushed_change_when_an_older_read_of_the_ticket_arrives_after_it()
+    {
+        var officeId = await fixture.CopyOfficeAsync("kawasaki"); // this test's own copy of kawasaki
+        await fixture.OpenCounterAsync(officeId, "c13", "my-number");
+        var ticket = await fixture.IssueAsync(officeId, "my-number");
+        var ticketId = ticket["ticketId"]!.GetValue<string>();
+        var page = await fixture.NewPageAsync(390, 844, mobile: true);
+        Foreign[page] = [];
+        await page.GotoAsync($"/t/{ticketId}");
+        await WaitReadyAsync(page);
+        await Expect(page.Locator("#status")).ToHaveAttributeAsync("data-status", "waiting");
+
+        // The line moves (another visitor takes a number): the page reads its ticket again a moment later. That read's
+        // answer ("waiting") is held on the wire while the ticket is called and completed.
+        var read = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+        var delivered = new TaskCompletionSource();
+        await page.RouteAsync($"**/api/tickets/{ticketId}", async route =>
+        {
+            var answer = await route.FetchAsync();
+            read.TrySetResult();
+            await release.Task;
+            await route.FulfillAsync(new() { Response = answer });
+            delivered.TrySetResult();
+        });
+        await fixture.IssueAsync(officeId, "my-number");
+        await read.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await fixture.CallNextAsync(officeId, "c13");
+        await Expect(page.Locator("#status")).ToHaveAttributeAsync("data-status", "called");
+        await fixture.CounterActionAsync(officeId, "c13", "complete");
+        await Expect(page.Locator("#status")).ToHaveAttributeAsync("data-status", "done");
+
+        release.SetResult();
+        await delivered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await page.WaitForTimeoutAsync(500); // the late answer has reached the page
+        Assert.Equal("done", await page.Locator("#status").GetAttributeAsync("data-status"));
+        AssertClean(page);
+    }
+
+    [Fact]
     public async Task Phone_page_cancels_the_ticket_after_confirmation_in_the_visitors_language()
     {
         var officeId = await fixture.CopyOfficeAsync("kawasaki"); // this test's own copy of kawasaki

@@ -77,18 +77,25 @@ async function main() {
   });
 
   // When the line moves (someone ahead is called or gives up), the position changes: read the ticket again,
-  // at most every few seconds however busy the office is.
+  // at most every few seconds however busy the office is. A change of this ticket pushed while that read was on its
+  // way is newer than what the read brings back (the ticket was called, then done, while the answer travelled), so the
+  // read's answer is dropped then: the position it would have refreshed is refreshed by the next change of the line.
   let refreshing = null;
+  let pushes = 0;
   const refreshSoon = () => {
     if (refreshing || FINISHED.has(state.ticket?.status)) return;
     refreshing = setTimeout(async () => {
-      try { update(await api(`/api/tickets/${encodeURIComponent(ticketId)}`)); } catch { /* the next change tries again */ }
+      const seen = pushes;
+      try {
+        const ticket = await api(`/api/tickets/${encodeURIComponent(ticketId)}`);
+        if (pushes === seen) update(ticket);
+      } catch { /* the next change tries again */ }
       refreshing = null;
     }, 1500 + Math.random() * 1500);
   };
   connectLobby({
     handlers: {
-      TicketUpdated: update,
+      TicketUpdated: (ticket) => { pushes++; update(ticket); },
       QueueUpdated: (u) => { if (u.serviceId === state.ticket?.serviceId && state.ticket?.status === "waiting") refreshSoon(); },
     },
     // FollowTicket answers with the ticket as it is now: that is the resynchronisation.
