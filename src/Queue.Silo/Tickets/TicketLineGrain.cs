@@ -41,6 +41,7 @@ public sealed partial class TicketLineGrain(
     private static readonly TimeSpan DayOverGrace = TimeSpan.FromMinutes(2);
     private long _queueUpdateSentAt;
     private bool _queueUpdatePending;
+    private bool _deactivated; // a queue update still due is not sent: after a failed write the state held may not be the stored one
     private TicketLineKey _key;
     /// <summary>What the ids of this line's tickets start with.</summary>
     private string _idPrefix = "";
@@ -165,6 +166,7 @@ public sealed partial class TicketLineGrain(
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        _deactivated = true;
         metrics.LineClosed(_key.OfficeId, _key.ServiceId, _key.Day);
         return Task.CompletedTask;
     }
@@ -438,6 +440,7 @@ public sealed partial class TicketLineGrain(
         try
         {
             await Task.Delay(delay, TimeProvider.System); // resumes on this grain's scheduler
+            if (_deactivated) return; // the displays hear the length with the line's next change, from its next activation
             _queueUpdatePending = false;
             _queueUpdateSentAt = TimeProvider.System.GetTimestamp();
             await GrainFactory.PublishAsync(QueueMessage());
