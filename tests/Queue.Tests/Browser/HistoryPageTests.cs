@@ -182,4 +182,60 @@ public sealed class HistoryPageTests(BrowserFixture fixture)
         Assert.Equal(HttpStatusCode.NotFound, (await visitor.GetAsync("/congestion")).StatusCode);
         Assert.Empty(fixture.PageErrors[page]);
     }
+
+    [Fact]
+    public async Task Processing_desk_shows_its_latest_read_when_an_older_one_answers_after_it()
+    {
+        var office = await fixture.CreateOfficeAsync();
+        await fixture.OpenCounterAsync(office.Id, "mr", "m");
+        var first = await fixture.IssueAsync(office.Id, "m");
+        var second = await fixture.IssueAsync(office.Id, "m");
+        foreach (var _ in new[] { first, second })
+        {
+            await fixture.CallNextAsync(office.Id, "mr");
+            await fixture.CounterActionAsync(office.Id, "mr", "complete"); // on to processing (審査)
+        }
+        var number = first["number"]!.GetValue<string>();
+
+        var page = await fixture.NewPageAsync(1400, 1000);
+        await page.GotoAsync("/staff");
+        await page.Locator("#username").FillAsync("admin");
+        await page.Locator("#password").FillAsync(BrowserFixture.AdminPassword);
+        await page.Locator("#login-button").ClickAsync();
+        await Expect(page.Locator("body[data-ready='true']")).ToHaveCountAsync(1);
+        await page.Locator("#office").SelectOptionAsync(office.Id);
+        var row = page.Locator($"#desk tr[data-number='{number}']");
+        await Expect(row).ToHaveAttributeAsync("data-stage", "processing");
+
+        // Another member of staff marks the second ticket's papers ready: the desk reads itself again, and that read's
+        // answer (the first ticket still processing) is held on the wire while this desk marks the first one ready.
+        var held = 0;
+        var read = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+        var delivered = new TaskCompletionSource();
+        await page.RouteAsync($"**/api/offices/{office.Id}/processing", async route =>
+        {
+            if (Interlocked.Increment(ref held) != 1)
+            {
+                await route.ContinueAsync();
+                return;
+            }
+            var answer = await route.FetchAsync();
+            read.TrySetResult();
+            await release.Task;
+            await route.FulfillAsync(new() { Response = answer });
+            delivered.TrySetResult();
+        });
+        using var staff = fixture.Api();
+        Assert.Equal(HttpStatusCode.OK, (await staff.PostJsonAsync($"/api/tickets/{second["ticketId"]!.GetValue<string>()}/ready", new { })).StatusCode);
+        await read.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await row.Locator("button").ClickAsync();
+        await Expect(row).ToHaveAttributeAsync("data-stage", "ready");
+
+        release.SetResult();
+        await delivered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await page.WaitForTimeoutAsync(500); // the late answer has reached the page
+        Assert.Equal("ready", await row.GetAttributeAsync("data-stage"));
+        Assert.Empty(fixture.PageErrors[page]);
+    }
 }

@@ -71,6 +71,50 @@ public sealed class PageTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task Display_keeps_a_call_heard_while_it_was_reading_the_counters_and_announces_it_once()
+    {
+        var officeId = await fixture.CopyOfficeAsync("kawasaki"); // this test's own copy of kawasaki
+        await fixture.OpenCounterAsync(officeId, "c2", "residence-certificate");
+        var number = (await fixture.IssueAsync(officeId, "residence-certificate"))["number"]!.GetValue<string>();
+        var page = await fixture.NewPageAsync(1920, 1080);
+        Foreign[page] = [];
+        // The display reads the counters once on opening and again once subscribed: that second read's answer (from
+        // before the call) is held on the wire while the number is called.
+        var reads = 0;
+        var read = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+        var delivered = new TaskCompletionSource();
+        await page.RouteAsync($"**/api/offices/{officeId}/counters", async route =>
+        {
+            if (Interlocked.Increment(ref reads) != 2)
+            {
+                await route.ContinueAsync();
+                return;
+            }
+            var answer = await route.FetchAsync();
+            read.TrySetResult();
+            await release.Task;
+            await route.FulfillAsync(new() { Response = answer });
+            delivered.TrySetResult();
+        });
+        await page.GotoAsync($"/display/{officeId}?floor=1F");
+        await read.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(number, (await fixture.CallNextAsync(officeId, "c2"))!["number"]!.GetValue<string>());
+        await Expect(page.GetByTestId("now-number")).ToHaveTextAsync(number);
+        var spokenNumber = System.Text.RegularExpressions.Regex.Replace(number, "^([A-Z]+)-0*", "$1 ");
+        await page.WaitForFunctionAsync("n => window.cqDisplay.announcements.filter(a => a.text.includes(n)).length >= 2", spokenNumber);
+
+        release.SetResult();
+        await delivered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await WaitReadyAsync(page);
+        await page.WaitForTimeoutAsync(500);
+        Assert.Equal(number, await page.GetByTestId("now-number").TextContentAsync());
+        Assert.Contains(number, await page.Locator("#counters tr[data-counter='c2']").TextContentAsync());
+        Assert.Equal(2, await page.EvaluateAsync<int>("n => window.cqDisplay.announcements.filter(a => a.text.includes(n)).length", spokenNumber));
+        AssertClean(page);
+    }
+
+    [Fact]
     public async Task Display_of_another_floor_does_not_show_the_call()
     {
         var officeId = await fixture.CopyOfficeAsync("kawasaki"); // this test's own copy of kawasaki

@@ -225,7 +225,27 @@ const render = () => Promise.all([renderNow(), renderCounters(), renderServices(
 // ---- state from the REST API (on start and after every reconnection) and from the hub's events
 const onThisFloor = (f) => floor === null || f === floor;
 
+// Events heard while a resync is reading the API may be newer than its answers (a number called while the counters
+// were being read): they are applied again over what it read, without announcing a call twice.
+const reading = { count: 0, heard: [] };
+const heard = (handler) => (event) => {
+  if (reading.count > 0) reading.heard.push([handler, event]);
+  handler(event, false);
+};
+
 async function resync() {
+  reading.count++;
+  const from = reading.heard.length;
+  try {
+    await readEverything();
+    for (const [handler, event] of reading.heard.slice(from)) handler(event, true);
+  } finally {
+    if (--reading.count === 0) reading.heard = [];
+  }
+  await render();
+}
+
+async function readEverything() {
   const [offices, services, counters, notices, pickup] = await Promise.all([
     api("/api/offices"), api(`/api/offices/${encodeURIComponent(officeId)}/services`),
     api(`/api/offices/${encodeURIComponent(officeId)}/counters`),
@@ -248,12 +268,11 @@ async function resync() {
   // The pick-up board as the server has it now (events alone would leave it empty after a reload or reconnect);
   // the newest first, as PickupReady events add them.
   if (pickup) state.pickup = pickup.filter((p) => state.services.has(p.serviceId)).reverse().slice(0, PICKUP);
-  await render();
 }
 
 const dedupe = (calls) => calls.filter((c, i) => calls.findIndex((d) => d.number === c.number && d.serviceId === c.serviceId) === i);
 
-function onCalled(call) {
+function onCalled(call, replayed) {
   if (call.officeId !== officeId || !onThisFloor(call.floor)) return;
   const entry = state.counters.get(call.counterId);
   const seen = { ...call, seenAt: new Date().toISOString() };
@@ -261,7 +280,7 @@ function onCalled(call) {
   state.latest = [seen, ...state.latest.filter((c) => !(c.number === call.number && c.serviceId === call.serviceId))].slice(0, 1 + LATEST);
   state.pickup = state.pickup.filter((p) => !(p.number === call.number && p.serviceId === call.serviceId));
   render();
-  sound.announce(call);
+  if (!replayed) sound.announce(call);
 }
 
 function onQueue(update) {
@@ -335,7 +354,7 @@ async function main() {
   }
   sound.init();
   connectLobby({
-    handlers: { TicketCalled: onCalled, QueueUpdated: onQueue, CounterChanged: onCounter, Notice: onNotice, PickupReady: onPickup },
+    handlers: { TicketCalled: heard(onCalled), QueueUpdated: heard(onQueue), CounterChanged: heard(onCounter), Notice: heard(onNotice), PickupReady: heard(onPickup) },
     onConnected: async (connection) => {
       await connection.invoke("Subscribe", officeId, floor);
       await resync();

@@ -4,7 +4,7 @@ import { $, api, ApiError, bindSignIn, connectLobby, el, languageSwitch, LANGUAG
 const STAFF_LANGUAGES = LANGUAGES.filter((l) => l.code === "ja" || l.code === "en");
 const state = {
   token: savedToken(),
-  offices: [], services: new Map(), counters: [],
+  offices: [], services: new Map(), counters: [], deskReads: 0,
   officeId: localStorage.getItem("cq.staff.office"), counterId: localStorage.getItem("cq.staff.counter"),
   counter: null, busy: false, connection: null,
 };
@@ -173,7 +173,10 @@ const tokyoClock = (iso) => new Intl.DateTimeFormat("ja-JP", { timeZone: "Asia/T
 
 async function loadDesk() {
   if (!state.officeId || !state.token) return;
+  // Reads overlap (the timer, an action's, an event's): only the last one started is shown, not whichever answers last.
+  const mine = ++state.deskReads;
   const desk = await authed(`/api/offices/${encodeURIComponent(state.officeId)}/processing`);
+  if (mine !== state.deskReads) return;
   const row = (stage, entry, action) => el("tr", { "data-stage": stage, "data-number": entry.number },
     el("td", { text: t(`staff.deskStage.${stage}`) + (entry.recalled && stage !== "processing" ? ` (${t("staff.deskRecalled")})` : "") }),
     el("td", { class: "number", text: entry.number }),
