@@ -1,7 +1,7 @@
 // Remote consultation booth (/booth/{officeId}): a resident taps a topic; the request joins the responsible section's
 // line at the ward office; the booth shows the place in line, then the video link when the section answers. The
 // availability comes from the hub (RemoteConsultationChanged): the booth never polls.
-import { $, api, connectLobby, el, languageSwitch, local, preferredLanguage, randomKey, setLanguage, t, timeOf } from "./common.js";
+import { $, api, connectLobby, el, languageSwitch, lastReadWins, local, preferredLanguage, randomKey, setLanguage, t, timeOf } from "./common.js";
 
 const officeId = decodeURIComponent(location.pathname.split("/")[2] ?? "");
 const BACK_TO_START_MS = 60000;
@@ -30,10 +30,10 @@ function renderChoose() {
 
 const whenText = (iso) => new Intl.DateTimeFormat(document.documentElement.lang, { timeZone: "Asia/Tokyo", month: "short", day: "numeric", weekday: "short", hour: "2-digit", minute: "2-digit" }).format(new Date(iso));
 
-async function loadState() {
-  state.remote = await api(`/api/offices/${encodeURIComponent(officeId)}/remote-consultation`);
+const loadState = lastReadWins(() => api(`/api/offices/${encodeURIComponent(officeId)}/remote-consultation`), (remote) => {
+  state.remote = remote;
   renderChoose();
-}
+});
 
 /** Places a request; a retry after a network blip reuses the same Idempotency-Key (one request, never two). */
 async function request(topic) {

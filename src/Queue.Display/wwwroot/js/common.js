@@ -108,6 +108,20 @@ export async function api(path, { method = "GET", body, token, headers = {} } = 
 }
 
 /** A random key for Idempotency-Key (works on plain http too, unlike crypto.randomUUID). */
+/**
+ * Reads of the same thing overlap (a timer's, an event's, an action's) and can answer out of order: the function
+ * returned reads with `read` and hands the answer to `show` only if no read was started after it, so the screen never
+ * goes back to an older answer that arrived last.
+ */
+export function lastReadWins(read, show) {
+  let started = 0;
+  return async (...args) => {
+    const mine = ++started;
+    const answer = await read(...args);
+    if (mine === started) await show(answer);
+  };
+}
+
 export function randomKey() {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");

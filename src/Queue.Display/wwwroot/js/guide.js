@@ -1,7 +1,7 @@
 // Floor guide (/guide/{officeId}, role guide): where to go today (search by kanji, kana, romaji, English or everyday
 // words), redirect a ticket taken for the wrong place (scan its QR code or type its number), the waiting list, and the
 // moves coming up. Refreshes from the lobby hub.
-import { $, api, ApiError, bindSignIn, connectLobby, el, floorName, languageSwitch, local, preferredLanguage, savedToken, setLanguage, signOut, t, timeOf } from "./common.js";
+import { $, api, ApiError, bindSignIn, connectLobby, el, floorName, languageSwitch, lastReadWins, local, preferredLanguage, savedToken, setLanguage, signOut, t, timeOf } from "./common.js";
 import { createScanner } from "./scan.js";
 
 const officeId = decodeURIComponent(location.pathname.split("/")[2] ?? "");
@@ -135,8 +135,10 @@ async function move() {
 }
 
 // ---- the waiting list and the moves coming up
-async function loadWaiting() {
-  state.waiting = await authed(`/api/offices/${encodeURIComponent(officeId)}/tickets?status=waiting`);
+const loadWaiting = lastReadWins(() => authed(`/api/offices/${encodeURIComponent(officeId)}/tickets?status=waiting`), showWaiting);
+
+function showWaiting(waiting) {
+  state.waiting = waiting;
   $("#waiting tbody").replaceChildren(...state.waiting.map((w) => el("tr", { "data-ticket": w.ticketId },
     el("td", {}, el("button", { type: "button", class: "quiet", text: w.number, onclick: () => chooseTicket(w) })),
     el("td", { text: serviceName(w.serviceId) }),

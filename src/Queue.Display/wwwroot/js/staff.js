@@ -1,10 +1,10 @@
 // Staff console (/staff): log in, choose a counter, drive it. Every action answers on screen; errors say why.
-import { $, api, ApiError, bindSignIn, connectLobby, el, languageSwitch, LANGUAGES, local, savedToken, setLanguage, signOut, t } from "./common.js";
+import { $, api, ApiError, bindSignIn, connectLobby, el, languageSwitch, LANGUAGES, lastReadWins, local, savedToken, setLanguage, signOut, t } from "./common.js";
 
 const STAFF_LANGUAGES = LANGUAGES.filter((l) => l.code === "ja" || l.code === "en");
 const state = {
   token: savedToken(),
-  offices: [], services: new Map(), counters: [], deskReads: 0,
+  offices: [], services: new Map(), counters: [],
   officeId: localStorage.getItem("cq.staff.office"), counterId: localStorage.getItem("cq.staff.counter"),
   counter: null, busy: false, connection: null,
 };
@@ -171,12 +171,12 @@ $("#transfer-form").addEventListener("submit", () => {
 // ---- processing desk (受付 → 審査 → 交付): papers in processing, ready for pick-up, and ready ones nobody collected
 const tokyoClock = (iso) => new Intl.DateTimeFormat("ja-JP", { timeZone: "Asia/Tokyo", hour: "2-digit", minute: "2-digit" }).format(new Date(iso));
 
-async function loadDesk() {
-  if (!state.officeId || !state.token) return;
-  // Reads overlap (the timer, an action's, an event's): only the last one started is shown, not whichever answers last.
-  const mine = ++state.deskReads;
-  const desk = await authed(`/api/offices/${encodeURIComponent(state.officeId)}/processing`);
-  if (mine !== state.deskReads) return;
+const loadDesk = lastReadWins(
+  () => (state.officeId && state.token ? authed(`/api/offices/${encodeURIComponent(state.officeId)}/processing`) : null),
+  showDesk);
+
+function showDesk(desk) {
+  if (!desk) return;
   const row = (stage, entry, action) => el("tr", { "data-stage": stage, "data-number": entry.number },
     el("td", { text: t(`staff.deskStage.${stage}`) + (entry.recalled && stage !== "processing" ? ` (${t("staff.deskRecalled")})` : "") }),
     el("td", { class: "number", text: entry.number }),
