@@ -17,10 +17,15 @@ nodes_file="$dir/nodes.txt"
 say() { echo "cluster: $*" >&2; }
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# Ports below the kernel's own range for outgoing connections (32768 and up by default), so that no connection made
+# between the check and the host's bind takes the port (seen once: "address already in use" while tests ran alongside).
+ephemeral_low=32768
+if [ -r /proc/sys/net/ipv4/ip_local_port_range ]; then read -r ephemeral_low _ < /proc/sys/net/ipv4/ip_local_port_range; fi
+if [ "$ephemeral_low" -le 12000 ]; then port_low=40000 port_span=20000; else port_low=10000 port_span=$((ephemeral_low - 10000)); fi
 free_port() {
   local p
   while :; do
-    p=$(( (RANDOM * 32768 + RANDOM) % 20000 + 30000 ))
+    p=$(( (RANDOM * 32768 + RANDOM) % port_span + port_low ))
     if port_free "$p" && ! grep -qw "$p" "$dir/ports" 2>/dev/null; then echo "$p" >> "$dir/ports"; echo "$p"; return; fi
   done
 }

@@ -11,9 +11,12 @@ namespace CounterQueue.Silo.Lobby;
 [StatelessWorker]
 public sealed class LobbyPublisherGrain(LobbyListeners listeners, ILogger<LobbyPublisherGrain> logger) : Grain, ILobbyPublisherGrain
 {
+    private static readonly TimeSpan RetryFetchAfter = TimeSpan.FromSeconds(1);
+    private long _fetchFailedAt; // a timestamp: while the set cannot be read, events do not each wait for another try
+
     public async Task PublishAsync(IReadOnlyList<LobbyMessage> messages)
     {
-        if (!listeners.Known) await FetchAsync();
+        if (!listeners.Known && (_fetchFailedAt == 0 || TimeProvider.System.GetElapsedTime(_fetchFailedAt) > RetryFetchAfter)) await FetchAsync();
         foreach (var observer in listeners.Targets)
         {
             try
@@ -36,9 +39,11 @@ public sealed class LobbyPublisherGrain(LobbyListeners listeners, ILogger<LobbyP
         try
         {
             listeners.Update(await GrainFactory.GetGrain<ILobbySubscriptionsGrain>(0).GetAsync());
+            _fetchFailedAt = 0;
         }
         catch (Exception e)
         {
+            _fetchFailedAt = TimeProvider.System.GetTimestamp();
             logger.LogWarning(e, "The lobby subscriptions could not be read; sending to this host's {Count} listeners", listeners.Targets.Count);
         }
     }

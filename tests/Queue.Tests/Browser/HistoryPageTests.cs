@@ -141,6 +141,19 @@ public sealed class HistoryPageTests(BrowserFixture fixture)
         Assert.Empty(fixture.PageErrors[page]);
     }
 
+    /// <summary>The staff console, signed in as the admin, on <paramref name="officeId"/>.</summary>
+    private async Task<IPage> OpenStaffDeskAsync(string officeId)
+    {
+        var page = await fixture.NewPageAsync(1400, 1000);
+        await page.GotoAsync("/staff");
+        await page.Locator("#username").FillAsync("admin");
+        await page.Locator("#password").FillAsync(BrowserFixture.AdminPassword);
+        await page.Locator("#login-button").ClickAsync();
+        await Expect(page.Locator("body[data-ready='true']")).ToHaveCountAsync(1);
+        await page.Locator("#office").SelectOptionAsync(officeId);
+        return page;
+    }
+
     [Fact]
     public async Task Staff_mark_papers_ready_on_the_processing_desk_and_read_a_tickets_journey()
     {
@@ -151,13 +164,7 @@ public sealed class HistoryPageTests(BrowserFixture fixture)
         await fixture.CallNextAsync(office.Id, "mr");
         await fixture.CounterActionAsync(office.Id, "mr", "complete"); // on to processing (審査)
 
-        var page = await fixture.NewPageAsync(1400, 1000);
-        await page.GotoAsync("/staff");
-        await page.Locator("#username").FillAsync("admin");
-        await page.Locator("#password").FillAsync(BrowserFixture.AdminPassword);
-        await page.Locator("#login-button").ClickAsync();
-        await Expect(page.Locator("body[data-ready='true']")).ToHaveCountAsync(1);
-        await page.Locator("#office").SelectOptionAsync(office.Id);
+        var page = await OpenStaffDeskAsync(office.Id);
         var row = page.Locator($"#desk tr[data-number='{number}']");
         await Expect(row).ToHaveAttributeAsync("data-stage", "processing");
         await Expect(row).ToContainTextAsync("審査中");
@@ -197,44 +204,20 @@ public sealed class HistoryPageTests(BrowserFixture fixture)
         }
         var number = first["number"]!.GetValue<string>();
 
-        var page = await fixture.NewPageAsync(1400, 1000);
-        await page.GotoAsync("/staff");
-        await page.Locator("#username").FillAsync("admin");
-        await page.Locator("#password").FillAsync(BrowserFixture.AdminPassword);
-        await page.Locator("#login-button").ClickAsync();
-        await Expect(page.Locator("body[data-ready='true']")).ToHaveCountAsync(1);
-        await page.Locator("#office").SelectOptionAsync(office.Id);
+        var page = await OpenStaffDeskAsync(office.Id);
         var row = page.Locator($"#desk tr[data-number='{number}']");
         await Expect(row).ToHaveAttributeAsync("data-stage", "processing");
 
         // Another member of staff marks the second ticket's papers ready: the desk reads itself again, and that read's
         // answer (the first ticket still processing) is held on the wire while this desk marks the first one ready.
-        var held = 0;
-        var read = new TaskCompletionSource();
-        var release = new TaskCompletionSource();
-        var delivered = new TaskCompletionSource();
-        await page.RouteAsync($"**/api/offices/{office.Id}/processing", async route =>
-        {
-            if (Interlocked.Increment(ref held) != 1)
-            {
-                await route.ContinueAsync();
-                return;
-            }
-            var answer = await route.FetchAsync();
-            read.TrySetResult();
-            await release.Task;
-            await route.FulfillAsync(new() { Response = answer });
-            delivered.TrySetResult();
-        });
+        var held = await HeldAnswer.OnAsync(page, $"**/api/offices/{office.Id}/processing");
         using var staff = fixture.Api();
         Assert.Equal(HttpStatusCode.OK, (await staff.PostJsonAsync($"/api/tickets/{second["ticketId"]!.GetValue<string>()}/ready", new { })).StatusCode);
-        await read.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await held.ReadAsync();
         await row.Locator("button").ClickAsync();
         await Expect(row).ToHaveAttributeAsync("data-stage", "ready");
 
-        release.SetResult();
-        await delivered.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        await page.WaitForTimeoutAsync(500); // the late answer has reached the page
+        await held.ReleaseAsync(page);
         Assert.Equal("ready", await row.GetAttributeAsync("data-stage"));
         Assert.Empty(fixture.PageErrors[page]);
     }

@@ -80,34 +80,16 @@ public sealed class PageTests(BrowserFixture fixture)
         Foreign[page] = [];
         // The display reads the counters once on opening and again once subscribed: that second read's answer (from
         // before the call) is held on the wire while the number is called.
-        var reads = 0;
-        var read = new TaskCompletionSource();
-        var release = new TaskCompletionSource();
-        var delivered = new TaskCompletionSource();
-        await page.RouteAsync($"**/api/offices/{officeId}/counters", async route =>
-        {
-            if (Interlocked.Increment(ref reads) != 2)
-            {
-                await route.ContinueAsync();
-                return;
-            }
-            var answer = await route.FetchAsync();
-            read.TrySetResult();
-            await release.Task;
-            await route.FulfillAsync(new() { Response = answer });
-            delivered.TrySetResult();
-        });
+        var held = await HeldAnswer.OnAsync(page, $"**/api/offices/{officeId}/counters", which: 2);
         await page.GotoAsync($"/display/{officeId}?floor=1F");
-        await read.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await held.ReadAsync();
         Assert.Equal(number, (await fixture.CallNextAsync(officeId, "c2"))!["number"]!.GetValue<string>());
         await Expect(page.GetByTestId("now-number")).ToHaveTextAsync(number);
         var spokenNumber = System.Text.RegularExpressions.Regex.Replace(number, "^([A-Z]+)-0*", "$1 ");
         await page.WaitForFunctionAsync("n => window.cqDisplay.announcements.filter(a => a.text.includes(n)).length >= 2", spokenNumber);
 
-        release.SetResult();
-        await delivered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await held.ReleaseAsync(page);
         await WaitReadyAsync(page);
-        await page.WaitForTimeoutAsync(500);
         Assert.Equal(number, await page.GetByTestId("now-number").TextContentAsync());
         Assert.Contains(number, await page.Locator("#counters tr[data-counter='c2']").TextContentAsync());
         Assert.Equal(2, await page.EvaluateAsync<int>("n => window.cqDisplay.announcements.filter(a => a.text.includes(n)).length", spokenNumber));
@@ -333,27 +315,15 @@ public sealed class PageTests(BrowserFixture fixture)
 
         // The line moves (another visitor takes a number): the page reads its ticket again a moment later. That read's
         // answer ("waiting") is held on the wire while the ticket is called and completed.
-        var read = new TaskCompletionSource();
-        var release = new TaskCompletionSource();
-        var delivered = new TaskCompletionSource();
-        await page.RouteAsync($"**/api/tickets/{ticketId}", async route =>
-        {
-            var answer = await route.FetchAsync();
-            read.TrySetResult();
-            await release.Task;
-            await route.FulfillAsync(new() { Response = answer });
-            delivered.TrySetResult();
-        });
+        var held = await HeldAnswer.OnAsync(page, $"**/api/tickets/{ticketId}");
         await fixture.IssueAsync(officeId, "my-number");
-        await read.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await held.ReadAsync();
         await fixture.CallNextAsync(officeId, "c13");
         await Expect(page.Locator("#status")).ToHaveAttributeAsync("data-status", "called");
         await fixture.CounterActionAsync(officeId, "c13", "complete");
         await Expect(page.Locator("#status")).ToHaveAttributeAsync("data-status", "done");
 
-        release.SetResult();
-        await delivered.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        await page.WaitForTimeoutAsync(500); // the late answer has reached the page
+        await held.ReleaseAsync(page);
         Assert.Equal("done", await page.Locator("#status").GetAttributeAsync("data-status"));
         AssertClean(page);
     }
