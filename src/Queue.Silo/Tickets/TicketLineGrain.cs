@@ -51,6 +51,12 @@ public sealed partial class TicketLineGrain(
     private WriteBatcher? _writer;
     private TicketLineStore _store = null!;
     private TicketLineState _state = null!;
+    /// <summary>
+    /// The newest write handed to the store. Writes land in the order they are handed over, so once it is durable every
+    /// change made before it is too: an answer that changes nothing (a retried issue, an accept already taken in) waits
+    /// for it, so it never acknowledges a change the first attempt is still waiting to store.
+    /// </summary>
+    private Task _lastWrite = Task.CompletedTask;
     /// <summary>Checks ready tickets nobody collected, while there are any (machine time; the rule compares queue times).</summary>
     private IGrainTimer? _pickupTimer;
 
@@ -149,7 +155,7 @@ public sealed partial class TicketLineGrain(
                 // Handed to the store now, with its history: one write, in the store's next group commit, the events
                 // appended only if the line's write is applied; acknowledged once durable. (The ordered store is the
                 // embedded one, whose history is the visit history: SiloHostingExtensions registers both on one file.)
-                await _store.WriteAsync(_state, changed, history.Enabled && events.Count > 0 ? events : null);
+                await (_lastWrite = _store.WriteAsync(_state, changed, history.Enabled && events.Count > 0 ? events : null));
             }
             catch
             {
@@ -159,7 +165,7 @@ public sealed partial class TicketLineGrain(
         }
         else
         {
-            await _writer!.WriteAsync();
+            await (_lastWrite = _writer!.WriteAsync());
         }
         metrics.LineChanged(_key.OfficeId, _key.ServiceId, _key.Day, _rules.WaitingCount, _rules.EstimateWaitForNewTicket());
     }
@@ -202,7 +208,11 @@ public sealed partial class TicketLineGrain(
     {
         if (!TicketId.BelongsTo(command.TicketId, _idPrefix))
             throw QueueRuleException.Invalid(ProblemCodes.TicketIdMismatch, "The ticket id does not belong to this line.");
-        if (_rules.Find(command.TicketId) is { } existing) return View(existing); // a retry of the same issue
+        if (_rules.Find(command.TicketId) is { } existing) // a retry of the same issue (the same Idempotency-Key)
+        {
+            await _lastWrite; // the first attempt's write may still be on its way to the disk
+            return View(existing);
+        }
         await RefreshOfficeIfStaleAsync();
         var now = time.GetUtcNow();
         EnsureAccepting(now);
@@ -346,12 +356,17 @@ public sealed partial class TicketLineGrain(
             await PersistAsync();
             await PublishAsync(QueueUpdate(), LobbyMessage.ToFollowers(view));
         }
+        else await _lastWrite; // taken in already: answered once what took it in is stored
         return view;
     }
 
     public async Task SetCounterOpenAsync(string counterId, bool open)
     {
-        if (!_rules.SetCounterOpen(counterId, open)) return;
+        if (!_rules.SetCounterOpen(counterId, open))
+        {
+            await _lastWrite; // already so: answered once that is stored
+            return;
+        }
         await PersistAsync();
         await PublishAsync(QueueUpdate()); // the estimate changed
     }

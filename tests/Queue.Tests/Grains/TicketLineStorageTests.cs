@@ -90,6 +90,31 @@ public sealed class TicketLineStorageTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_retried_issue_is_answered_only_once_the_first_attempts_ticket_is_stored()
+    {
+        var (a, _) = await NewOfficeAsync();
+        await Line(a).GetSummaryAsync(); // activated (its office read) before the store's writer is held
+        var store = Assert.IsType<InProcessSiloHandle>(fixture.Cluster.Primary).SiloHost!.Services.GetRequiredService<SqliteStore>();
+        var command = new IssueTicket(TicketId.New(a), Priority.Normal, "ja");
+        Task<TicketView> first, retry;
+        using (store.PauseWriter())
+        {
+            first = Line(a).IssueAsync(command);
+            await Poll.UntilAsync(async () => (await Line(a).GetAsync(command.TicketId)).Ticket is not null, TimeSpan.FromSeconds(10),
+                "the first attempt's ticket is in the line, its write held");
+            // The same request again (a kiosk retrying with the same Idempotency-Key, so the same ticket id) while the first
+            // attempt's write has not reached the disk: answering it now would acknowledge a ticket a crash could still lose.
+            retry = Line(a).IssueAsync(command);
+            await Task.WhenAny(retry, Task.Delay(TimeSpan.FromMilliseconds(500)));
+            Assert.False(retry.IsCompleted, "the retry was answered before the ticket was stored");
+            Assert.False(first.IsCompleted);
+        }
+        var (one, two) = (await first, await retry);
+        Assert.Equal((command.TicketId, one.Number), (two.TicketId, two.Number));
+        Assert.Equal([one.Number], (await StoredAsync(a)).Tickets.Select(t => t.Number));
+    }
+
+    [Fact]
     public async Task A_line_leaves_memory_a_few_minutes_after_its_day_is_over()
     {
         var (today, _) = await NewOfficeAsync();
