@@ -106,6 +106,7 @@ public static class SiloHostingExtensions
         silo.Services.AddOptions<QueueOptions>(); // defaults when the host has not bound the section (the test cluster)
         silo.Services.TryAddSingleton<IStateExpiry, StateRetentionPolicy>();
         silo.Services.TryAddSingleton<TicketLineGrains>();
+        silo.Services.TryAddSingleton<PendingWrites>(); // a line's answers whose writes its caller here waits for (ticket issue)
         silo.Services.TryAddSingleton<Lobby.LobbyListeners>(); // shared by this host's publisher and its web layer's bridge
         silo.Services.AddPersonalDataProtection(dataDirectory, keysDirectory, postgres,
             sp => sp.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(PostgresResilience.Pipeline));

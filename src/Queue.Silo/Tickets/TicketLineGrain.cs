@@ -24,13 +24,16 @@ namespace CounterQueue.Silo.Tickets;
 /// the line's header and the tickets changed since the last one (<see cref="TicketLineStore"/>). On the embedded store,
 /// which applies a line's writes in order, each change is handed to the store at once (pipelined: it need not wait for
 /// the previous change to be durable, and shares the store's group commit with every other line); on a store that
-/// does not order writes, concurrent changes share the next write (<see cref="WriteBatcher"/>).
+/// does not order writes, concurrent changes share the next write (<see cref="WriteBatcher"/>). Ticket issue asked by a
+/// caller in this process (<see cref="IssueTicket.CallerHost"/>) on the embedded store answers once the write is handed
+/// over, and the caller waits for it (<see cref="PendingWrites"/>).
 /// </remarks>
 [Reentrant]
 public sealed partial class TicketLineGrain(
     TimeProvider time,
     QueueMetrics metrics,
     IVisitHistory history,
+    PendingWrites pendingWrites,
     IOptions<QueueOptions> options,
     ILogger<TicketLineGrain> logger) : Grain, ITicketLineGrain
 {
@@ -148,14 +151,9 @@ public sealed partial class TicketLineGrain(
         StampEvents(); // in the turn that made the change (this runs synchronously up to its first await)
         if (_store.WritesInOrder)
         {
-            var changed = _rules.TakeChanges();
-            var events = TakeEvents();
             try
             {
-                // Handed to the store now, with its history: one write, in the store's next group commit, the events
-                // appended only if the line's write is applied; acknowledged once durable. (The ordered store is the
-                // embedded one, whose history is the visit history: SiloHostingExtensions registers both on one file.)
-                await (_lastWrite = _store.WriteAsync(_state, changed, history.Enabled && events.Count > 0 ? events : null));
+                await HandToStore();
             }
             catch
             {
@@ -168,6 +166,19 @@ public sealed partial class TicketLineGrain(
             await (_lastWrite = _writer!.WriteAsync());
         }
         metrics.LineChanged(_key.OfficeId, _key.ServiceId, _key.Day, _rules.WaitingCount, _rules.EstimateWaitForNewTicket());
+    }
+
+    /// <summary>
+    /// On the store that applies a line's writes in order: hands it the header and the tickets changed since the last write,
+    /// with their history — one write, in the store's next group commit, the events appended only if the line's write is
+    /// applied. Completes once durable. (The ordered store is the embedded one, whose history is the visit history:
+    /// SiloHostingExtensions registers both on one file.)
+    /// </summary>
+    private Task HandToStore()
+    {
+        var changed = _rules.TakeChanges();
+        var events = TakeEvents();
+        return _lastWrite = _store.WriteAsync(_state, changed, history.Enabled && events.Count > 0 ? events : null);
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -217,7 +228,17 @@ public sealed partial class TicketLineGrain(
         var now = time.GetUtcNow();
         EnsureAccepting(now);
         var ticket = _rules.Issue(command.TicketId, command.Priority, command.Language, now, command.ServedFrom, command.Channel);
-        await PersistAsync();
+        if (_store.WritesInOrder && pendingWrites.IsHere(command.CallerHost))
+        {
+            // The caller, in this process, waits for the write itself (PendingWrites) before it answers the visitor: this
+            // turn ends now instead of resuming here when the write lands. Should it fail, the line reloads as after any.
+            var write = HandToStore();
+            _ = write.ContinueWith(static (_, grain) => ((TicketLineGrain)grain!).DeactivateOnIdle(), this, CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Current);
+            pendingWrites.Add(command.TicketId, write);
+            metrics.LineChanged(_key.OfficeId, _key.ServiceId, _key.Day, _rules.WaitingCount, _rules.EstimateWaitForNewTicket());
+        }
+        else await PersistAsync();
         metrics.TicketIssued(_key.OfficeId, _key.ServiceId, command.Priority);
         LogIssued(logger, ticket.Number, _key.OfficeId, _key.ServiceId, command.Priority);
         var view = View(ticket);

@@ -12,7 +12,8 @@ namespace CounterQueue.Silo.Tickets;
 /// Facade over the ticket lines for the web host (the Orleans TodoListService pattern): builds
 /// line keys, follows a ticket that moved between lines, and fans out one call per line in parallel.
 /// </summary>
-public sealed class TicketService(IGrainFactory grains, TicketLineGrains lines, OfficeCatalog catalog, TimeProvider time, IOptions<QueueOptions> options)
+public sealed class TicketService(IGrainFactory grains, TicketLineGrains lines, OfficeCatalog catalog, TimeProvider time, IOptions<QueueOptions> options,
+    Storage.PendingWrites pendingWrites)
 {
     /// <summary>A ticket can move a few times (回付 then redirect…); more hops than this is a loop.</summary>
     private const int MaxHops = 8;
@@ -28,11 +29,17 @@ public sealed class TicketService(IGrainFactory grains, TicketLineGrains lines, 
     /// <summary>A fresh ticket id in today's line of the service.</summary>
     public string NewTicketId(string officeId, string serviceId) => TicketId.New(new TicketLineKey(officeId, serviceId, Today));
 
-    /// <summary>Issues a ticket; <paramref name="channel"/> says how the visitor joined ("remote" from a branch's booth).</summary>
-    public Task<TicketView> IssueAsync(string ticketId, Priority priority, string? language, string? channel = null)
+    /// <summary>
+    /// Issues a ticket; <paramref name="channel"/> says how the visitor joined ("remote" from a branch's booth). Completes once
+    /// the ticket is durable: a line in this process may answer as soon as it handed the write to the store, and this waits
+    /// for the write (<see cref="Storage.PendingWrites"/>).
+    /// </summary>
+    public async Task<TicketView> IssueAsync(string ticketId, Priority priority, string? language, string? channel = null)
     {
         var key = TicketId.IssuingLine(ticketId) ?? throw new ArgumentException("Not a ticket id.", nameof(ticketId));
-        return Line(key).IssueAsync(new IssueTicket(ticketId, priority, language, Channel: channel));
+        var ticket = await Line(key).IssueAsync(new IssueTicket(ticketId, priority, language, Channel: channel, CallerHost: pendingWrites.HostId));
+        await pendingWrites.WhenStoredAsync(ticketId);
+        return ticket;
     }
 
     /// <summary>Finds a ticket wherever it waits now, or null. Repairs a move that was cut short.</summary>

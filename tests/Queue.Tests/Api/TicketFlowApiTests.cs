@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using CounterQueue.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CounterQueue.Tests.Api;
 
@@ -139,6 +140,25 @@ public sealed class TicketFlowApiTests(AppFixture app)
         Assert.All(retries, r => Assert.Equal(first["ticketId"]!.GetValue<string>(), r["ticketId"]!.GetValue<string>()));
         var next = await IssueAsync(kiosk, office.Id, "a", key: Guid.NewGuid().ToString());
         Assert.Equal("A-002", next["number"]!.GetValue<string>()); // the retries created nothing
+    }
+
+    [Fact]
+    public async Task A_ticket_is_answered_only_once_it_is_on_the_disk()
+    {
+        var office = await app.CreateOfficeAsync();
+        using var kiosk = app.CreateClient();
+        await IssueAsync(kiosk, office.Id, "a"); // the line is up (activated, its office read)
+        Task<HttpResponseMessage> pending;
+        // The line hands the ticket's write to the store and answers at once; the request must still wait for the disk.
+        using (app.Services.GetRequiredService<CounterQueue.Silo.Storage.SqliteStore>().PauseWriter())
+        {
+            pending = kiosk.PostAsync($"/api/offices/{office.Id}/tickets", JsonContent(new { serviceId = "a" }));
+            await Task.WhenAny(pending, Task.Delay(TimeSpan.FromMilliseconds(500)));
+            Assert.False(pending.IsCompleted, "the ticket was acknowledged before its write reached the disk");
+        }
+        using var response = await pending;
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal("A-002", (await response.ReadJsonAsync())["number"]!.GetValue<string>());
     }
 
     [Fact]

@@ -115,6 +115,33 @@ public sealed class TicketLineStorageTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_caller_in_the_lines_process_gets_the_answer_at_once_and_waits_for_the_write_itself_one_elsewhere_does_not()
+    {
+        var (a, _) = await NewOfficeAsync();
+        await Line(a).GetSummaryAsync();
+        var services = Assert.IsType<InProcessSiloHandle>(fixture.Cluster.Primary).SiloHost!.Services;
+        var pending = services.GetRequiredService<PendingWrites>();
+        var here = new IssueTicket(TicketId.New(a), Priority.Normal, "ja", CallerHost: pending.HostId);
+        var elsewhere = new IssueTicket(TicketId.New(a), Priority.Normal, "ja", CallerHost: Guid.NewGuid()); // another host's caller
+        Task<TicketView> fromElsewhere;
+        Task stored;
+        using (services.GetRequiredService<SqliteStore>().PauseWriter())
+        {
+            var answered = await Line(a).IssueAsync(here).WaitAsync(TimeSpan.FromSeconds(10)); // answered with the write held
+            Assert.Equal("A-001", answered.Number);
+            stored = pending.WhenStoredAsync(here.TicketId);
+            fromElsewhere = Line(a).IssueAsync(elsewhere);
+            await Task.WhenAny(stored, fromElsewhere, Task.Delay(TimeSpan.FromMilliseconds(500)));
+            Assert.False(stored.IsCompleted, "the write was reported stored while the store was held");
+            Assert.False(fromElsewhere.IsCompleted, "a caller the line cannot hand its write to got an answer before the disk");
+        }
+        await stored;
+        Assert.Equal("A-002", (await fromElsewhere).Number);
+        Assert.Equal(["A-001", "A-002"], (await StoredAsync(a)).Tickets.Select(t => t.Number));
+        Assert.Equal(0, pending.Count); // asked for, so not kept
+    }
+
+    [Fact]
     public async Task A_line_leaves_memory_a_few_minutes_after_its_day_is_over()
     {
         var (today, _) = await NewOfficeAsync();
