@@ -228,14 +228,14 @@ public sealed partial class TicketLineGrain(
         var now = time.GetUtcNow();
         EnsureAccepting(now);
         var ticket = _rules.Issue(command.TicketId, command.Priority, command.Language, now, command.ServedFrom, command.Channel);
+        Task? handedOver = null;
         if (_store.WritesInOrder && pendingWrites.IsHere(command.CallerHost))
         {
             // The caller, in this process, waits for the write itself (PendingWrites) before it answers the visitor: this
             // turn ends now instead of resuming here when the write lands. Should it fail, the line reloads as after any.
-            var write = HandToStore();
-            _ = write.ContinueWith(static (_, grain) => ((TicketLineGrain)grain!).DeactivateOnIdle(), this, CancellationToken.None,
+            handedOver = HandToStore();
+            _ = handedOver.ContinueWith(static (_, grain) => ((TicketLineGrain)grain!).DeactivateOnIdle(), this, CancellationToken.None,
                 TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Current);
-            pendingWrites.Add(command.TicketId, write);
             metrics.LineChanged(_key.OfficeId, _key.ServiceId, _key.Day, _rules.WaitingCount, _rules.EstimateWaitForNewTicket());
         }
         else await PersistAsync();
@@ -243,6 +243,9 @@ public sealed partial class TicketLineGrain(
         LogIssued(logger, ticket.Number, _key.OfficeId, _key.ServiceId, command.Priority);
         var view = View(ticket);
         await PublishAsync(QueueUpdate()); // nobody follows a ticket that did not exist before this answer
+        // Last, so an answer that fails on the way leaves nothing behind for a caller that will not ask (a retry waits for
+        // the line's latest write instead).
+        if (handedOver is not null) pendingWrites.Add(command.TicketId, handedOver);
         return view;
     }
 
