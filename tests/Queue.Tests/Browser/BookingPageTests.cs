@@ -168,12 +168,7 @@ public sealed class BookingPageTests(BrowserFixture fixture)
     public async Task An_administrator_makes_a_service_bookable_with_its_slots_and_the_booking_page_offers_them()
     {
         var office = await fixture.CreateOfficeAsync(); // service "b" is not bookable yet
-        var admin = await fixture.NewPageAsync(1280, 1000);
-        await admin.GotoAsync("/admin");
-        await admin.Locator("#username").FillAsync("admin");
-        await admin.Locator("#password").FillAsync(BrowserFixture.AdminPassword);
-        await admin.Locator("#login-button").ClickAsync();
-        await Expect(admin.Locator("body[data-ready='true']")).ToHaveCountAsync(1);
+        var admin = await fixture.NewAdminPageAsync("/admin");
         await admin.Locator("#slot-office").SelectOptionAsync(office.Id);
         await admin.Locator("#slot-service").SelectOptionAsync("b");
         await Expect(admin.Locator("#slot-bookable")).Not.ToBeCheckedAsync();

@@ -93,6 +93,18 @@ public sealed class BrowserFixture : IAsyncLifetime
         return page;
     }
 
+    /// <summary>A new page on a staff page (the console, administration) at <paramref name="path"/>, signed in as the admin and ready.</summary>
+    public async Task<IPage> NewAdminPageAsync(string path, int width = 1280, int height = 1000)
+    {
+        var page = await NewPageAsync(width, height);
+        await page.GotoAsync(path);
+        await page.Locator("#username").FillAsync("admin");
+        await page.Locator("#password").FillAsync(AdminPassword);
+        await page.Locator("#login-button").ClickAsync();
+        await Microsoft.Playwright.Assertions.Expect(page.Locator("body[data-ready='true']")).ToHaveCountAsync(1);
+        return page;
+    }
+
     /// <summary>Uncaught script errors per page: a test fails if its page threw.</summary>
     public Dictionary<IPage, List<string>> PageErrors { get; } = [];
 

@@ -112,12 +112,7 @@ public sealed class HistoryPageTests(BrowserFixture fixture)
         // The day the history recorded them (the app runs on the machine's clock): the ticket's own issue time.
         var day = CounterQueue.Domain.Calendar.Tokyo.DateOf(ticket["issuedAt"]!.GetValue<DateTimeOffset>()).ToString("yyyy-MM-dd");
 
-        var page = await fixture.NewPageAsync(1280, 1000);
-        await page.GotoAsync("/admin");
-        await page.Locator("#username").FillAsync("admin");
-        await page.Locator("#password").FillAsync(BrowserFixture.AdminPassword);
-        await page.Locator("#login-button").ClickAsync();
-        await Expect(page.Locator("body[data-ready='true']")).ToHaveCountAsync(1);
+        var page = await fixture.NewAdminPageAsync("/admin");
         await page.Locator("#report-office").SelectOptionAsync(office.Id);
         await page.Locator("#report-from").FillAsync(day);
         await page.Locator("#report-to").FillAsync(day);
@@ -144,12 +139,7 @@ public sealed class HistoryPageTests(BrowserFixture fixture)
     /// <summary>The staff console, signed in as the admin, on <paramref name="officeId"/>.</summary>
     private async Task<IPage> OpenStaffDeskAsync(string officeId)
     {
-        var page = await fixture.NewPageAsync(1400, 1000);
-        await page.GotoAsync("/staff");
-        await page.Locator("#username").FillAsync("admin");
-        await page.Locator("#password").FillAsync(BrowserFixture.AdminPassword);
-        await page.Locator("#login-button").ClickAsync();
-        await Expect(page.Locator("body[data-ready='true']")).ToHaveCountAsync(1);
+        var page = await fixture.NewAdminPageAsync("/staff", 1400, 1000);
         await page.Locator("#office").SelectOptionAsync(officeId);
         return page;
     }
