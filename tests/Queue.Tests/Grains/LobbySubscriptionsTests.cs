@@ -86,6 +86,9 @@ public sealed class LobbySubscriptionsTests(ClusterFixture fixture)
             await subscriptions.UnsubscribeAsync(secondHost);
             fixture.Cluster.Client.DeleteObjectReference<ILobbyObserver>(firstHost);
             fixture.Cluster.Client.DeleteObjectReference<ILobbyObserver>(secondHost);
+            // The client holds its observers weakly: a listener collected once last used (one CI run) is no longer there to delete.
+            GC.KeepAlive(first);
+            GC.KeepAlive(second);
         }
     }
 }
