@@ -12,8 +12,10 @@ namespace CounterQueue.Tests.Browser;
 /// calendar file, and checks in by showing the QR code to the kiosk (Chromium's fake camera plays a file holding it).
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed class BookingPageTests(BrowserFixture fixture)
+public sealed class BookingPageTests(BrowserFixture fixture) : IBrowserTest
 {
+    public BrowserFixture Fixture => fixture;
+
     /// <summary>An office of this test's own, open all day, whose service "a" is booked in 5-minute slots up to their start.</summary>
     private async Task<string> BookableOfficeAsync()
     {

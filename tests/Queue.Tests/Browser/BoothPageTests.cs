@@ -10,8 +10,10 @@ namespace CounterQueue.Tests.Browser;
 
 /// <summary>A branch's remote consultation booth in the real browser, against the ward office's line.</summary>
 [Collection(BrowserCollection.Name)]
-public sealed class BoothPageTests(BrowserFixture fixture)
+public sealed class BoothPageTests(BrowserFixture fixture) : IBrowserTest
 {
+    public BrowserFixture Fixture => fixture;
+
     [Fact]
     public async Task A_resident_taps_a_topic_waits_in_the_wards_line_is_connected_when_called_and_the_booth_closes_while_the_ward_is_busy()
     {

@@ -19,6 +19,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     private readonly TempDirectory _data = new("browser");
     private IPlaywright? _playwright;
+    private readonly List<IBrowserContext> _contexts = [];
 
     public AppProcess App { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;
@@ -85,6 +86,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             Locale = locale,
             TimezoneId = "Asia/Tokyo",
         });
+        lock (_contexts) _contexts.Add(context);
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(15_000);
         var errors = new List<string>();
@@ -103,6 +105,27 @@ public sealed class BrowserFixture : IAsyncLifetime
         await page.Locator("#login-button").ClickAsync();
         await Microsoft.Playwright.Assertions.Expect(page.Locator("body[data-ready='true']")).ToHaveCountAsync(1);
         return page;
+    }
+
+    /// <summary>
+    /// Closes every page the finished test opened (each in its own context), so pages and their connections to the app
+    /// (SignalR, polling) do not pile up in the one browser over the run. A page that will not close in time is left to the
+    /// browser's own end: the test's outcome is already decided.
+    /// </summary>
+    public async Task CloseTestPagesAsync()
+    {
+        IBrowserContext[] contexts;
+        lock (_contexts)
+        {
+            contexts = [.. _contexts];
+            _contexts.Clear();
+        }
+        foreach (var context in contexts)
+        {
+            foreach (var page in context.Pages) PageErrors.Remove(page);
+            try { await context.CloseAsync().WaitAsync(TimeSpan.FromSeconds(30)); }
+            catch (Exception e) when (e is PlaywrightException or TimeoutException) { }
+        }
     }
 
     /// <summary>Uncaught script errors per page: a test fails if its page threw.</summary>
@@ -246,6 +269,14 @@ public sealed class BrowserFixture : IAsyncLifetime
         if (App is not null) await App.DisposeAsync();
         _data.Dispose();
     }
+}
+
+/// <summary>A browser test: the pages it opened are closed when it ends.</summary>
+public interface IBrowserTest : IAsyncLifetime
+{
+    BrowserFixture Fixture { get; }
+    Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
+    Task IAsyncLifetime.DisposeAsync() => Fixture.CloseTestPagesAsync();
 }
 
 [CollectionDefinition(Name)]

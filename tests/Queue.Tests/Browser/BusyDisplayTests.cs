@@ -10,8 +10,10 @@ namespace CounterQueue.Tests.Browser;
 
 /// <summary>A busy office on one TV: every open counter and every service fits on the screen, nothing cut off.</summary>
 [Collection(BrowserCollection.Name)]
-public sealed class BusyDisplayTests(BrowserFixture fixture)
+public sealed class BusyDisplayTests(BrowserFixture fixture) : IBrowserTest
 {
+    public BrowserFixture Fixture => fixture;
+
     [Fact]
     public async Task A_whole_office_with_sixteen_counters_and_fifteen_services_fits_on_a_1080p_screen()
     {

@@ -7,8 +7,10 @@ namespace CounterQueue.Tests.Browser;
 
 /// <summary>書類回送 in the real browser: the branch accepts and sends, the section scans the receipt's QR code, the branch completes.</summary>
 [Collection(BrowserCollection.Name)]
-public sealed class ForwardingPageTests(BrowserFixture fixture)
+public sealed class ForwardingPageTests(BrowserFixture fixture) : IBrowserTest
 {
+    public BrowserFixture Fixture => fixture;
+
     private static async Task SignInAsync(IPage page, string username)
     {
         await page.Locator("#username").FillAsync(username);

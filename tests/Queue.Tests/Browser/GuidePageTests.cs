@@ -11,8 +11,10 @@ namespace CounterQueue.Tests.Browser;
 /// (Chromium's fake camera), and a section moving while people wait: phone, display, kiosk and guide say the new floor.
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed class GuidePageTests(BrowserFixture fixture)
+public sealed class GuidePageTests(BrowserFixture fixture) : IBrowserTest
 {
+    public BrowserFixture Fixture => fixture;
+
     private static Task WaitReadyAsync(IPage page) => Expect(page.Locator("body[data-ready='true']")).ToHaveCountAsync(1);
 
     private async Task<(string Username, string Password)> GuideUserAsync() => (await fixture.CreateUserAsync("guide"), "correct horse");

@@ -11,8 +11,10 @@ namespace CounterQueue.Tests.Browser;
 /// browser against the real app.
 /// </summary>
 [Collection(BrowserCollection.Name)]
-public sealed class HistoryPageTests(BrowserFixture fixture)
+public sealed class HistoryPageTests(BrowserFixture fixture) : IBrowserTest
 {
+    public BrowserFixture Fixture => fixture;
+
     [Fact]
     public async Task The_congestion_page_shows_todays_line_and_an_hourly_forecast_in_five_languages()
     {

@@ -6,8 +6,10 @@ namespace CounterQueue.Tests.Browser;
 
 /// <summary>A kiosk registered as a trusted device: set up once by its address, it sends its key with every ticket it takes.</summary>
 [Collection(BrowserCollection.Name)]
-public sealed class KioskDeviceTests(BrowserFixture fixture)
+public sealed class KioskDeviceTests(BrowserFixture fixture) : IBrowserTest
 {
+    public BrowserFixture Fixture => fixture;
+
     [Fact]
     public async Task A_kiosk_opened_once_with_its_key_keeps_it_out_of_the_address_and_sends_it_with_each_ticket()
     {

@@ -8,8 +8,10 @@ namespace CounterQueue.Tests.Browser;
 
 /// <summary>The pages in a real browser (Debian's Chromium) against the real app with the demo offices.</summary>
 [Collection(BrowserCollection.Name)]
-public sealed class PageTests(BrowserFixture fixture)
+public sealed class PageTests(BrowserFixture fixture) : IBrowserTest
 {
+    public BrowserFixture Fixture => fixture;
+
     private async Task<IPage> OpenAsync(string path, int width = 1280, int height = 900, bool mobile = false)
     {
         var page = await fixture.NewPageAsync(width, height, mobile);

@@ -6,8 +6,10 @@ namespace CounterQueue.Tests.Browser;
 
 /// <summary>The pick-up board (交付待ち) is read from the server, so a display that reloads or reconnects still shows it.</summary>
 [Collection(BrowserCollection.Name)]
-public sealed class PickupBoardTests(BrowserFixture fixture)
+public sealed class PickupBoardTests(BrowserFixture fixture) : IBrowserTest
 {
+    public BrowserFixture Fixture => fixture;
+
     [Fact]
     public async Task A_reloaded_display_still_shows_the_tickets_waiting_for_pick_up()
     {

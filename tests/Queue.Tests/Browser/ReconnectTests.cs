@@ -9,8 +9,10 @@ namespace CounterQueue.Tests.Browser;
 
 /// <summary>A lobby display survives a web process restart by itself: it reconnects and resynchronises, no reload.</summary>
 [Collection(BrowserCollection.Name)]
-public sealed class ReconnectTests(BrowserFixture fixture)
+public sealed class ReconnectTests(BrowserFixture fixture) : IBrowserTest
 {
+    public BrowserFixture Fixture => fixture;
+
     [Fact]
     public async Task Display_reconnects_after_the_web_process_restarts_and_shows_the_right_state()
     {

@@ -8,8 +8,10 @@ namespace CounterQueue.Tests.Browser;
 
 /// <summary>An administrator schedules a temporary counter on the admin page; at its start the branch display and kiosk show it.</summary>
 [Collection(BrowserCollection.Name)]
-public sealed class TemporaryCounterPageTests(BrowserFixture fixture)
+public sealed class TemporaryCounterPageTests(BrowserFixture fixture) : IBrowserTest
 {
+    public BrowserFixture Fixture => fixture;
+
     [Fact]
     public async Task Admin_page_schedules_a_session_that_opens_on_the_display_the_kiosk_and_the_public_page()
     {
