@@ -165,8 +165,12 @@ public sealed partial class TicketLineGrain(
         {
             await (_lastWrite = _writer!.WriteAsync());
         }
-        metrics.LineChanged(_key.OfficeId, _key.ServiceId, _key.Day, _rules.WaitingCount, _rules.EstimateWaitForNewTicket());
+        ReportLineChanged();
     }
+
+    /// <summary>The line's length and wait estimate for the metrics, after a change.</summary>
+    private void ReportLineChanged() =>
+        metrics.LineChanged(_key.OfficeId, _key.ServiceId, _key.Day, _rules.WaitingCount, _rules.EstimateWaitForNewTicket());
 
     /// <summary>
     /// On the store that applies a line's writes in order: hands it the header and the tickets changed since the last write,
@@ -236,7 +240,7 @@ public sealed partial class TicketLineGrain(
             handedOver = HandToStore();
             _ = handedOver.ContinueWith(static (_, grain) => ((TicketLineGrain)grain!).DeactivateOnIdle(), this, CancellationToken.None,
                 TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Current);
-            metrics.LineChanged(_key.OfficeId, _key.ServiceId, _key.Day, _rules.WaitingCount, _rules.EstimateWaitForNewTicket());
+            ReportLineChanged();
         }
         else await PersistAsync();
         metrics.TicketIssued(_key.OfficeId, _key.ServiceId, command.Priority);
