@@ -43,6 +43,8 @@ public static class DisplayPages
             },
         });
 
+        // Browsers ask for /favicon.ico where a page names no icon (the API's own pages, a JSON answer opened in a tab).
+        app.MapGet("/favicon.ico", () => Results.Redirect($"{AssetsPath}/favicon.svg", permanent: true)).ExcludeFromDescription();
         MapPage(app, "/", "index.html", "Index");
         MapPage(app, "/display/{officeId}", "display.html", "Lobby display");
         MapPage(app, "/kiosk/{officeId}", "kiosk.html", "Kiosk");

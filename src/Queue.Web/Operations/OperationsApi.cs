@@ -16,6 +16,7 @@ public static class OperationsApi
         app.MapHealth();
         app.MapMetrics();
         app.MapGet("/api/admin/runtime", RuntimeAsync).WithTags("Operations").RequireAuthorization(IdentityApi.AdminPolicy);
+        app.MapGet("/api/clock", Clock).WithTags("Operations");
         app.MapOpenApi("/openapi/{documentName}.json");
         // The reference page's script is served from this app (no CDN), and it asks for no web fonts.
         app.MapScalarApiReference("/docs", o => o
@@ -36,6 +37,16 @@ public static class OperationsApi
             .ToDictionary(g => g.Key, g => g.Sum(s => s.ActivationCount), StringComparer.Ordinal);
         using var process = System.Diagnostics.Process.GetCurrentProcess();
         return TypedResults.Ok(new RuntimeStatus(time.GetUtcNow(), activations, process.WorkingSet64, GC.GetTotalMemory(forceFullCollection: false)));
+    }
+
+    /// <summary>
+    /// The office's time by this host's clock (Japan time), for the lobby display's clock: a signage player's own clock is
+    /// often minutes off, and the times on tickets, calls and the display should agree. Never cached.
+    /// </summary>
+    private static Ok<ClockView> Clock(HttpContext context, TimeProvider time)
+    {
+        context.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Ok(new ClockView(time.GetUtcNow()));
     }
 
     /// <summary>"CounterQueue.Silo.Tickets.TicketLineGrain, CounterQueue.Silo" → "TicketLineGrain".</summary>

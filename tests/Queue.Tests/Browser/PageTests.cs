@@ -98,6 +98,31 @@ public sealed class PageTests(BrowserFixture fixture) : IBrowserTest
         AssertClean(page);
     }
 
+    /// <summary>
+    /// The lobby clock shows the office's time by the server's clock, not the player's: here the browser's clock is stuck
+    /// years ahead (a signage player with a wrong clock), and the display still shows the server's date and minute.
+    /// </summary>
+    [Fact]
+    public async Task Display_clock_follows_the_servers_clock_not_the_players()
+    {
+        var page = await fixture.NewPageAsync(1920, 1080);
+        await page.Clock.SetFixedTimeAsync(new DateTime(2031, 3, 3, 3, 3, 0, DateTimeKind.Utc)); // Date.now() is this, timers still run
+        await page.GotoAsync("/display/kawasaki?floor=1F");
+        await WaitReadyAsync(page);
+        await Expect(page.Locator("#clock[data-offset-ms]")).ToHaveCountAsync(1);
+
+        using var api = fixture.Api(asAdmin: false);
+        var response = await api.GetAsync("/api/clock");
+        Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+        var now = DateTimeOffset.Parse((await response.ReadJsonAsync())["now"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(TimeSpan.FromHours(9), now.Offset); // Japan time
+        var shown = await page.Locator("#clock").TextContentAsync();
+        // The minute may turn between the page's reading and this one.
+        static string Format(DateTimeOffset t) => $"{t.Month}月{t.Day}日({"日月火水木金土"[(int)t.DayOfWeek]}) {t:HH:mm}";
+        Assert.Contains(shown, new[] { Format(now), Format(now.AddMinutes(-1)) });
+        Assert.Empty(fixture.PageErrors[page]);
+    }
+
     [Fact]
     public async Task Display_of_another_floor_does_not_show_the_call()
     {
@@ -242,6 +267,37 @@ public sealed class PageTests(BrowserFixture fixture) : IBrowserTest
         Assert.True(pdf.Length > 1000);
         await File.WriteAllBytesAsync(Path.Combine(BrowserFixture.ArtifactsDirectory, "kiosk-ticket.pdf"), pdf);
         AssertClean(page);
+    }
+
+    /// <summary>
+    /// A kiosk is shared: it starts in the office's language, Japanese, even on a device whose own locale is English (it
+    /// followed the device's until now, and went to Japanese only after the first visitor); a visitor's choice lasts through
+    /// a reload until "back to start".
+    /// </summary>
+    [Fact]
+    public async Task Kiosk_on_a_device_set_to_English_starts_in_Japanese_and_keeps_a_visitors_choice_until_back_to_start()
+    {
+        var officeId = await fixture.CopyOfficeAsync("kawasaki");
+        await fixture.OpenCounterAsync(officeId, "c3", "tax-certificate");
+        var page = await fixture.NewPageAsync(1280, 1024, locale: "en-US");
+        await page.GotoAsync($"/kiosk/{officeId}?print=off");
+        await WaitReadyAsync(page);
+        Assert.Equal("en-US", await page.EvaluateAsync<string>("navigator.language"));
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "ja");
+        await Expect(page.Locator("#assisted")).ToContainTextAsync("お手伝いが必要な方");
+
+        await page.Locator("button[data-lang='vi']").ClickAsync();
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "vi");
+        await page.ReloadAsync();
+        await WaitReadyAsync(page);
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "vi"); // the visitor's choice, not the device's
+
+        await page.Locator("button[data-service='tax-certificate']").ClickAsync();
+        await Expect(page.GetByTestId("ticket-number")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^B-\\d{3}$"));
+        await page.Locator("#done").ClickAsync();
+        await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "ja");
+        await Expect(page.Locator("#assisted")).ToContainTextAsync("お手伝いが必要な方");
+        Assert.Empty(fixture.PageErrors[page]);
     }
 
     /// <summary>Draws the image on a canvas in the page and decodes its pixels with ZXing.</summary>

@@ -36,12 +36,29 @@ public sealed class PageRoutesTests(AppFixture app)
     [InlineData("/assets/lib/noto-sans-jp/400.css", "text/css")]
     [InlineData("/assets/lib/noto-sans-jp/files/noto-sans-jp-japanese-400-normal.woff2", "font/woff2")]
     [InlineData("/assets/i18n/vi.json", "application/json")]
+    [InlineData("/assets/favicon.svg", "image/svg+xml")]
     public async Task Assets_are_served_from_the_app(string url, string type)
     {
         using var client = app.CreateClient();
         var response = await client.GetAsync(url);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(type, response.Content.Headers.ContentType?.MediaType);
+    }
+
+    /// <summary>Each page names the app's icon (a browser asked for /favicon.ico and logged a 404 on every page), and a bare
+    /// /favicon.ico leads to it.</summary>
+    [Fact]
+    public async Task Every_page_names_the_icon_and_favicon_ico_leads_to_it()
+    {
+        var pages = Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "display"), "*.html");
+        Assert.True(pages.Length >= 14, $"only {pages.Length} pages found");
+        foreach (var page in pages)
+            Assert.Contains("<link rel=\"icon\" href=\"/assets/favicon.svg\" type=\"image/svg+xml\">", await File.ReadAllTextAsync(page));
+
+        using var client = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var response = await client.GetAsync("/favicon.ico");
+        Assert.Equal(HttpStatusCode.MovedPermanently, response.StatusCode);
+        Assert.Equal("/assets/favicon.svg", response.Headers.Location?.OriginalString);
     }
 
     [Theory]

@@ -1,5 +1,5 @@
 // Administration (/admin): schedule and cancel temporary counters (臨時窓口), set services' booking slots (予約枠). Needs an admin account.
-import { $, api, ApiError, bindSignIn, el, languageSwitch, LANGUAGES, local, randomKey, savedToken, setLanguage, signOut, t } from "./common.js";
+import { $, api, ApiError, bindSignIn, el, LANGUAGES, languageSwitch, local, officeLanguage, randomKey, savedToken, setLanguage, signOut, t } from "./common.js";
 
 const state = { token: savedToken(), offices: [], procedures: [], schedules: [] };
 
@@ -256,7 +256,7 @@ async function showConsole() {
 }
 
 async function main() {
-  await setLanguage(sessionStorage.getItem("cq.lang") ?? "ja");
+  await setLanguage(officeLanguage());
   languageSwitch($("#languages"), () => renderSchedules(), LANGUAGES.filter((l) => l.code === "ja" || l.code === "en"));
   bindSignIn(async (token) => { state.token = token; await showConsole(); });
   $("#logout").addEventListener("click", () => { signOut(); state.token = null; showLogin(); });

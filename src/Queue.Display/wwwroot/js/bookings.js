@@ -1,6 +1,6 @@
 // Bookings (/bookings, staff): a service's bookings on a day (checked in, late, no-show) and, at the ward office, a
 // section's appointments at the branches' consultation rooms. Refreshes every 30 s.
-import { $, api, ApiError, bindSignIn, el, languageSwitch, LANGUAGES, local, savedToken, setLanguage, signOut, t, timeOf } from "./common.js";
+import { $, api, ApiError, bindSignIn, el, LANGUAGES, languageSwitch, local, officeLanguage, savedToken, setLanguage, signOut, t, timeOf } from "./common.js";
 
 const STAFF_LANGUAGES = LANGUAGES.filter((l) => l.code === "ja" || l.code === "en");
 const state = { token: savedToken(), offices: [], services: [], sections: [], officeId: localStorage.getItem("cq.staff.office"), timer: 0, load: 0 };
@@ -109,7 +109,7 @@ async function refresh() {
 }
 
 async function main() {
-  await setLanguage(sessionStorage.getItem("cq.lang") ?? "ja");
+  await setLanguage(officeLanguage());
   languageSwitch($("#languages"), () => refresh(), STAFF_LANGUAGES);
   bindSignIn(async (token) => { state.token = token; await showLists(); });
   $("#logout").addEventListener("click", logout);

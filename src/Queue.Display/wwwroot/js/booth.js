@@ -1,7 +1,7 @@
 // Remote consultation booth (/booth/{officeId}): a resident taps a topic; the request joins the responsible section's
 // line at the ward office; the booth shows the place in line, then the video link when the section answers. The
 // availability comes from the hub (RemoteConsultationChanged): the booth never polls.
-import { $, api, connectLobby, el, languageSwitch, lastReadWins, local, preferredLanguage, randomKey, setLanguage, t, timeOf } from "./common.js";
+import { $, api, connectLobby, el, languageSwitch, lastReadWins, local, officeLanguage, randomKey, setLanguage, t, timeOf } from "./common.js";
 
 const officeId = decodeURIComponent(location.pathname.split("/")[2] ?? "");
 const BACK_TO_START_MS = 60000;
@@ -103,7 +103,7 @@ function backToStart() {
 let markLanguage = () => {};
 
 async function main() {
-  await setLanguage(preferredLanguage("ja"));
+  await setLanguage(officeLanguage());
   markLanguage = languageSwitch($("#languages"), () => { renderChoose(); renderWaiting(); });
   $("#give-up").addEventListener("click", giveUp);
   $("#done").addEventListener("click", backToStart);

@@ -55,7 +55,15 @@ export function local(text, code = current.code) {
   return text[code] || (code !== "ja" ? text.en : null) || text.ja || "";
 }
 
-/** The language a visitor's browser prefers, if we speak it. */
+/**
+ * The language a shared device (kiosk, booth, staff pages) starts in: the office's, Japanese, whatever the device's own
+ * locale; a language chosen on it lasts for the visit (the kiosk and the booth go back to Japanese at "back to start").
+ */
+export function officeLanguage() {
+  return sessionStorage.getItem("cq.lang") ?? "ja";
+}
+
+/** The language a visitor's own browser (their phone) prefers, if we speak it. */
 export function preferredLanguage(fallback = "ja") {
   const saved = sessionStorage.getItem("cq.lang");
   if (saved) return saved;

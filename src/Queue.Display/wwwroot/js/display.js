@@ -327,7 +327,20 @@ function onPickup(ready) {
 }
 
 const clockFormat = new Intl.DateTimeFormat("ja-JP", { timeZone: "Asia/Tokyo", month: "long", day: "numeric", weekday: "short", hour: "2-digit", minute: "2-digit" });
-function tick() { $("#clock").textContent = clockFormat.format(new Date()); }
+// The clock shows the office's time by the server's clock, not the player's own (often minutes off): the offset between
+// the two, measured at start, every half hour and after each reconnection (half the round trip taken as the way there).
+const clock = { offsetMs: 0 };
+function tick() { $("#clock").textContent = clockFormat.format(new Date(Date.now() + clock.offsetMs)); }
+async function syncClock() {
+  const sent = Date.now();
+  const { now } = await api("/api/clock");
+  const received = Date.now();
+  const server = Date.parse(now);
+  if (Number.isNaN(server)) return;
+  clock.offsetMs = server - (sent + received) / 2;
+  $("#clock").dataset.offsetMs = String(Math.round(clock.offsetMs));
+  tick();
+}
 
 async function main() {
   await setLanguage("ja");
@@ -343,6 +356,8 @@ async function main() {
   document.fonts?.addEventListener?.("loadingdone", refit);
   document.fonts?.ready.then(refit);
   tick(); setInterval(tick, 10000);
+  syncClock().catch(() => {});
+  setInterval(() => syncClock().catch(() => {}), 30 * 60_000);
   setInterval(renderCounters, 5000); // let the "fresh" highlight fade without any motion
   try {
     await resync();
@@ -357,6 +372,7 @@ async function main() {
     handlers: { TicketCalled: heard(onCalled), QueueUpdated: heard(onQueue), CounterChanged: heard(onCounter), Notice: heard(onNotice), PickupReady: heard(onPickup) },
     onConnected: async (connection) => {
       await connection.invoke("Subscribe", officeId, floor);
+      syncClock().catch(() => {});
       await resync();
       document.body.dataset.ready = "true";
     },

@@ -1,7 +1,7 @@
 // Kiosk (/kiosk/{officeId}[?print=off]): choose a service, get a numbered ticket with a QR code to the phone page.
 import qrcode from "/assets/lib/qrcode/qrcode.mjs";
 import { createScanner } from "./scan.js";
-import { $, api, connectLobby, el, floorName, languageSwitch, local, preferredLanguage, randomKey, setLanguage, t, timeOf } from "./common.js";
+import { $, api, connectLobby, el, floorName, languageSwitch, local, officeLanguage, randomKey, setLanguage, t, timeOf } from "./common.js";
 
 const officeId = decodeURIComponent(location.pathname.split("/")[2] ?? "");
 const params = new URLSearchParams(location.search);
@@ -201,7 +201,7 @@ function backToStart() {
 let markLanguage = () => {};
 
 async function main() {
-  await setLanguage(preferredLanguage("ja"));
+  await setLanguage(officeLanguage());
   markLanguage = languageSwitch($("#languages"), () => renderServices());
   $("#assisted").addEventListener("click", () => {
     state.assisted = !state.assisted;
