@@ -91,6 +91,13 @@ public sealed class BrowserFixture : IAsyncLifetime
         page.SetDefaultTimeout(15_000);
         var errors = new List<string>();
         page.PageError += (_, error) => { lock (errors) errors.Add(error); };
+        // What the pages' Content-Security-Policy refused (an inline style, a script from elsewhere) fails the test too: the
+        // browser only logs it, and the refused part silently does nothing (a floor guide printed at the wrong size).
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error" && message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+                lock (errors) errors.Add("refused by the page's policy: " + message.Text);
+        };
         PageErrors[page] = errors;
         return page;
     }
@@ -128,7 +135,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>Uncaught script errors per page: a test fails if its page threw.</summary>
+    /// <summary>Uncaught script errors, and what the page's policy refused, per page: a test fails if its page had any.</summary>
     public Dictionary<IPage, List<string>> PageErrors { get; } = [];
 
     /// <summary>A new user with one role (bound to an office and section if given), password "correct horse"; returns the name.</summary>
@@ -202,6 +209,16 @@ public sealed class BrowserFixture : IAsyncLifetime
         using var admin = Api();
         var response = await admin.PostAsync($"/api/offices/{officeId}/counters/{counterId}/{action}", null);
         return await response.ReadJsonAsync();
+    }
+
+    /// <summary>The size of the page as the page prints it (its CSS <c>@page</c> size), in points, read from a PDF of it.</summary>
+    public static async Task<(double Width, double Height)> PrintedPageSizeAsync(IPage page)
+    {
+        var pdf = System.Text.Encoding.Latin1.GetString(await page.PdfAsync(new PagePdfOptions { PreferCSSPageSize = true }));
+        var box = System.Text.RegularExpressions.Regex.Match(pdf, @"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]");
+        Assert.True(box.Success, "no page size in the PDF");
+        return (double.Parse(box.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture),
+            double.Parse(box.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
     }
 
     public static async Task ScreenshotAsync(IPage page, string name, bool fullPage = false) =>

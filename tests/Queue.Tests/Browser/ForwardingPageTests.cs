@@ -32,6 +32,12 @@ public sealed class ForwardingPageTests(BrowserFixture fixture) : IBrowserTest
         var serial = branch.GetByTestId("receipt-serial");
         await Expect(serial).ToHaveTextAsync(new Regex(@"^療育手帳交付申請 20\d\d-\d{4}$"));
         await BrowserFixture.AssertAccessibleAsync(branch, "forwarding-branch");
+        // The A4 receipt prints on A4 (its page size was an inline style the pages' policy refused).
+        await branch.EvaluateAsync("() => { window.printed = 0; window.print = () => { window.printed++; }; }");
+        await branch.Locator("#print-a4").ClickAsync();
+        await branch.WaitForFunctionAsync("() => window.printed === 1");
+        var a4 = await BrowserFixture.PrintedPageSizeAsync(branch);
+        Assert.Equal((595, 842), ((int)Math.Round(a4.Width), (int)Math.Round(a4.Height)));
         var itemId = await branch.Locator("#r-qr img").GetAttributeAsync("data-id");
         var row = branch.Locator($"#ledger tr[data-item='{itemId}']");
         await Expect(row).ToHaveAttributeAsync("data-status", "accepted");

@@ -158,6 +158,25 @@ public sealed class GuidePageTests(BrowserFixture fixture) : IBrowserTest
         foreach (var p in new[] { phone, display, kiosk, guide, print }) Assert.Empty(fixture.PageErrors[p]);
     }
 
+    /// <summary>
+    /// The floor guide prints on the paper chosen: the page's size was set by an inline style the pages' policy refuses, so
+    /// it printed at the browser's default (US Letter) whatever was chosen.
+    /// </summary>
+    [Fact]
+    public async Task The_printable_floor_guide_prints_on_the_paper_chosen()
+    {
+        var page = await fixture.NewPageAsync(1240, 1754);
+        await page.GotoAsync("/floor-guide/kawasaki?paper=a3");
+        await WaitReadyAsync(page);
+        var a3 = await BrowserFixture.PrintedPageSizeAsync(page);
+        Assert.Equal((842, 1191), ((int)Math.Round(a3.Width), (int)Math.Round(a3.Height))); // 297 × 420 mm
+        await page.Locator("#paper").SelectOptionAsync("a4");
+        await Expect(page.Locator("#page-size")).ToHaveAttributeAsync("href", "/assets/css/page-a4.css");
+        var a4 = await BrowserFixture.PrintedPageSizeAsync(page);
+        Assert.Equal((595, 842), ((int)Math.Round(a4.Width), (int)Math.Round(a4.Height))); // 210 × 297 mm
+        Assert.Empty(fixture.PageErrors[page]);
+    }
+
     [Fact]
     public async Task An_administrator_plans_a_move_on_the_admin_page_and_cancels_it()
     {

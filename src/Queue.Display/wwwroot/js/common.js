@@ -74,6 +74,27 @@ export function preferredLanguage(fallback = "ja") {
   return fallback;
 }
 
+/**
+ * Sets the printed page's size with one of this origin's stylesheets, css/page-{name}.css ("a4", "a3", "receipt80"): the
+ * pages' policy allows no inline <style>. Resolves once the sheet applies, so a print started then uses it.
+ */
+export function setPageSize(name) {
+  let link = document.getElementById("page-size");
+  if (!link) {
+    link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.id = "page-size";
+    document.head.append(link);
+  }
+  const href = `/assets/css/page-${name}.css`;
+  if (link.getAttribute("href") === href && link.sheet) return Promise.resolve();
+  return new Promise((resolve) => {
+    link.addEventListener("load", resolve, { once: true });
+    link.addEventListener("error", resolve, { once: true }); // printed at the browser's size rather than not at all
+    link.href = href;
+  });
+}
+
 /** "1F" → 「1階」 / "floor 1"; other floor names are left as they are. */
 export function floorName(floor) {
   const m = /^B?(\d+)F$/i.exec(floor ?? "");

@@ -1,6 +1,6 @@
 // Printable floor guide (/floor-guide/{officeId}?date=YYYY-MM-DD&paper=a4|a3): which section is on which floor and
 // where on that day, in Japanese and English, and the moves coming up. Public: posted at the entrance and in the lifts.
-import { $, api, el } from "./common.js";
+import { $, api, el, setPageSize } from "./common.js";
 
 const officeId = decodeURIComponent(location.pathname.split("/")[2] ?? "");
 const params = new URLSearchParams(location.search);
@@ -11,9 +11,7 @@ const dateJa = (iso) => new Intl.DateTimeFormat("ja-JP", { timeZone: "Asia/Tokyo
 
 function setPaper(paper) {
   document.body.dataset.paper = paper;
-  let style = document.getElementById("page-size");
-  if (!style) { style = document.createElement("style"); style.id = "page-size"; document.head.append(style); }
-  style.textContent = `@page { size: ${paper === "a3" ? "A3" : "A4"} portrait; margin: 12mm; }`;
+  return setPageSize(paper === "a3" ? "a3" : "a4");
 }
 
 async function render() {
@@ -53,10 +51,10 @@ async function render() {
 async function main() {
   $("#date").value = params.get("date") || tokyoDate();
   $("#paper").value = params.get("paper") === "a3" ? "a3" : "a4";
-  setPaper($("#paper").value);
+  await setPaper($("#paper").value);
   $("#date").addEventListener("change", () => render().catch((e) => { $("#as-of").textContent = e.message; }));
   $("#paper").addEventListener("change", () => setPaper($("#paper").value));
-  $("#print").addEventListener("click", () => window.print());
+  $("#print").addEventListener("click", async () => { await setPaper($("#paper").value); window.print(); });
   await render();
 }
 

@@ -3,7 +3,7 @@
 // at the ward office, a section marks papers received by scanning the receipt's QR code or typing its id. The month's
 // ledger (回送管理簿) prints and downloads as CSV. What a user sees follows the office and section their account is bound to.
 import qrcode from "/assets/lib/qrcode/qrcode.mjs";
-import { $, api, ApiError, bindSignIn, el, languageSwitch, LANGUAGES, local, savedToken, setLanguage, signOut, t } from "./common.js";
+import { $, api, ApiError, bindSignIn, el, languageSwitch, LANGUAGES, local, savedToken, setLanguage, setPageSize, signOut, t } from "./common.js";
 import { createScanner } from "./scan.js";
 
 const state = { token: savedToken(), claims: {}, offices: [], types: [], items: [], officeId: null };
@@ -124,13 +124,11 @@ function showReceipt(item) {
   $("#r-qr").replaceChildren(el("img", { src: qr.createDataURL(4, 2), alt: item.id, "data-id": item.id }));
 }
 
-function print(kind, paper = "a4") {
+async function print(kind, paper = "a4") {
   document.body.classList.toggle("printing-receipt", kind === "receipt");
   document.body.classList.toggle("printing-ledger", kind === "ledger");
   document.body.dataset.paper = paper;
-  let style = document.getElementById("page-size");
-  if (!style) { style = document.createElement("style"); style.id = "page-size"; document.head.append(style); }
-  style.textContent = paper === "receipt80" ? "@page { size: 80mm auto; margin: 4mm; }" : "@page { size: A4; margin: 12mm; }";
+  await setPageSize(paper);
   window.print();
 }
 
