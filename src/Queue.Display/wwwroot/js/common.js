@@ -87,11 +87,13 @@ export function setPageSize(name) {
     document.head.append(link);
   }
   const href = `/assets/css/page-${name}.css`;
-  if (link.getAttribute("href") === href && link.sheet) return Promise.resolve();
+  const same = link.getAttribute("href") === href;
+  if (same && link.sheet) return Promise.resolve();
   return new Promise((resolve) => {
     link.addEventListener("load", resolve, { once: true });
     link.addEventListener("error", resolve, { once: true }); // printed at the browser's size rather than not at all
-    link.href = href;
+    setTimeout(resolve, 3000); // …and never held up by a sheet that neither loads nor fails
+    if (!same) link.href = href; // (the same sheet still loading: wait for it)
   });
 }
 
