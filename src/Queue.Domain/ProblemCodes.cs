@@ -102,6 +102,8 @@ public static class ProblemCodes
 
     // The service itself (503, 500)
     public const string Unavailable = "unavailable";
+    /// <summary>The embedded store cannot write (disk full, I/O error, read-only): 503, nothing changed.</summary>
+    public const string StorageUnavailable = "storage-unavailable";
     public const string Internal = "internal";
 
     /// <summary>Every code above, for the test that checks each has a title.</summary>

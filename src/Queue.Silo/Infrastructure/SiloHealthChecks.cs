@@ -40,10 +40,39 @@ internal static class SiloHealthChecks
         }
     }
 
-    /// <summary>The embedded store answers (one process, the default).</summary>
+    /// <summary>The embedded store answers, and writes (one process, the default).</summary>
     public static IHealthChecksBuilder AddEmbeddedStoreCheck(this IHealthChecksBuilder health) =>
-        health.AddProbe("storage", "The embedded store answers.", "The embedded store does not answer.",
-            sp => _ => sp.GetRequiredService<SqliteStore>().PingAsync());
+        health.Add(new HealthCheckRegistration("storage", sp => new EmbeddedStoreHealthCheck(sp.GetRequiredService<SqliteStore>()), null, [HealthTags.Ready]));
+
+    /// <summary>
+    /// Healthy when the store answers a read and its latest commit succeeded. After a failed commit (the disk full, an I/O
+    /// error, a file system turned read-only) it tries a small write of its own, so the check recovers by itself once the
+    /// store can write again, even with no visitor asking.
+    /// </summary>
+    private sealed class EmbeddedStoreHealthCheck(SqliteStore store) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                await store.PingAsync().WaitAsync(Timeout, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                return HealthCheckResult.Unhealthy("The embedded store does not answer.", e);
+            }
+            if (store.LastCommitFailure is not { } failure) return HealthCheckResult.Healthy("The embedded store answers.");
+            try
+            {
+                await store.ProbeWriteAsync().WaitAsync(Timeout, cancellationToken);
+                return HealthCheckResult.Healthy("The embedded store answers and writes again.");
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                return HealthCheckResult.Unhealthy($"The embedded store cannot write: {store.LastCommitFailure ?? failure}", e);
+            }
+        }
+    }
 
     /// <summary>PostgreSQL answers (cluster mode).</summary>
     public static IHealthChecksBuilder AddPostgresCheck(this IHealthChecksBuilder health) =>

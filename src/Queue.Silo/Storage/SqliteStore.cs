@@ -133,6 +133,11 @@ public sealed class SqliteStore : IDisposable
                 address  TEXT NULL
             );
             CREATE INDEX IF NOT EXISTS audit_event_by_time ON audit_event (at_ms);
+            -- One row the readiness check rewrites to learn whether the store can write again after a commit failed.
+            CREATE TABLE IF NOT EXISTS store_probe (
+                id    INTEGER PRIMARY KEY,
+                at    TEXT NOT NULL
+            );
             """);
         // Stores made before states could expire get the column (NULL: kept, until the state's next write sets it), and
         // logs made before a record's row could carry its header get that column (NULL in their rows: none did).
@@ -164,6 +169,32 @@ public sealed class SqliteStore : IDisposable
     private long _commits;
     private long _writesCommitted;
     private long _folds;
+
+    /// <summary>
+    /// Why the latest commit failed (the disk full, an I/O error…), or null once one has succeeded since: the readiness
+    /// check reports it, and nothing written meanwhile was acknowledged.
+    /// </summary>
+    public string? LastCommitFailure => _lastCommitFailure;
+    private volatile string? _lastCommitFailure;
+
+    /// <summary>
+    /// Rewrites one row in a group commit of its own turn and completes once that is durable (or fails as a commit would):
+    /// whether the store can write now, for the readiness check after a commit failed.
+    /// </summary>
+    public Task ProbeWriteAsync()
+    {
+        var op = new WriteOp("", "", null, null, null) { Probe = true };
+        Enqueue(op);
+        return op.Completion.Task;
+    }
+
+    /// <summary>For tests: runs <paramref name="action"/> on the writer's connection, in the writer's turn (e.g. to make the file "full").</summary>
+    internal Task RunOnWriterAsync(Action<SqliteConnection> action)
+    {
+        var op = new WriteOp("", "", null, null, null) { OnWriter = action };
+        Enqueue(op);
+        return op.Completion.Task;
+    }
 
     public Task<StoredState?> ReadAsync(string stateName, string grainId) => Task.Run(() =>
     {
@@ -443,6 +474,8 @@ public sealed class SqliteStore : IDisposable
             versions.Clear();
             batch.Add(first);
             while (batch.Count < MaxBatch && _queue.TryTake(out var next)) batch.Add(next);
+            RunWriterActions(batch);
+            if (batch.Count == 0) continue;
             var results = new (long Version, Exception? Error)[batch.Count];
             var lastSeq = _lastSeq;
             try
@@ -456,6 +489,14 @@ public sealed class SqliteStore : IDisposable
                     {
                         pause.Reached.Set();
                         pause.Released.Wait();
+                        continue;
+                    }
+                    if (batch[i].Probe)
+                    {
+                        using var probe = _writeConnection.CreateCommand();
+                        probe.CommandText = "INSERT OR REPLACE INTO store_probe (id, at) VALUES (1, $at)";
+                        probe.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.ToString("O"));
+                        probe.ExecuteNonQuery();
                         continue;
                     }
                     if (batch[i].PruneBeforeMs is { } cutoff)
@@ -485,9 +526,11 @@ public sealed class SqliteStore : IDisposable
                 }
                 Interlocked.Increment(ref _commits);
                 Interlocked.Add(ref _writesCommitted, batch.Count);
+                _lastCommitFailure = null;
             }
             catch (Exception e)
             {
+                _lastCommitFailure = e.GetBaseException().Message;
                 _logger.LogError(e, "Group commit of {Count} writes failed", batch.Count);
                 for (var i = 0; i < batch.Count; i++) results[i] = (0, e);
             }
@@ -505,6 +548,27 @@ public sealed class SqliteStore : IDisposable
             // a grain's only posts itself to the grain's scheduler.
             ThreadPool.UnsafeQueueUserWorkItem(static done => Complete(done.Ops, done.Results), (Ops: batch.ToArray(), Results: results), preferLocal: false);
         }
+    }
+
+    /// <summary>
+    /// Tests' actions on the writer's connection (<see cref="RunOnWriterAsync"/>) run outside any transaction, before the
+    /// batch's writes (one may make the file read-only, or writable again), and leave the batch.
+    /// </summary>
+    private void RunWriterActions(List<WriteOp> batch)
+    {
+        if (!batch.Exists(op => op.OnWriter is not null)) return;
+        foreach (var op in batch.Where(op => op.OnWriter is not null))
+        {
+            Exception? error = null;
+            try { op.OnWriter!(_writeConnection); }
+            catch (Exception e) { error = e; }
+            ThreadPool.UnsafeQueueUserWorkItem(static done =>
+            {
+                if (done.Error is { } e) done.Op.Completion.TrySetException(e);
+                else done.Op.Completion.TrySetResult(0);
+            }, (Op: op, Error: error), preferLocal: false);
+        }
+        batch.RemoveAll(op => op.OnWriter is not null);
     }
 
     private static void Complete(WriteOp[] ops, (long Version, Exception? Error)[] results)
@@ -686,9 +750,13 @@ public sealed class SqliteStore : IDisposable
         public long? PruneBeforeMs { get; init; }
         /// <summary>Set for a pause of the writer (tests).</summary>
         public WriterPause? Pause { get; init; }
+        /// <summary>Set for a write of the readiness check's row (no state is written then).</summary>
+        public bool Probe { get; init; }
+        /// <summary>Set for an action on the writer's connection (tests).</summary>
+        public Action<SqliteConnection>? OnWriter { get; init; }
         /// <summary>Set for an append to the audit log.</summary>
         public IReadOnlyList<CounterQueue.Domain.Security.AuditEntry>? Audit { get; init; }
-        /// <summary>Whether this writes a state (the history's, the audit's, a prune's and a pause's own operations have no state name).</summary>
+        /// <summary>Whether this writes a state (the history's, the audit's, a prune's, a probe's and a pause's own operations have no state name).</summary>
         public bool WritesState => StateName.Length > 0;
         /// <summary>The version this write gives if it succeeds.</summary>
         public long NextVersion => (ExpectedVersion ?? 0) + 1;

@@ -48,6 +48,10 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
                 or TimeoutException
                 // The database failing or slow (cluster mode): nothing was changed, and trying again shortly is right.
                 or Npgsql.NpgsqlException or Polly.ExecutionRejectedException => (503, ProblemCodes.Unavailable, "The queue service is briefly unavailable; try again in a few seconds.", none),
+            // The embedded store cannot write (the disk full, an I/O error, the file system read-only): nothing was
+            // acknowledged or changed, and the office's staff must be told (the store logs it as an error).
+            Microsoft.Data.Sqlite.SqliteException sqlite when IsStorageUnavailable(sqlite) => (503, ProblemCodes.StorageUnavailable,
+                "The office's records cannot be written just now, so nothing was changed. Try again in a few seconds, or ask a member of staff.", none),
             _ => (500, ProblemCodes.Internal, null, none),
         };
     }
@@ -57,10 +61,17 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
     {
         for (Exception? e = exception; e is not null; e = e.InnerException)
         {
-            if (e is Npgsql.NpgsqlException or Polly.ExecutionRejectedException) return e;
+            if (e is Npgsql.NpgsqlException or Polly.ExecutionRejectedException || IsStorageUnavailable(e)) return e;
         }
         return null;
     }
+
+    /// <summary>
+    /// SQLite refusing to write for a reason outside the app — full (13), I/O error (10), read-only (8), cannot open (14),
+    /// busy or locked (5, 6), out of memory (7) — as against a bug of ours (a constraint, bad SQL), which stays a 500.
+    /// </summary>
+    private static bool IsStorageUnavailable(Exception e) =>
+        e is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 5 or 6 or 7 or 8 or 10 or 13 or 14 };
 
     private static string JsonProblem(JsonException json) =>
         json.Path is { Length: > 1 } path
