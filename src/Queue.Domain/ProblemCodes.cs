@@ -104,6 +104,8 @@ public static class ProblemCodes
     public const string Unavailable = "unavailable";
     /// <summary>The embedded store cannot write (disk full, I/O error, read-only): 503, nothing changed.</summary>
     public const string StorageUnavailable = "storage-unavailable";
+    /// <summary>Backups asked of a host in cluster mode: the data is in PostgreSQL, backed up there (409).</summary>
+    public const string BackupsElsewhere = "backups-elsewhere";
     public const string Internal = "internal";
 
     /// <summary>Every code above, for the test that checks each has a title.</summary>

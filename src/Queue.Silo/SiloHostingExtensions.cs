@@ -81,6 +81,7 @@ public static class SiloHostingExtensions
         builder.Services.AddSingleton<TemporaryCounters.TemporaryCounterOperator>();
         builder.Services.AddSingleton<Offices.RelocationOperator>();
         builder.Services.AddSingleton<TicketService>();
+        builder.Services.AddSingleton<Storage.StoreBackups>();
         builder.Services.AddSingleton<CounterService>();
         builder.Services.AddHostedService<OfficeSeeder>();
         return builder;

@@ -30,10 +30,12 @@ return QueueHost.Run(args, builder =>
     builder.AddForwarding();
     builder.AddVisitHistory();
     builder.AddHostDrain();
+    builder.AddBackups();
 }, app =>
 {
     app.UseQueueApi();
     app.MapOperations();
+    app.MapBackupApi();
     app.MapIdentityApi();
     app.MapOfficeApi();
     app.MapTicketApi();

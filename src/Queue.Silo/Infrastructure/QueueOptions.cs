@@ -82,6 +82,13 @@ public sealed class QueueOptions
     public int HistoryRetentionDays { get; set; } = 400;
     /// <summary>Days the audit log of staff and admin actions is kept; older entries are deleted nightly.</summary>
     public int AuditRetentionDays { get; set; } = 730;
+    /// <summary>
+    /// Where the nightly backups of the embedded store go (a copy of the whole store, consistent, taken while it runs);
+    /// unset: the data folder's <c>backups</c>. Put it on another disk: a backup beside the data does not survive that disk.
+    /// </summary>
+    public string? BackupDirectory { get; set; }
+    /// <summary>Nightly backups kept (the oldest beyond this are deleted after each new one).</summary>
+    public int BackupsKept { get; set; } = 7;
     /// <summary>For demonstrations: fill this many past weeks of plausible traffic into the history of days that have none, at start.</summary>
     public int DemoHistoryWeeks { get; set; }
 
@@ -112,4 +119,7 @@ public sealed class QueueOptions
 
     /// <summary>The data folder as an absolute path (a relative one is under the working folder).</summary>
     public string DataDirectoryPath => Path.GetFullPath(DataDirectory);
+
+    /// <summary>The backups' folder, full path.</summary>
+    public string BackupDirectoryPath => Path.GetFullPath(string.IsNullOrWhiteSpace(BackupDirectory) ? Path.Combine(DataDirectory, "backups") : BackupDirectory);
 }

@@ -36,6 +36,10 @@ public sealed class QueueOptionsValidator : IValidateOptions<QueueOptions>
             errors.Add($"Queue:TemporaryScheduleRetentionDays {options.TemporaryScheduleRetentionDays} must be 60-3650 (the congestion forecast looks 8 weeks back).");
         if (options.AuditRetentionDays is < 1 or > 3650)
             errors.Add($"Queue:AuditRetentionDays {options.AuditRetentionDays} must be 1-3650 (days of audit log kept).");
+        if (options.BackupDirectory is { } backups && (string.IsNullOrWhiteSpace(backups) || !IsValidPath(backups)))
+            errors.Add($"Queue:BackupDirectory '{backups}' is not a valid path.");
+        if (options.BackupsKept is < 1 or > 366)
+            errors.Add($"Queue:BackupsKept {options.BackupsKept} must be 1-366 (nightly backups kept).");
         if (options.DemoHistoryWeeks is < 0 or > 60)
             errors.Add($"Queue:DemoHistoryWeeks {options.DemoHistoryWeeks} must be 0-60.");
         if (options.PickupRecallAfter <= TimeSpan.Zero || options.PickupUncollectedAfter <= options.PickupRecallAfter)

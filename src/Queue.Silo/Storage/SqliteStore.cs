@@ -440,6 +440,20 @@ public sealed class SqliteStore : IDisposable
 
     private static string? Text(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
+    /// <summary>
+    /// Writes a consistent copy of the whole store to <paramref name="path"/> (SQLite's <c>VACUUM INTO</c>: one read
+    /// transaction, so the copy is the store as of one commit, and the writer goes on meanwhile). The file must not exist.
+    /// </summary>
+    public Task BackupToAsync(string path, CancellationToken cancellationToken = default) => Task.Run(() =>
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "VACUUM INTO $path";
+        command.Parameters.AddWithValue("$path", path);
+        command.ExecuteNonQuery();
+    }, cancellationToken);
+
     /// <summary>Checks that the database answers (for readiness).</summary>
     public Task<bool> PingAsync() => Task.Run(() =>
     {
