@@ -49,6 +49,10 @@ public sealed class ClusterModeTests : IDisposable
         using var adminA = a.CreateClient(await AppFixture.TokenAsync(a.CreateClient(), "admin", Password));
         using var adminB = b.CreateClient(await AppFixture.TokenAsync(a.CreateClient(), "admin", Password)); // A's token at B
         Assert.Equal(HttpStatusCode.OK, (await adminB.PostJsonAsync("/api/offices/kawasaki/counters/c1/open", new { serviceIds = new[] { "residence-certificate" } })).StatusCode);
+        // Backups are PostgreSQL's to take here, not a host's.
+        var backup = await adminA.PostAsync("/api/admin/backups", null);
+        Assert.Equal(HttpStatusCode.Conflict, backup.StatusCode);
+        Assert.Equal("backups-elsewhere", (await backup.ReadJsonAsync())["code"]!.GetValue<string>());
 
         // Visitors at both hosts at once: one line, distinct numbers, none lost.
         using var visitorA = a.CreateClient();
