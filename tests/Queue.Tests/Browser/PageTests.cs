@@ -300,6 +300,23 @@ public sealed class PageTests(BrowserFixture fixture) : IBrowserTest
         Assert.Empty(fixture.PageErrors[page]);
     }
 
+    /// <summary>An administrator takes a backup of the store from the admin page and sees it listed (the file is there).</summary>
+    [Fact]
+    public async Task An_administrator_takes_a_backup_on_the_admin_page_and_sees_it_listed()
+    {
+        var page = await fixture.NewAdminPageAsync("/admin");
+        await Expect(page.Locator("#backups-heading")).ToHaveTextAsync("バックアップ");
+        await page.Locator("#backup-now").ClickAsync();
+        await Expect(page.Locator("#backup-feedback")).ToContainTextAsync("バックアップを取りました");
+        var row = page.Locator("#backup-list tbody tr[data-backup]").First;
+        var name = await row.GetAttributeAsync("data-backup");
+        Assert.Matches(@"^queue-\d{8}-\d{6}\.db$", name);
+        Assert.True(File.Exists(Path.Combine(fixture.DataDirectory, "backups", name!)), "the backup's file");
+        await Expect(page.Locator("#backup-feedback")).ToContainTextAsync(name!);
+        await BrowserFixture.AssertAccessibleAsync(page, "admin-backups");
+        Assert.Empty(fixture.PageErrors[page]);
+    }
+
     /// <summary>Draws the image on a canvas in the page and decodes its pixels with ZXing.</summary>
     private static async Task<string?> DecodeQrAsync(IPage page, string selector)
     {

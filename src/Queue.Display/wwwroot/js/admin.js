@@ -238,6 +238,32 @@ async function saveBooth(event) {
   } catch (e) { $("#booth-error").textContent = e.message; }
 }
 
+// ---- backups of the store (バックアップ): the list, newest first, and one taken now
+
+async function loadBackups() {
+  const list = await authed("/api/admin/backups");
+  const when = (iso) => new Intl.DateTimeFormat("ja-JP", { timeZone: "Asia/Tokyo", dateStyle: "medium", timeStyle: "medium" }).format(new Date(iso));
+  const size = (bytes) => bytes >= 1048576 ? `${(bytes / 1048576).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
+  $("#backup-list tbody").replaceChildren(...(list.length === 0
+    ? [el("tr", {}, el("td", { colspan: 3, class: "hint", text: t("admin.noBackups") }))]
+    : list.map((b) => el("tr", { "data-backup": b.name }, el("td", { text: b.name }), el("td", { text: when(b.takenAt) }), el("td", { text: size(b.bytes) })))));
+}
+
+async function backupNow() {
+  const button = $("#backup-now");
+  button.disabled = true;
+  $("#backup-feedback").textContent = "";
+  try {
+    const backup = await authed("/api/admin/backups", { method: "POST" });
+    $("#backup-feedback").textContent = t("admin.backupDone", { name: backup.name });
+    await loadBackups();
+  } catch (e) {
+    $("#backup-feedback").textContent = e.message;
+  } finally {
+    button.disabled = false;
+  }
+}
+
 async function showConsole() {
   $("#login").hidden = true; $("#console").hidden = false; $("#logout").hidden = false;
   await load();
@@ -252,13 +278,15 @@ async function showConsole() {
   const branches = state.offices.filter((o) => o.kind === "branch");
   $("#booth-office").replaceChildren(...branches.map((o) => el("option", { value: o.id, text: local(o.name), selected: o.id === boothOffice })));
   await loadBooth();
+  await loadBackups();
   document.body.dataset.ready = "true";
 }
 
 async function main() {
   await setLanguage(officeLanguage());
-  languageSwitch($("#languages"), () => renderSchedules(), LANGUAGES.filter((l) => l.code === "ja" || l.code === "en"));
+  languageSwitch($("#languages"), () => { renderSchedules(); if (state.token) loadBackups().catch(() => {}); }, LANGUAGES.filter((l) => l.code === "ja" || l.code === "en"));
   bindSignIn(async (token) => { state.token = token; await showConsole(); });
+  $("#backup-now").addEventListener("click", backupNow);
   $("#logout").addEventListener("click", () => { signOut(); state.token = null; showLogin(); });
   $("#add-session").addEventListener("click", () => $("#sessions").append(sessionRow()));
   $("#slot-office").addEventListener("change", () => loadSlotOffice().catch((e) => { $("#slot-error").textContent = e.message; }));
