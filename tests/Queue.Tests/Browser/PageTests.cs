@@ -300,6 +300,42 @@ public sealed class PageTests(BrowserFixture fixture) : IBrowserTest
         Assert.Empty(fixture.PageErrors[page]);
     }
 
+    /// <summary>
+    /// The kiosk tries again, with the same Idempotency-Key, when the server answers "briefly unavailable" with a
+    /// Retry-After (a host restarting, a store that could not write): the visitor gets one ticket, not an error.
+    /// </summary>
+    [Fact]
+    public async Task Kiosk_tries_again_after_a_brief_503_and_prints_one_ticket()
+    {
+        var officeId = await fixture.CopyOfficeAsync("kawasaki");
+        await fixture.OpenCounterAsync(officeId, "c3", "tax-certificate");
+        var page = await fixture.NewPageAsync(1280, 1024);
+        var keys = new List<string>();
+        var refused = 0;
+        await page.RouteAsync($"**/api/offices/{officeId}/tickets", async route =>
+        {
+            lock (keys) keys.Add(route.Request.Headers.GetValueOrDefault("idempotency-key", ""));
+            if (Interlocked.Increment(ref refused) == 1)
+                await route.FulfillAsync(new RouteFulfillOptions
+                {
+                    Status = 503, ContentType = "application/problem+json", Headers = new Dictionary<string, string> { ["Retry-After"] = "1" },
+                    Body = """{"status":503,"code":"unavailable","title":"ただいま混み合っています。しばらくしてからお試しください"}""",
+                });
+            else await route.ContinueAsync();
+        });
+        await page.GotoAsync($"/kiosk/{officeId}?print=off");
+        await WaitReadyAsync(page);
+        await page.Locator("button[data-service='tax-certificate']").ClickAsync();
+        await Expect(page.GetByTestId("ticket-number")).ToHaveTextAsync("B-001");
+        Assert.Equal(2, keys.Count);
+        Assert.Equal(keys[0], keys[1]); // the same request, tried again
+        await Expect(page.Locator("#message")).ToBeEmptyAsync();
+        using var api = fixture.Api();
+        var waiting = (await (await api.GetAsync($"/api/offices/{officeId}/tickets?status=waiting")).ReadJsonAsync()).AsArray();
+        Assert.Single(waiting);
+        Assert.Empty(fixture.PageErrors[page]);
+    }
+
     /// <summary>An administrator takes a backup of the store from the admin page and sees it listed (the file is there).</summary>
     [Fact]
     public async Task An_administrator_takes_a_backup_on_the_admin_page_and_sees_it_listed()

@@ -107,10 +107,12 @@ export function floorName(floor) {
 
 /** A problem (RFC 9457) from the API, as an Error a page can show. */
 export class ApiError extends Error {
-  constructor(status, problem) {
+  constructor(status, problem, retryAfter = null) {
     super(problem?.title || `HTTP ${status}`);
     this.status = status;
     this.problem = problem;
+    /** Seconds the server asked to wait before trying again (Retry-After on 429 and 503), or null. */
+    this.retryAfter = retryAfter;
   }
 }
 
@@ -134,7 +136,10 @@ export async function api(path, { method = "GET", body, token, headers = {} } = 
   if (response.status === 204) return null;
   const type = response.headers.get("Content-Type") ?? "";
   const data = type.includes("json") ? await response.json() : null;
-  if (!response.ok) throw new ApiError(response.status, data);
+  if (!response.ok) {
+    const retryAfter = Number.parseInt(response.headers.get("Retry-After") ?? "", 10);
+    throw new ApiError(response.status, data, Number.isNaN(retryAfter) ? null : retryAfter);
+  }
   return data;
 }
 

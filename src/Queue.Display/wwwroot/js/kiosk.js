@@ -69,13 +69,16 @@ async function issue(service) {
   const body = { serviceId: service.id, priority: state.assisted ? "assisted" : "normal", language: document.documentElement.lang };
   try {
     let ticket;
+    // The same Idempotency-Key on every attempt: a retry never prints two. Tried again after a network failure, and after
+    // "briefly unavailable" (503: a host restarting, the store unable to write) when the server says to wait a little.
     for (let attempt = 0; ; attempt++) {
       try {
         ticket = await api(`/api/offices/${encodeURIComponent(officeId)}/tickets`, { method: "POST", body, headers: { "Idempotency-Key": key } });
         break;
       } catch (e) {
-        if (e.status !== 0 || attempt >= 3) throw e;
-        await new Promise((r) => setTimeout(r, 700 * (attempt + 1)));
+        const unavailable = e.status === 503 && e.retryAfter !== null && e.retryAfter <= 10 && attempt < 2;
+        if (!(e.status === 0 && attempt < 3) && !unavailable) throw e;
+        await new Promise((r) => setTimeout(r, unavailable ? Math.min(e.retryAfter, 2) * 1000 : 700 * (attempt + 1)));
       }
     }
     showTicket(ticket, service);
