@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using CounterQueue.Domain.Calendar;
 using CounterQueue.Tests.Support;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -334,6 +335,71 @@ public sealed class PageTests(BrowserFixture fixture) : IBrowserTest
         var waiting = (await (await api.GetAsync($"/api/offices/{officeId}/tickets?status=waiting")).ReadJsonAsync()).AsArray();
         Assert.Single(waiting);
         Assert.Empty(fixture.PageErrors[page]);
+    }
+
+    /// <summary>
+    /// A lobby TV left on overnight: the app's own clock starts 45 s before midnight, a number is called, and the display
+    /// shows it; past midnight (nothing happening: no event) the display reads the new day — nobody called, nobody
+    /// waiting — where it used to show yesterday's last call and line the next morning. An app of its own (its clock).
+    /// </summary>
+    [Fact]
+    public async Task Display_left_on_overnight_starts_the_new_day_with_no_call_and_empty_lines()
+    {
+        using var data = new TempDirectory("midnight");
+        var midnight = Tokyo.At(Tokyo.DateOf(TimeProvider.System.GetUtcNow()), TimeSpan.Zero); // the last one: a simulated clock starts in the past
+        await using var app = await AppProcess.StartAsync(data.Path, BrowserFixture.AdminPassword, environment: new Dictionary<string, string>
+        {
+            ["Queue__ClockStartsAt"] = midnight.AddSeconds(-45).ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture),
+        });
+        using var admin = app.CreateClient(await AppFixture.TokenAsync(app.CreateClient(), "admin", BrowserFixture.AdminPassword));
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await admin.PostAsJsonAsync("/api/offices/kawasaki/counters/c2/open", new { serviceIds = new[] { "residence-certificate" } })).StatusCode);
+        for (var i = 0; i < 2; i++)
+            Assert.Equal(System.Net.HttpStatusCode.Created, (await admin.PostAsJsonAsync("/api/offices/kawasaki/tickets", new { serviceId = "residence-certificate" })).StatusCode);
+        Assert.Equal("A-001", (await (await admin.PostAsync("/api/offices/kawasaki/counters/c2/call-next", null)).ReadJsonAsync())["ticket"]!["number"]!.GetValue<string>());
+
+        await using var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = app.BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1920, Height = 1080 }, Locale = "ja-JP", TimezoneId = "Asia/Tokyo",
+        });
+        var page = await context.NewPageAsync();
+        var errors = new List<string>();
+        page.PageError += (_, error) => errors.Add(error);
+        await page.GotoAsync("/display/kawasaki?floor=1F");
+        await WaitReadyAsync(page);
+        await Expect(page.GetByTestId("now-number")).ToHaveTextAsync("A-001");
+        await Expect(page.Locator("#services")).ToContainTextAsync("1人");
+        var serverNow = DateTimeOffset.Parse((await (await app.CreateClient().GetAsync("/api/clock")).ReadJsonAsync())["now"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(serverNow < midnight, $"the set-up took too long: it is {serverNow:HH:mm:ss} on the app's clock already");
+
+        var pastMidnight = new LocatorAssertionsToHaveCountOptions { Timeout = 90_000 };
+        await Expect(page.GetByTestId("now-number")).ToHaveCountAsync(0, pastMidnight);
+        await Expect(page.Locator("#now")).ToContainTextAsync("まだお呼びしていません");
+        await Expect(page.Locator("#services")).Not.ToContainTextAsync("1人"); // the night: no line (a closed service is not listed)
+        Assert.Empty(errors);
+    }
+
+    /// <summary>
+    /// The kiosk reads its services again every minute, so a change no event tells it of (a service opening with the
+    /// office's hours, a new day's empty lines) shows within a minute. Here it hears no event at all (its hub is cut off)
+    /// and the browser's clock is driven by the test.
+    /// </summary>
+    [Fact]
+    public async Task Kiosk_reads_its_services_again_every_minute_without_any_event()
+    {
+        var officeId = await fixture.CopyOfficeAsync("kawasaki");
+        await fixture.OpenCounterAsync(officeId, "c3", "tax-certificate");
+        var page = await fixture.NewPageAsync(1280, 1024);
+        await page.RouteAsync("**/hubs/lobby**", route => route.AbortAsync());
+        await page.Clock.InstallAsync();
+        await page.GotoAsync($"/kiosk/{officeId}?print=off");
+        var button = page.Locator("button[data-service='tax-certificate']");
+        await Expect(button).ToContainTextAsync("待ち 0人");
+
+        await fixture.IssueAsync(officeId, "tax-certificate"); // the line grows; this kiosk is not told
+        await page.Clock.RunForAsync(50_000);
+        await Expect(button).ToContainTextAsync("待ち 0人");
+        await page.Clock.RunForAsync(11_000);
+        await Expect(button).ToContainTextAsync("待ち 1人");
     }
 
     /// <summary>An administrator takes a backup of the store from the admin page and sees it listed (the file is there).</summary>

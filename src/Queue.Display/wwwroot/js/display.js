@@ -340,6 +340,20 @@ async function syncClock() {
   clock.offsetMs = server - (sent + received) / 2;
   $("#clock").dataset.offsetMs = String(Math.round(clock.offsetMs));
   tick();
+  scheduleDayChange();
+}
+
+// A new day (by the server's clock, Japan time) starts with empty lines and no calls: the display reads everything again
+// ten seconds after midnight, or a TV left on overnight would show yesterday's last call and line lengths the next morning
+// until something happened (nothing is announced by the re-read). And every ten minutes, whatever happened.
+const DAY_MS = 86_400_000;
+const TOKYO_MS = 9 * 3_600_000;
+let dayChange = 0;
+function scheduleDayChange() {
+  clearTimeout(dayChange);
+  const now = Date.now() + clock.offsetMs;
+  const nextMidnight = (Math.floor((now + TOKYO_MS) / DAY_MS) + 1) * DAY_MS - TOKYO_MS;
+  dayChange = setTimeout(() => { resync().catch(() => {}); scheduleDayChange(); }, nextMidnight - now + 10_000);
 }
 
 async function main() {
@@ -358,6 +372,7 @@ async function main() {
   tick(); setInterval(tick, 10000);
   syncClock().catch(() => {});
   setInterval(() => syncClock().catch(() => {}), 30 * 60_000);
+  setInterval(() => { if (document.body.dataset.ready === "true") resync().catch(() => {}); }, 10 * 60_000);
   setInterval(renderCounters, 5000); // let the "fresh" highlight fade without any motion
   try {
     await resync();

@@ -206,6 +206,9 @@ let markLanguage = () => {};
 async function main() {
   await setLanguage(officeLanguage());
   markLanguage = languageSwitch($("#languages"), () => renderServices());
+  // Read the services again every minute: a service starts taking tickets when the office opens (and a new day starts with
+  // empty lines) with no event to say so.
+  setInterval(() => { if (!state.busy) loadServices().catch(() => {}); }, 60_000);
   $("#assisted").addEventListener("click", () => {
     state.assisted = !state.assisted;
     $("#assisted").setAttribute("aria-pressed", String(state.assisted));
