@@ -106,6 +106,8 @@ public static class ProblemCodes
     public const string StorageUnavailable = "storage-unavailable";
     /// <summary>Backups asked of a host in cluster mode: the data is in PostgreSQL, backed up there (409).</summary>
     public const string BackupsElsewhere = "backups-elsewhere";
+    /// <summary>A backup could not be written (its folder, a full disk): 503, the detail says why.</summary>
+    public const string BackupFailed = "backup-failed";
     public const string Internal = "internal";
 
     /// <summary>Every code above, for the test that checks each has a title.</summary>

@@ -8,6 +8,10 @@ using Microsoft.Extensions.Options;
 
 namespace CounterQueue.Silo.Storage;
 
+/// <summary>A backup could not be written (its folder cannot be made or written, the disk is full): nothing else is affected.</summary>
+public sealed class BackupFailedException(string folder, Exception cause)
+    : Exception($"The backup could not be written to {folder}: {cause.GetBaseException().Message}", cause);
+
 /// <summary>A backup of the embedded store: its file name (queue-yyyyMMdd-HHmmss.db, Japan time), size and when it was taken.</summary>
 public sealed record BackupInfo(string Name, long Bytes, DateTimeOffset TakenAt);
 
@@ -64,7 +68,7 @@ public sealed partial class StoreBackups(IServiceProvider services, IOptions<Que
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
         {
             LogFailed(logger, e, options.Value.BackupDirectoryPath);
-            throw;
+            throw new BackupFailedException(options.Value.BackupDirectoryPath, e);
         }
         finally
         {

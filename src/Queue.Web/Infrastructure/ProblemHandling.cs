@@ -30,7 +30,7 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
     private static (int Status, string Code, string? Detail, IReadOnlyDictionary<string, string> Extensions) Classify(Exception exception)
     {
         var none = new Dictionary<string, string>();
-        exception = DatabaseCause(exception) ?? exception;
+        exception = exception is CounterQueue.Silo.Storage.BackupFailedException ? exception : DatabaseCause(exception) ?? exception;
         return exception switch
         {
             QueueProblemException p => (StatusOf(p.Kind), p.Code, p.Message, p.Details),
@@ -50,6 +50,8 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
                 or Npgsql.NpgsqlException or Polly.ExecutionRejectedException => (503, ProblemCodes.Unavailable, "The queue service is briefly unavailable; try again in a few seconds.", none),
             // The embedded store cannot write (the disk full, an I/O error, the file system read-only): nothing was
             // acknowledged or changed, and the office's staff must be told (the store logs it as an error).
+            // A backup that could not be written: the admin is told why (the folder, the disk); the store itself is fine.
+            CounterQueue.Silo.Storage.BackupFailedException backup => (503, ProblemCodes.BackupFailed, backup.Message, none),
             Microsoft.Data.Sqlite.SqliteException sqlite when IsStorageUnavailable(sqlite) => (503, ProblemCodes.StorageUnavailable,
                 "The office's records cannot be written just now, so nothing was changed. Try again in a few seconds, or ask a member of staff.", none),
             _ => (500, ProblemCodes.Internal, null, none),

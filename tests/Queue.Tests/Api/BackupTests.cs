@@ -105,6 +105,33 @@ public sealed class BackupTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, (await visitor.PostAsync("/api/admin/backups", null)).StatusCode);
     }
 
+    /// <summary>A backup folder that cannot be made (here its parent is a file): the admin is told why, and the store goes on.</summary>
+    [Fact]
+    public async Task A_backup_that_cannot_be_written_says_why_and_the_queue_goes_on()
+    {
+        var blocker = Path.Combine(_app.DataDirectory, "not-a-folder");
+        await File.WriteAllTextAsync(blocker, "a file where the backups' parent folder should be");
+        var app = new AppFixture { ExtraSettings = { ["Queue:BackupDirectory"] = Path.Combine(blocker, "backups") } };
+        try
+        {
+            await app.InitializeAsync();
+            using var admin = app.AdminClient();
+            var response = await admin.PostAsync("/api/admin/backups", null);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            var problem = await response.ReadJsonAsync();
+            Assert.Equal("backup-failed", problem["code"]!.GetValue<string>());
+            Assert.Contains(Path.Combine(blocker, "backups"), problem["detail"]!.GetValue<string>());
+            Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/health/ready")).StatusCode); // the store itself is fine
+            var office = await app.CreateOfficeAsync();
+            Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/offices/{office.Id}/counters/c1/open", null)).StatusCode);
+            await IssueAsync(app.CreateClient(), office.Id);
+        }
+        finally
+        {
+            await app.DisposeAsync();
+        }
+    }
+
     [Fact]
     public async Task A_backup_is_taken_every_night_at_0350_Japan_time()
     {
