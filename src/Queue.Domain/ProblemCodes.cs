@@ -100,14 +100,16 @@ public static class ProblemCodes
     // Relocations (移転)
     public const string RelocationInEffect = "relocation-in-effect";
 
-    // The service itself (503, 500)
-    public const string Unavailable = "unavailable";
-    /// <summary>The embedded store cannot write (disk full, I/O error, read-only): 503, nothing changed.</summary>
-    public const string StorageUnavailable = "storage-unavailable";
+    // Backups of the embedded store (バックアップ)
     /// <summary>Backups asked of a host in cluster mode: the data is in PostgreSQL, backed up there (409).</summary>
     public const string BackupsElsewhere = "backups-elsewhere";
     /// <summary>A backup could not be written (its folder, a full disk): 503, the detail says why.</summary>
     public const string BackupFailed = "backup-failed";
+
+    // The service itself (503, 500)
+    public const string Unavailable = "unavailable";
+    /// <summary>The embedded store cannot write (disk full, I/O error, read-only): 503, nothing changed.</summary>
+    public const string StorageUnavailable = "storage-unavailable";
     public const string Internal = "internal";
 
     /// <summary>Every code above, for the test that checks each has a title.</summary>

@@ -9,7 +9,8 @@ namespace CounterQueue.Web.Infrastructure;
 
 /// <summary>
 /// Every error leaves as RFC 9457 problem details with a 4xx status, a readable title (Japanese or
-/// English by Accept-Language) and a stable <c>code</c>. A 5xx means a bug and is logged as one.
+/// English by Accept-Language) and a stable <c>code</c>; 503 with Retry-After when a host, the database or the embedded
+/// store cannot serve it just now (nothing was changed), or a backup could not be written. A 500 means a bug and is logged as one.
 /// </summary>
 internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
