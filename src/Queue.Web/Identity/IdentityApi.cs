@@ -5,8 +5,10 @@ using CounterQueue.Silo.Identity;
 using CounterQueue.Silo.Infrastructure;
 using CounterQueue.Web.Infrastructure;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 
 namespace CounterQueue.Web.Identity;
 
@@ -54,9 +56,35 @@ public static partial class IdentityApi
         return builder;
     }
 
+    /// <summary>
+    /// Authentication and authorization, each where it has work. A bearer token in the Authorization header is the only
+    /// credential (no cookies, no token in the query), so a request without that header has nobody to authenticate: the
+    /// handler would find no result and the user stays anonymous, as here. An endpoint without authorization metadata has
+    /// nothing to check (there is no fallback policy; should one be set, every request is checked again). A visitor's
+    /// ticket skips both: per request they made the bearer handler, a scope's services, the policy combination and the
+    /// request's item dictionary (issue #9's profile). A staff endpoint without a token still answers 401 (its policy's
+    /// challenge).
+    /// </summary>
+    public static WebApplication UseQueueAuthentication(this WebApplication app)
+    {
+        var everyRequest = app.Services.GetRequiredService<IOptions<AuthorizationOptions>>().Value.FallbackPolicy is not null;
+        app.UseWhen(static context => context.Request.Headers.ContainsKey(HeaderNames.Authorization), static branch => branch.UseAuthentication());
+        app.UseWhen(context => everyRequest || NeedsAuthorization(context.GetEndpoint()), static branch => branch.UseAuthorization());
+        // Unless it sees them added, the host adds both at the very start of the pipeline (outside the problem handlers: a
+        // 401 would lose its problem body). It knows by these keys, which UseAuthentication and UseAuthorization set in
+        // the branches' own copies of the properties. The 401 problem tests fail should the keys ever change.
+        ((IApplicationBuilder)app).Properties["__AuthenticationMiddlewareSet"] = true;
+        ((IApplicationBuilder)app).Properties["__AuthorizationMiddlewareSet"] = true;
+        return app;
+    }
+
+    private static bool NeedsAuthorization(Endpoint? endpoint) => endpoint is not null &&
+        (endpoint.Metadata.GetMetadata<IAuthorizeData>() is not null || endpoint.Metadata.GetMetadata<AuthorizationPolicy>() is not null
+         || endpoint.Metadata.GetMetadata<IAuthorizationRequirementData>() is not null);
+
     public static WebApplication MapIdentityApi(this WebApplication app)
     {
-        app.MapPost("/api/auth/token", IssueTokenAsync).WithTags("Identity").AllowAnonymous().WithMetadata(new Security.RateLimited(Security.RateLimitCategory.SignIn));
+        app.MapPost("/api/auth/token", IssueTokenAsync).WithTags("Identity").AllowAnonymous().WithMetadata(new Security.AuditedAttempts()).WithMetadata(new Security.RateLimited(Security.RateLimitCategory.SignIn));
         app.MapPost("/api/admin/users", CreateUserAsync).WithTags("Identity").RequireAuthorization(AdminPolicy);
         app.MapPost("/api/admin/users/{username}/revoke-tokens", RevokeTokensAsync).WithTags("Identity").RequireAuthorization(AdminPolicy);
         return app;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using CounterQueue.Domain;
 using CounterQueue.Silo.Telemetry;
+using CounterQueue.Web.Identity;
 using CounterQueue.Web.Security;
 using Microsoft.AspNetCore.Http.Json;
 using OpenTelemetry.Metrics;
@@ -79,6 +80,7 @@ public static class ApiHostingExtensions
             _ => ProblemCodes.BadRequest,
         };
         problem.Extensions["code"] = code;
+        problem.Type = Problems.TypeOf(code); // ours, not the RFC's section: a client looks up one kind of type
         problem.Title = ProblemText.Title(code, context.HttpContext);
     }
 
@@ -92,8 +94,7 @@ public static class ApiHostingExtensions
         app.UseStatusCodePages();
         app.Use(RejectOversizedBodies);
         app.UseQueueRateLimits(); // the client's address from a configured proxy first, then the limits
-        app.UseAuthentication();
-        app.UseAuthorization();
+        app.UseQueueAuthentication();
         // Who acts goes with every grain call the request makes, so the visit history records the staff member.
         app.Use((context, next) =>
         {
@@ -105,15 +106,11 @@ public static class ApiHostingExtensions
     }
 
     /// <summary>Refuses a declared body over the limit before anything reads it (Kestrel also caps chunked bodies).</summary>
-    private static async Task RejectOversizedBodies(HttpContext context, RequestDelegate next)
+    private static Task RejectOversizedBodies(HttpContext context, RequestDelegate next)
     {
-        if (context.Request.ContentLength > MaxRequestBodyBytes)
-        {
-            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-            await Results.Problem(Problems.Create(context, 413, ProblemCodes.BodyTooLarge,
-                $"The API accepts bodies up to {MaxRequestBodyBytes / 1024} KiB.")).ExecuteAsync(context);
-            return;
-        }
-        await next(context);
+        if (context.Request.ContentLength <= MaxRequestBodyBytes || context.Request.ContentLength is null) return next(context); // no await: no state machine per request
+        context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+        return Results.Problem(Problems.Create(context, 413, ProblemCodes.BodyTooLarge,
+            $"The API accepts bodies up to {MaxRequestBodyBytes / 1024} KiB.")).ExecuteAsync(context);
     }
 }

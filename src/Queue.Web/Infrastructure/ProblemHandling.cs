@@ -92,6 +92,9 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
 
 public static class Problems
 {
+    /// <summary>The problem type of a code: every problem of the API, the framework's own included, names one of ours.</summary>
+    public static string TypeOf(string code) => $"https://counterqueue.example/problems/{code}";
+
     public static ProblemDetails Create(HttpContext context, int status, string code, string? detail)
     {
         var problem = new ProblemDetails
@@ -99,7 +102,7 @@ public static class Problems
             Status = status,
             Title = ProblemText.Title(code, context),
             Detail = detail,
-            Type = $"https://counterqueue.example/problems/{code}",
+            Type = TypeOf(code),
         };
         problem.Extensions["code"] = code;
         return problem;

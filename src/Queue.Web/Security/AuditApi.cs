@@ -6,6 +6,7 @@ using CounterQueue.Silo.Audit;
 using CounterQueue.Web.Identity;
 using CounterQueue.Web.Infrastructure;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Net.Http.Headers;
 
 namespace CounterQueue.Web.Security;
 
@@ -15,6 +16,9 @@ namespace CounterQueue.Web.Security;
 /// it named, and the answer's status. Written before the request is done (durable in the grains' store), read and exported by
 /// administrators at <c>GET /api/admin/audit</c>. Never a request body: no password, no resident's name.
 /// </summary>
+/// <summary>Marks an anonymous endpoint whose attempts are recorded (sign-in: it sets <see cref="AuditApi.AttemptedUserItem"/>).</summary>
+public sealed class AuditedAttempts;
+
 public static class AuditApi
 {
     public const string AttemptedUserItem = "cq.audit.user";
@@ -22,21 +26,25 @@ public static class AuditApi
 
     public static WebApplication UseAuditLog(this WebApplication app)
     {
-        app.Use(async (context, next) =>
+        app.Use(static (context, next) =>
         {
-            // Reads are never recorded (sign-in is a POST): they cost nothing here.
-            if (!Changes(context.Request.Method))
-            {
-                await next(context);
-                return;
-            }
-            // The route and its ids as routing found them (an exception handler that answers a refused request clears them).
-            var endpoint = context.GetEndpoint() as RouteEndpoint;
-            KeyValuePair<string, object?>[] values = [.. context.Request.RouteValues]; // formatted only if recorded (not for visitors' requests)
-            await next(context); // problems are already answers here (the exception handler is inside)
-            if (ShouldRecord(context)) await RecordAsync(context, context.Response.StatusCode, endpoint, values);
+            // Reads are never recorded (sign-in is a POST), nor a change by someone not signed in (a visitor's ticket: no
+            // Authorization header, so nobody to record) other than a sign-in attempt: they cost nothing here.
+            if (!Changes(context.Request.Method)
+                || !context.Request.Headers.ContainsKey(HeaderNames.Authorization) && context.GetEndpoint()?.Metadata.GetMetadata<AuditedAttempts>() is null)
+                return next(context);
+            return AroundAsync(context, next);
         });
         return app;
+    }
+
+    private static async Task AroundAsync(HttpContext context, RequestDelegate next)
+    {
+        // The route and its ids as routing found them (an exception handler that answers a refused request clears them).
+        var endpoint = context.GetEndpoint() as RouteEndpoint;
+        KeyValuePair<string, object?>[] values = [.. context.Request.RouteValues]; // formatted only if recorded
+        await next(context); // problems are already answers here (the exception handler is inside)
+        if (ShouldRecord(context)) await RecordAsync(context, context.Response.StatusCode, endpoint, values);
     }
 
     public static WebApplication MapAuditApi(this WebApplication app)

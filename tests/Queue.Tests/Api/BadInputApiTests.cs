@@ -22,6 +22,9 @@ public sealed class BadInputApiTests(AppFixture app)
         { "POST", "/api/offices/{office}/tickets", "{\"serviceId\":\"a\",\"language\":\"<script>\"}", "application/json", 400 },
         { "POST", "/api/offices/{office}/tickets", "{\"serviceId\":", "application/json", 400 },
         { "POST", "/api/offices/{office}/tickets", "[1,2,3]", "application/json", 400 },
+        { "POST", "/api/offices/{office}/tickets", "{\"serviceId\":\"a\"} {}", "application/json", 400 },
+        { "POST", "/api/offices/{office}/tickets", "{/* */\"serviceId\":\"a\"}", "application/json", 400 },
+        { "POST", "/api/offices/{office}/tickets", "{\"serviceId\":\"a\"}", "text/plain", 415 },
         { "POST", "/api/offices/{office}/tickets", "null", "application/json", 400 },
         { "POST", "/api/offices/{office}/tickets", "", "application/json", 400 },
         { "POST", "/api/offices/{office}/tickets", "serviceId=a", "application/x-www-form-urlencoded", 415 },
@@ -63,7 +66,27 @@ public sealed class BadInputApiTests(AppFixture app)
             Assert.False(string.IsNullOrWhiteSpace(problem["title"]?.GetValue<string>()));
             Assert.Equal(expected, problem["status"]!.GetValue<int>());
             Assert.NotNull(problem["code"]);
+            // Every problem names a type of ours, the framework's own (404, 405, 415…) too
+            Assert.Equal($"https://counterqueue.example/problems/{problem["code"]!.GetValue<string>()}", problem["type"]?.GetValue<string>());
         }
+    }
+
+    [Fact]
+    public async Task A_chunked_ticket_body_over_the_cap_is_413_and_one_within_it_is_read()
+    {
+        var office = await app.CreateOfficeAsync();
+        using var client = app.CreateClient();
+        static HttpContent Chunked(string json)
+        {
+            var content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(json))); // no length: sent chunked
+            content.Headers.ContentType = new("application/json");
+            return content;
+        }
+        var tooLarge = await client.PostAsync($"/api/offices/{office.Id}/tickets", Chunked("{\"serviceId\":\"" + new string('a', 70_000) + "\"}"));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
+        Assert.Equal("body-too-large", (await tooLarge.ReadJsonAsync())["code"]?.GetValue<string>());
+        var issued = await client.PostAsync($"/api/offices/{office.Id}/tickets", Chunked("\uFEFF{\"serviceId\":\"a\"}")); // with a byte-order mark
+        Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
     }
 
     [Fact]
