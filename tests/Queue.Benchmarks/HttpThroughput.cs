@@ -297,6 +297,8 @@ public static partial class HttpThroughput
             var url = $"http://127.0.0.1:{Bench.FreePort()}";
             var builder = WebApplication.CreateSlimBuilder();
             builder.Logging.SetMinimumLevel(LogLevel.Error);
+            // As the app (appsettings.json): no log scope or Activity per request from the host's own logger
+            builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
             builder.WebHost.UseUrls(url);
             builder.UseOrleans(silo => silo
                 .UseLocalhostClustering(siloPort: Bench.FreePort(), gatewayPort: 0)

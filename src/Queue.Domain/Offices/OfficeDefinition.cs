@@ -90,9 +90,24 @@ public sealed record OfficeDefinition
     /// <summary>How assisted tickets are weighed against arrival order at this office.</summary>
     public Counters.FairnessOptions Fairness { get; init; } = new();
 
-    public ServiceDefinition? FindService(string serviceId) => Services.FirstOrDefault(s => s.Id == serviceId);
-    public CounterDefinition? FindCounter(string counterId) => Counters.FirstOrDefault(c => c.Id == counterId);
-    public SectionDefinition? FindSection(string sectionId) => Sections.FirstOrDefault(s => s.Id == sectionId);
+    // Loops, not LINQ: these run on every ticket's path, and a lambda capturing the id allocates each time (issue #9).
+    public ServiceDefinition? FindService(string serviceId)
+    {
+        foreach (var service in Services) if (service.Id == serviceId) return service;
+        return null;
+    }
+
+    public CounterDefinition? FindCounter(string counterId)
+    {
+        foreach (var counter in Counters) if (counter.Id == counterId) return counter;
+        return null;
+    }
+
+    public SectionDefinition? FindSection(string sectionId)
+    {
+        foreach (var section in Sections) if (section.Id == sectionId) return section;
+        return null;
+    }
 
     public ServiceDefinition RequireService(string serviceId) => FindService(serviceId)
         ?? throw QueueRuleException.NotFound(ProblemCodes.ServiceNotFound, $"Office '{Id}' has no service '{serviceId}'.");

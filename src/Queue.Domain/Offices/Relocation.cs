@@ -43,14 +43,27 @@ public static class RelocationRules
 
     /// <summary>Where the section is at <paramref name="at"/>: its last move in effect then, or where it normally sits.</summary>
     public static SectionPlace PlaceAt(OfficeDefinition office, SectionDefinition section, DateTimeOffset at) =>
-        Of(office, section.Id).LastOrDefault(r => r.EffectiveFrom <= at) is { } move
+        LastMoveBy(office, section.Id, at) is { } move
             ? new SectionPlace(move.ToFloor, move.ToArea)
             : new SectionPlace(section.Floor, section.Area);
+
+    /// <summary>
+    /// The section's last move in effect at <paramref name="at"/> (the latest effective time; of equal times the later
+    /// listed, as ordering them would give). A loop: a ticket's floor is asked on every answer (issue #9).
+    /// </summary>
+    private static Relocation? LastMoveBy(OfficeDefinition office, string sectionId, DateTimeOffset at)
+    {
+        Relocation? last = null;
+        foreach (var move in office.Relocations)
+            if (move.SectionId == sectionId && move.EffectiveFrom <= at && (last is null || move.EffectiveFrom >= last.EffectiveFrom))
+                last = move;
+        return last;
+    }
 
     /// <summary>The floor the section left, when its last move took effect within <see cref="MovedFromFor"/> before <paramref name="at"/>.</summary>
     public static MovedFrom? MovedFromAt(OfficeDefinition office, SectionDefinition section, DateTimeOffset at)
     {
-        if (Of(office, section.Id).LastOrDefault(r => r.EffectiveFrom <= at) is not { } move || at - move.EffectiveFrom > MovedFromFor) return null;
+        if (LastMoveBy(office, section.Id, at) is not { } move || at - move.EffectiveFrom > MovedFromFor) return null;
         var before = PlaceAt(office, section, move.EffectiveFrom.AddTicks(-1));
         return before.Floor == move.ToFloor ? null : new MovedFrom(before.Floor, Tokyo.DateOf(move.EffectiveFrom));
     }
@@ -66,7 +79,7 @@ public static class RelocationRules
     {
         if (counter.ServiceIds.Count == 0 || office.FindService(counter.ServiceIds[0]) is not { } service || office.FindSection(service.SectionId) is not { } section)
             return counter.Floor;
-        return Of(office, section.Id).Any(r => r.EffectiveFrom <= at) ? PlaceAt(office, section, at).Floor : counter.Floor;
+        return LastMoveBy(office, section.Id, at) is { } move ? move.ToFloor : counter.Floor;
     }
 
     /// <summary>Every floor a section or counter of the office is on at some time (for a floor display's choice).</summary>

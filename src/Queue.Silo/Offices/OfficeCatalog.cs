@@ -12,19 +12,42 @@ namespace CounterQueue.Silo.Offices;
 public sealed class OfficeCatalog(IGrainFactory grains, TimeProvider time)
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
-    private readonly ConcurrentDictionary<string, (OfficeDefinition? Office, DateTimeOffset At)> _cache = new();
+    private static readonly Task<OfficeDefinition?> NoOffice = Task.FromResult<OfficeDefinition?>(null);
+    /// <summary>
+    /// Each office as finished tasks, handed out as they are: a request reading a cached office allocates nothing (issue #9).
+    /// <c>Required</c> is the same office typed as found (null when there is no such office).
+    /// </summary>
+    private readonly ConcurrentDictionary<string, Cached> _cache = new();
 
-    public async Task<OfficeDefinition?> FindAsync(string? officeId)
+    private sealed record Cached(Task<OfficeDefinition?> Found, Task<OfficeDefinition>? Required, DateTimeOffset At);
+
+    public Task<OfficeDefinition?> FindAsync(string? officeId)
     {
-        if (!OfficeDefinitionValidator.IsValidId(officeId)) return null;
+        if (!OfficeDefinitionValidator.IsValidId(officeId)) return NoOffice;
         var now = time.GetUtcNow();
-        if (_cache.TryGetValue(officeId!, out var cached) && now - cached.At < CacheFor) return cached.Office;
-        var office = await grains.GetGrain<IOfficeGrain>(officeId!).GetAsync();
-        _cache[officeId!] = (office, now);
+        if (_cache.TryGetValue(officeId!, out var cached) && now - cached.At < CacheFor) return cached.Found;
+        return LoadAsync(officeId!, now);
+    }
+
+    private async Task<OfficeDefinition?> LoadAsync(string officeId, DateTimeOffset now)
+    {
+        var office = await grains.GetGrain<IOfficeGrain>(officeId).GetAsync();
+        Remember(officeId, office, now);
         return office;
     }
 
-    public async Task<OfficeDefinition> RequireAsync(string? officeId) => await FindAsync(officeId)
+    private void Remember(string officeId, OfficeDefinition? office, DateTimeOffset at) =>
+        _cache[officeId] = new Cached(Task.FromResult(office), office is null ? null : Task.FromResult(office), at);
+
+    public Task<OfficeDefinition> RequireAsync(string? officeId)
+    {
+        if (OfficeDefinitionValidator.IsValidId(officeId) && _cache.TryGetValue(officeId!, out var cached)
+            && time.GetUtcNow() - cached.At < CacheFor && cached.Required is { } required)
+            return required;
+        return RequireSlowAsync(officeId);
+    }
+
+    private async Task<OfficeDefinition> RequireSlowAsync(string? officeId) => await FindAsync(officeId)
         ?? throw QueueRuleException.NotFound(ProblemCodes.OfficeNotFound, $"There is no office '{officeId}'.");
 
     /// <summary>Every office: ward offices (区役所) first, then the branches (支所), each kind by id.</summary>
@@ -50,7 +73,7 @@ public sealed class OfficeCatalog(IGrainFactory grains, TimeProvider time)
     public async Task<OfficeDefinition> AddTemporaryCounterAsync(string officeId, Domain.TemporaryCounters.TemporaryProcedure procedure, LocalizedText? label)
     {
         var office = await grains.GetGrain<IOfficeGrain>(officeId).AddTemporaryCounterAsync(procedure, label);
-        _cache[officeId] = (office, time.GetUtcNow());
+        Remember(officeId, office, time.GetUtcNow());
         return office;
     }
 
@@ -58,7 +81,7 @@ public sealed class OfficeCatalog(IGrainFactory grains, TimeProvider time)
     public async Task<OfficeDefinition> SetRelocationAsync(string officeId, Relocation move)
     {
         var office = await grains.GetGrain<IOfficeGrain>(officeId).SetRelocationAsync(move, time.GetUtcNow());
-        _cache[officeId] = (office, time.GetUtcNow());
+        Remember(officeId, office, time.GetUtcNow());
         return office;
     }
 
@@ -66,7 +89,7 @@ public sealed class OfficeCatalog(IGrainFactory grains, TimeProvider time)
     public async Task<OfficeDefinition> RemoveRelocationAsync(string officeId, string relocationId)
     {
         var office = await grains.GetGrain<IOfficeGrain>(officeId).RemoveRelocationAsync(relocationId, time.GetUtcNow());
-        _cache[officeId] = (office, time.GetUtcNow());
+        Remember(officeId, office, time.GetUtcNow());
         return office;
     }
 
@@ -74,7 +97,7 @@ public sealed class OfficeCatalog(IGrainFactory grains, TimeProvider time)
     public async Task<OfficeDefinition> SetServiceBookingAsync(string officeId, string serviceId, Domain.Bookings.SlotPolicy? policy)
     {
         var office = await grains.GetGrain<IOfficeGrain>(officeId).SetServiceBookingAsync(serviceId, policy);
-        _cache[officeId] = (office, time.GetUtcNow());
+        Remember(officeId, office, time.GetUtcNow());
         return office;
     }
 
@@ -82,7 +105,7 @@ public sealed class OfficeCatalog(IGrainFactory grains, TimeProvider time)
     public async Task<OfficeDefinition> SetRemoteConsultationAsync(string officeId, RemoteConsultationPolicy? policy)
     {
         var office = await grains.GetGrain<IOfficeGrain>(officeId).SetRemoteConsultationAsync(policy);
-        _cache[officeId] = (office, time.GetUtcNow());
+        Remember(officeId, office, time.GetUtcNow());
         return office;
     }
 }

@@ -36,7 +36,7 @@ public sealed class QueueMetrics
     private static IEnumerable<Measurement<long>> ObserveStore(long? value) => value is { } v ? [new Measurement<long>(v)] : [];
 
     public void TicketIssued(string officeId, string serviceId, Priority priority) =>
-        _issued.Add(1, [.. Tags(officeId, serviceId), new("priority", priority == Priority.Assisted ? "assisted" : "normal")]);
+        _issued.Add(1, new("office", officeId), new("service", serviceId), new("priority", priority == Priority.Assisted ? "assisted" : "normal")); // no array per ticket
 
     public void TicketCalled(string officeId, string serviceId, TimeSpan waited)
     {
@@ -47,8 +47,8 @@ public sealed class QueueMetrics
 
     /// <summary>A line reports its length after each change (today's lines only).</summary>
     public void LineChanged(string officeId, string serviceId, DateOnly day, int waiting, int estimatedMinutes) =>
-        _lines.AddOrUpdate((officeId, serviceId), (day, waiting, estimatedMinutes),
-            (_, old) => day >= old.Day ? (day, waiting, estimatedMinutes) : old);
+        _lines.AddOrUpdate((officeId, serviceId), static (_, now) => now,
+            static (_, old, now) => now.Day >= old.Day ? now : old, (Day: day, Waiting: waiting, EstimatedMinutes: estimatedMinutes)); // static: no closure per change
 
     /// <summary>A line went away: forget it, unless a newer day's line has reported since.</summary>
     public void LineClosed(string officeId, string serviceId, DateOnly day)

@@ -21,6 +21,27 @@ public sealed class Idempotency(IGrainFactory grains, IOptions<JsonOptions> json
     public const string Header = "Idempotency-Key";
     private const int MaxKeyLength = 200;
 
+    /// <summary>
+    /// As the other overload, for a creation whose location follows from what it created: without a key, one awaited
+    /// call and nothing in between (ticket issue, issue #9).
+    /// </summary>
+    public Task<IResult> RunAsync<T>(HttpContext context, string scope, string fingerprint, string proposedId,
+        Func<string, Task<T>> create, Func<T, string> location)
+    {
+        if (string.IsNullOrEmpty(context.Request.Headers[Header].ToString())) return CreateAsync(create(proposedId), location);
+        return RunAsync(context, scope, fingerprint, proposedId, async id =>
+        {
+            var body = await create(id);
+            return (body, location(body));
+        });
+
+        static async Task<IResult> CreateAsync(Task<T> creating, Func<T, string> location)
+        {
+            var body = await creating;
+            return new JsonCreated<T>(location(body), body);
+        }
+    }
+
     public async Task<IResult> RunAsync<T>(HttpContext context, string scope, string fingerprint, string proposedId,
         Func<string, Task<(T Body, string Location)>> create)
     {
@@ -28,7 +49,7 @@ public sealed class Idempotency(IGrainFactory grains, IOptions<JsonOptions> json
         if (string.IsNullOrEmpty(key))
         {
             var (body, location) = await create(proposedId);
-            return TypedResults.Created(location, body);
+            return new JsonCreated<T>(location, body);
         }
         if (key.Length > MaxKeyLength || key.Any(c => c is < '!' or > '~'))
             throw Validate.Invalid($"'{Header}' must be 1-{MaxKeyLength} visible ASCII characters.");
@@ -49,7 +70,7 @@ public sealed class Idempotency(IGrainFactory grains, IOptions<JsonOptions> json
         {
             var (body, location) = await create(decision.OperationId);
             await grain.CompleteAsync(StatusCodes.Status201Created, JsonSerializer.Serialize(body, json.Value.SerializerOptions), location);
-            return TypedResults.Created(location, body);
+            return new JsonCreated<T>(location, body);
         }
         catch (QueueProblemException)
         {

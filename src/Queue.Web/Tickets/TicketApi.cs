@@ -52,11 +52,8 @@ public static class TicketApi
         var language = Validate.Language(request.Language);
         return await idempotency.RunAsync(context, $"tickets:{office.Id}", $"{serviceId}|{priority}|{language}",
             tickets.NewTicketId(office.Id, serviceId),
-            async ticketId =>
-            {
-                var ticket = await tickets.IssueAsync(ticketId, priority, language);
-                return (ticket, $"/api/tickets/{ticket.TicketId}");
-            });
+            ticketId => tickets.IssueAsync(ticketId, priority, language),
+            static ticket => $"/api/tickets/{ticket.TicketId}");
     }
 
     private static async Task<Ok<TicketView>> GetAsync(string ticketId, TicketService tickets) =>
