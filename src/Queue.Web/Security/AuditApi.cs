@@ -10,15 +10,15 @@ using Microsoft.Net.Http.Headers;
 
 namespace CounterQueue.Web.Security;
 
+/// <summary>Marks an anonymous endpoint whose attempts are recorded (sign-in: it sets <see cref="AuditApi.AttemptedUserItem"/>).</summary>
+public sealed class AuditedAttempts;
+
 /// <summary>
 /// The audit log (監査ログ): every change a signed-in staff member, guide or administrator makes — calls, transfers, redirects,
 /// schedules, relocations, users, settings — and every sign-in attempt, with who, when, from which address, the route and the ids
 /// it named, and the answer's status. Written before the request is done (durable in the grains' store), read and exported by
 /// administrators at <c>GET /api/admin/audit</c>. Never a request body: no password, no resident's name.
 /// </summary>
-/// <summary>Marks an anonymous endpoint whose attempts are recorded (sign-in: it sets <see cref="AuditApi.AttemptedUserItem"/>).</summary>
-public sealed class AuditedAttempts;
-
 public static class AuditApi
 {
     public const string AttemptedUserItem = "cq.audit.user";
