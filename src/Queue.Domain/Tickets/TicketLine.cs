@@ -65,84 +65,93 @@ public sealed class TicketLine
     /// </summary>
     private sealed class CallOrder : IEnumerable<CallKey>
     {
-        // Tickets almost always join at the back (a new ticket is the latest): those go to a list, appended in O(1), taken from
-        // its front in O(1), counted between two keys by binary search. Only a ticket that joins ahead of the list's first
-        // (a transfer keeping its time, an assisted ticket's effective time) goes to the sorted set, and one that joins in the
-        // middle of the list is inserted there. Everything in the set comes before everything in the list. (A sorted set for
-        // all of them cost a tree walk and a node per ticket: 3 % of a ticket's CPU with tens of thousands waiting, issue #9.)
+        // In call order, in chunks of a few hundred keys (small arrays, never the large-object heap). Tickets almost always
+        // join at the back (a new ticket is the latest) and leave from the front (a call): both touch only the last or the
+        // first chunk. One that joins in the middle (a transfer keeping its time) is inserted into its chunk, which splits
+        // when it grows past ChunkMax. A key is found by a binary search over the chunks' last keys, then in its chunk.
+        // (A sorted set cost a tree walk and a node per ticket: 3 % of a ticket's CPU with tens of thousands waiting; one
+        // list for all of them copied megabytes on each doubling, a GC pause in the benchmark's longest lines: issue #9.)
+        private const int ChunkTarget = 256;
+        private const int ChunkMax = 2 * ChunkTarget;
         private static readonly IComparer<CallKey> Order = Comparer<CallKey>.Default;
-        private readonly SortedSet<CallKey> _set = [];
-        private readonly List<CallKey> _tail = [];
-        private int _head; // the list's first live element; those before it were taken from the front
+        private readonly List<List<CallKey>> _chunks = [];
 
-        private int TailCount => _tail.Count - _head;
-        public int Count => _set.Count + TailCount;
+        public int Count { get; private set; }
         /// <summary>The first in call order (undefined while empty).</summary>
-        public CallKey Min => _set.Count > 0 ? _set.Min : TailCount > 0 ? _tail[_head] : default;
+        public CallKey Min => Count > 0 ? _chunks[0][0] : default;
         /// <summary>The last in call order (undefined while empty).</summary>
-        public CallKey Max => TailCount > 0 ? _tail[^1] : _set.Count > 0 ? _set.Max : default;
+        public CallKey Max => Count > 0 ? _chunks[^1][^1] : default;
 
         public void Add(CallKey key)
         {
-            if (TailCount == 0)
+            if (Count == 0 || key.CompareTo(_chunks[^1][^1]) > 0) // joins at the back: the usual case
             {
-                if (_set.Count == 0 || key.CompareTo(_set.Max) > 0) _tail.Add(key);
-                else _set.Add(key);
+                if (Count == 0 || _chunks[^1].Count >= ChunkTarget) _chunks.Add(new List<CallKey>(ChunkTarget));
+                _chunks[^1].Add(key);
+                Count++;
                 return;
             }
-            if (key.CompareTo(_tail[^1]) > 0) _tail.Add(key);
-            else if (key.CompareTo(_tail[_head]) < 0) _set.Add(key);
-            else if (_tail.BinarySearch(_head, TailCount, key, Order) is var at and < 0) _tail.Insert(~at, key);
+            var c = ChunkFor(key);
+            var chunk = _chunks[c];
+            var at = chunk.BinarySearch(key, Order);
+            if (at >= 0) return; // already there
+            chunk.Insert(~at, key);
+            Count++;
+            if (chunk.Count <= ChunkMax) return;
+            var upper = chunk.GetRange(ChunkTarget, chunk.Count - ChunkTarget);
+            chunk.RemoveRange(ChunkTarget, upper.Count);
+            _chunks.Insert(c + 1, upper);
         }
 
         public void Remove(CallKey key)
         {
-            if (TailCount > 0 && key.CompareTo(_tail[_head]) >= 0)
+            var c = ChunkFor(key);
+            if (c == _chunks.Count) return;
+            var chunk = _chunks[c];
+            var at = chunk.BinarySearch(key, Order);
+            if (at < 0) return;
+            chunk.RemoveAt(at);
+            Count--;
+            if (chunk.Count == 0) _chunks.RemoveAt(c);
+        }
+
+        /// <summary>The first chunk whose last key is at or after <paramref name="key"/> (the chunks' count if none is).</summary>
+        private int ChunkFor(CallKey key)
+        {
+            int low = 0, high = _chunks.Count;
+            while (low < high)
             {
-                var at = _tail.BinarySearch(_head, TailCount, key, Order);
-                if (at < 0) return;
-                if (at == _head) _tail[_head++] = default; // taken from the front (a call): nothing moves
-                else _tail.RemoveAt(at);
-                if (TailCount == 0)
-                {
-                    _tail.Clear();
-                    _head = 0;
-                }
-                else if (_head > 64 && _head * 2 > _tail.Count)
-                {
-                    _tail.RemoveRange(0, _head); // now and then, so the list does not keep what was called all day
-                    _head = 0;
-                }
-                return;
+                var middle = (low + high) / 2;
+                if (_chunks[middle][^1].CompareTo(key) < 0) low = middle + 1;
+                else high = middle;
             }
-            _set.Remove(key);
+            return low;
+        }
+
+        /// <summary>How many come before <paramref name="key"/>, and whether it is there.</summary>
+        private (int Before, bool Found) Rank(CallKey key)
+        {
+            var c = ChunkFor(key);
+            var before = 0;
+            for (var i = 0; i < c; i++) before += _chunks[i].Count;
+            if (c == _chunks.Count) return (before, false);
+            var at = _chunks[c].BinarySearch(key, Order);
+            return at >= 0 ? (before + at, true) : (before + ~at, false);
         }
 
         /// <summary>How many are from <paramref name="from"/> to <paramref name="to"/>, both included.</summary>
         public int CountBetween(CallKey from, CallKey to)
         {
             if (from.CompareTo(to) > 0) return 0;
-            var count = 0;
-            if (_set.Count > 0 && from.CompareTo(_set.Max) <= 0)
-            {
-                var last = to.CompareTo(_set.Max) < 0 ? to : _set.Max;
-                count += _set.GetViewBetween(from, last).Count;
-            }
-            if (TailCount > 0)
-            {
-                var first = _tail.BinarySearch(_head, TailCount, from, Order);
-                if (first < 0) first = ~first;
-                var end = _tail.BinarySearch(_head, TailCount, to, Order);
-                end = end < 0 ? ~end : end + 1;
-                count += Math.Max(0, end - first);
-            }
-            return count;
+            var (last, found) = Rank(to);
+            return last + (found ? 1 : 0) - Rank(from).Before;
         }
 
         public IEnumerator<CallKey> GetEnumerator()
         {
-            foreach (var key in _set) yield return key;
-            for (var i = _head; i < _tail.Count; i++) yield return _tail[i];
+            foreach (var chunk in _chunks)
+                foreach (var key in chunk)
+                    yield return key;
         }
 
         System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();

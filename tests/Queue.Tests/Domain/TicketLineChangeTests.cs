@@ -140,6 +140,36 @@ public sealed class TicketLineIndexTests
         }
     }
 
+    [Fact]
+    public void Hundreds_of_tickets_taken_in_with_their_time_land_in_call_order_in_a_long_line()
+    {
+        // 600 waiting; then 1,200 more, moved in from another line, each keeping a time between two of theirs: the line's
+        // chunks of waiting tickets fill in the middle and split
+        var now = DateTimeOffset.Parse("2026-11-24T09:00:00+09:00");
+        var state = new TicketLineState();
+        var line = new TicketLine(state, Moving);
+        var other = new TicketLine(new TicketLineState(), Moving with { Id = "o" }); // another service's line
+        for (var i = 0; i < 600; i++)
+        {
+            line.Issue($"a{i:D4}", Priority.Normal, null, now.AddSeconds(3 * i));
+            other.Issue($"b{i:D4}x", Priority.Normal, null, now.AddSeconds(3 * i + 1));
+            other.Issue($"b{i:D4}y", Priority.Normal, null, now.AddSeconds(3 * i + 2));
+        }
+        var later = now.AddHours(1);
+        var random = new Random(7);
+        foreach (var id in Enumerable.Range(0, 600).SelectMany(i => new[] { $"b{i:D4}x", $"b{i:D4}y" }).OrderBy(_ => random.Next()))
+            line.Accept(other.MoveOut(id, Moving.Id, null, later), later);
+        AssertIndexesMatchScan(line, state, ["c1"]);
+        var called = new List<string>();
+        while (line.Take(null, Priority.Normal, "c1", later, null) is { } ticket)
+        {
+            called.Add(ticket.Id);
+            line.Complete(ticket.Id, "c1", later);
+            if (called.Count % 300 == 0) AssertIndexesMatchScan(line, state, ["c1"]);
+        }
+        Assert.Equal(Enumerable.Range(0, 600).SelectMany(i => new[] { $"a{i:D4}", $"b{i:D4}x", $"b{i:D4}y" }), called);
+    }
+
     private static void AssertIndexesMatchScan(TicketLine line, TicketLineState state, string[] counters)
     {
         bool Callable(TicketRecord t, string[]? steps) =>
