@@ -114,7 +114,7 @@ public static class SiloHostingExtensions
         if (postgres is null)
         {
             silo.Services.AddSingleton(sp => new SqliteStore(Path.Combine(dataDirectory, "queue.db"),
-                sp.GetRequiredService<ILogger<SqliteStore>>()));
+                sp.GetRequiredService<ILogger<SqliteStore>>(), commitDelay: CommitDelay(sp)));
             silo.Services.AddGrainStorage(StorageNames.Queue, (sp, name) =>
                 new SqliteGrainStorage(name, sp.GetRequiredService<SqliteStore>(), new StateJsonSerializer(sp.PersonalDataProtector()),
                     sp.GetRequiredService<IStateExpiry>()));
@@ -137,6 +137,9 @@ public static class SiloHostingExtensions
         silo.Services.TryAddSingleton<QueueMetrics>();
         return silo;
     }
+
+    private static TimeSpan CommitDelay(IServiceProvider services) => TimeSpan.FromMicroseconds(
+        Math.Clamp(services.GetService<IOptions<QueueOptions>>()?.Value.CommitDelayMicroseconds ?? (int)SqliteStore.DefaultCommitDelay.TotalMicroseconds, 0, 10_000));
 
     private static bool HistoryEnabled(IServiceProvider services) =>
         services.GetService<IOptions<QueueOptions>>()?.Value.HistoryEnabled ?? true;

@@ -28,6 +28,8 @@ public sealed class QueueOptionsValidator : IValidateOptions<QueueOptions>
             errors.Add($"Queue:ForwardingOverdueBusinessDays {options.ForwardingOverdueBusinessDays} must be 1-60.");
         if (options.ForwardingNameRetentionDays is < 0 or > 3650)
             errors.Add($"Queue:ForwardingNameRetentionDays {options.ForwardingNameRetentionDays} must be 0-3650.");
+        if (options.CommitDelayMicroseconds is < 0 or > 10_000)
+            errors.Add($"Queue:CommitDelayMicroseconds {options.CommitDelayMicroseconds} must be 0-10000 (0: commits never wait for more writes).");
         if (options.HistoryRetentionDays is < 1 or > 3650)
             errors.Add($"Queue:HistoryRetentionDays {options.HistoryRetentionDays} must be 1-3650 (days of visit history kept).");
         if (options.MaxTemporarySchedules is < 1 or > 100_000)

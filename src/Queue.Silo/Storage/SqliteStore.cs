@@ -50,11 +50,26 @@ public sealed class SqliteStore : IDisposable
     /// <summary>The latest write queued for each state, until it completes (under its own lock).</summary>
     private readonly Dictionary<(string State, string Grain), WriteOp> _pending = new();
 
-    public SqliteStore(string databasePath, ILogger<SqliteStore> logger, int foldEvery = DefaultFoldEvery)
+    /// <summary>How long the writer waits for more writes when it has taken a few but not <see cref="CommitSiblings"/>, unless told otherwise.</summary>
+    public static readonly TimeSpan DefaultCommitDelay = TimeSpan.FromMicroseconds(300);
+    /// <summary>Writes waiting at once from which a commit goes without waiting for more.</summary>
+    public const int CommitSiblings = 10;
+    private readonly uint _commitDelayMicroseconds;
+
+    /// <param name="commitDelay">
+    /// Group commit's wait (Linux only; zero: none): when the writer has taken two to nine waiting writes, it waits this long
+    /// for more before it commits, so one <c>fsync</c> serves more of them under load. A lone write, as in a quiet office, never
+    /// waits, and neither do ten or more. Null: <see cref="DefaultCommitDelay"/>.
+    /// </param>
+    public SqliteStore(string databasePath, ILogger<SqliteStore> logger, int foldEvery = DefaultFoldEvery, TimeSpan? commitDelay = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(foldEvery, 1);
+        var delay = commitDelay ?? DefaultCommitDelay;
+        ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero, nameof(commitDelay));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(delay, TimeSpan.FromSeconds(10), nameof(commitDelay));
         _logger = logger;
         _foldEvery = foldEvery;
+        _commitDelayMicroseconds = OperatingSystem.IsLinux() ? (uint)delay.TotalMicroseconds : 0;
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
         DatabasePath = Path.GetFullPath(databasePath);
         _connectionString = new SqliteConnectionStringBuilder
@@ -488,6 +503,13 @@ public sealed class SqliteStore : IDisposable
             versions.Clear();
             batch.Add(first);
             while (batch.Count < MaxBatch && _queue.TryTake(out var next)) batch.Add(next);
+            if (_commitDelayMicroseconds > 0 && batch.Count is > 1 and < CommitSiblings)
+            {
+                // Under load, a commit of a few writes waits a moment for the writes on their way (PostgreSQL's commit_delay
+                // with commit_siblings): issue #9 measured 1.10× the tickets a second at 0.93× the CPU each, p99 unchanged.
+                Sleep(_commitDelayMicroseconds);
+                while (batch.Count < MaxBatch && _queue.TryTake(out var more)) batch.Add(more);
+            }
             RunWriterActions(batch);
             if (batch.Count == 0) continue;
             var results = new (long Version, Exception? Error)[batch.Count];
@@ -733,6 +755,10 @@ public sealed class SqliteStore : IDisposable
         clear.Parameters.AddWithValue("$u", upTo);
         return clear.ExecuteNonQuery();
     }
+
+    // .NET's own sleeps count whole milliseconds; the writer waits a few hundred microseconds.
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "usleep")]
+    private static extern int Sleep(uint microseconds);
 
     private static void Execute(SqliteConnection connection, string sql)
     {
