@@ -138,8 +138,9 @@ public static class SiloHostingExtensions
         return silo;
     }
 
-    private static TimeSpan CommitDelay(IServiceProvider services) => TimeSpan.FromMicroseconds(
-        Math.Clamp(services.GetService<IOptions<QueueOptions>>()?.Value.CommitDelayMicroseconds ?? (int)SqliteStore.DefaultCommitDelay.TotalMicroseconds, 0, 10_000));
+    /// <summary>The configured group-commit wait (checked at start by <see cref="QueueOptionsValidator"/>); the store's default without options.</summary>
+    private static TimeSpan? CommitDelay(IServiceProvider services) =>
+        services.GetService<IOptions<QueueOptions>>()?.Value is { } options ? TimeSpan.FromMicroseconds(options.CommitDelayMicroseconds) : null;
 
     private static bool HistoryEnabled(IServiceProvider services) =>
         services.GetService<IOptions<QueueOptions>>()?.Value.HistoryEnabled ?? true;
