@@ -208,7 +208,10 @@ public sealed class TicketLine
     /// <summary>The tickets changed since the last call, for the caller to persist with the header; the set starts again.</summary>
     public IReadOnlyList<TicketRecord> TakeChanges()
     {
-        var changed = _changed.Where(t => _byId.GetValueOrDefault(t.Id) == t).ToList(); // not one replaced since
+        if (_changed.Count == 0) return [];
+        var changed = new List<TicketRecord>(_changed.Count); // a loop, not LINQ: every change of every line comes here
+        foreach (var t in _changed)
+            if (_byId.TryGetValue(t.Id, out var current) && ReferenceEquals(current, t)) changed.Add(t); // not one replaced since
         _changed.Clear();
         return changed;
     }

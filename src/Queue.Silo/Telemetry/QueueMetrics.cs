@@ -14,7 +14,7 @@ public sealed class QueueMetrics
     private readonly Counter<long> _issued;
     private readonly Counter<long> _called;
     private readonly Histogram<double> _wait;
-    private readonly ConcurrentDictionary<(string Office, string Service), (DateOnly Day, int Waiting, int EstimatedMinutes)> _lines = new();
+    private readonly ConcurrentDictionary<(string Office, string Service), LineReading> _lines = new();
 
     public QueueMetrics(IMeterFactory meters, IServiceProvider services)
     {
@@ -31,7 +31,7 @@ public sealed class QueueMetrics
     }
 
     private IEnumerable<Measurement<int>> Observe(Func<(DateOnly Day, int Waiting, int EstimatedMinutes), int> value) =>
-        _lines.Select(l => new Measurement<int>(value(l.Value), Tags(l.Key.Office, l.Key.Service)));
+        _lines.Select(l => new Measurement<int>(value(l.Value.Read()), Tags(l.Key.Office, l.Key.Service)));
 
     private static IEnumerable<Measurement<long>> ObserveStore(long? value) => value is { } v ? [new Measurement<long>(v)] : [];
 
@@ -46,15 +46,55 @@ public sealed class QueueMetrics
     }
 
     /// <summary>A line reports its length after each change (today's lines only).</summary>
-    public void LineChanged(string officeId, string serviceId, DateOnly day, int waiting, int estimatedMinutes) =>
-        _lines.AddOrUpdate((officeId, serviceId), static (_, now) => now,
-            static (_, old, now) => now.Day >= old.Day ? now : old, (Day: day, Waiting: waiting, EstimatedMinutes: estimatedMinutes)); // static: no closure per change
+    public void LineChanged(string officeId, string serviceId, DateOnly day, int waiting, int estimatedMinutes)
+    {
+        // Updated in place: nothing allocated per change. A reading retired by a closing line is removed and replaced.
+        var key = (officeId, serviceId);
+        LineReading reading;
+        while (!(reading = _lines.GetOrAdd(key, static _ => new LineReading())).TryUpdate(day, waiting, estimatedMinutes))
+            _lines.TryRemove(new KeyValuePair<(string, string), LineReading>(key, reading));
+    }
 
     /// <summary>A line went away: forget it, unless a newer day's line has reported since.</summary>
     public void LineClosed(string officeId, string serviceId, DateOnly day)
     {
-        if (_lines.TryGetValue((officeId, serviceId), out var current) && current.Day == day)
-            _lines.TryRemove(new KeyValuePair<(string, string), (DateOnly, int, int)>((officeId, serviceId), current));
+        if (_lines.TryGetValue((officeId, serviceId), out var reading) && reading.TryRetire(day))
+            _lines.TryRemove(new KeyValuePair<(string, string), LineReading>((officeId, serviceId), reading));
+    }
+
+    /// <summary>A line's latest figures; a newer day's line wins over an older one still reporting.</summary>
+    private sealed class LineReading
+    {
+        private readonly Lock _gate = new();
+        private (DateOnly Day, int Waiting, int EstimatedMinutes) _value;
+        private bool _retired;
+
+        public (DateOnly Day, int Waiting, int EstimatedMinutes) Read()
+        {
+            lock (_gate) return _value;
+        }
+
+        /// <summary>False once retired: the caller adds a new reading.</summary>
+        public bool TryUpdate(DateOnly day, int waiting, int estimatedMinutes)
+        {
+            lock (_gate)
+            {
+                if (_retired) return false;
+                if (day >= _value.Day) _value = (day, waiting, estimatedMinutes);
+                return true;
+            }
+        }
+
+        /// <summary>Retires the reading if it is still the given day's (no newer day's line has reported since).</summary>
+        public bool TryRetire(DateOnly day)
+        {
+            lock (_gate)
+            {
+                if (_value.Day != day) return false;
+                _retired = true;
+                return true;
+            }
+        }
     }
 
     private static KeyValuePair<string, object?>[] Tags(string officeId, string serviceId) =>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using CounterQueue.Domain.History;
 using CounterQueue.Domain.Tickets;
@@ -55,14 +56,7 @@ public sealed class TicketLineStore(IRecordSetStorage storage, GrainId grainId)
     /// </summary>
     public Task WriteAsync(TicketLineState state, IReadOnlyList<TicketRecord> changed, IReadOnlyList<VisitEvent>? history = null)
     {
-        var header = JsonSerializer.SerializeToUtf8Bytes(new Header
-        {
-            LastNumber = state.LastNumber,
-            LastArrival = state.LastArrival,
-            RecentServiceSeconds = state.RecentServiceSeconds,
-            OpenCounters = state.OpenCounters,
-            SessionOpen = state.SessionOpen,
-        }, Options);
+        var header = HeaderJson(state);
         // Keyed by arrival, which only grows: new records go at the end of the table's index instead of at random places.
         var records = new List<KeyValuePair<string, byte[]>>(changed.Count);
         foreach (var t in changed) records.Add(new(RecordKey(t), JsonSerializer.SerializeToUtf8Bytes(t, Options)));
@@ -83,6 +77,52 @@ public sealed class TicketLineStore(IRecordSetStorage storage, GrainId grainId)
     }
 
     private async Task KeepETagAsync(Task<string> write) => _etag = await write;
+
+    [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
+    [ThreadStatic] private static Utf8JsonWriter? t_writer;
+
+    /// <summary>
+    /// The header as the serializer writes a <see cref="Header"/> with these options (the same bytes: a test compares them),
+    /// written directly: every change of every line writes one, and the serializer's path for its two lists allocated a
+    /// stack of frames each time (issue #9's allocation profile).
+    /// </summary>
+    internal static byte[] HeaderJson(TicketLineState state)
+    {
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(256);
+        var writer = t_writer ??= new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = Options.Encoder, SkipValidation = true });
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        writer.WriteStartObject();
+        writer.WriteNumber(LastNumberName, state.LastNumber);
+        writer.WriteNumber(LastArrivalName, state.LastArrival);
+        writer.WriteStartArray(RecentServiceSecondsName);
+        foreach (var seconds in state.RecentServiceSeconds) writer.WriteNumberValue(seconds);
+        writer.WriteEndArray();
+        writer.WriteStartArray(OpenCountersName);
+        foreach (var counter in state.OpenCounters) writer.WriteStringValue(counter);
+        writer.WriteEndArray();
+        writer.WriteBoolean(SessionOpenName, state.SessionOpen);
+        writer.WriteEndObject();
+        writer.Flush();
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static readonly JsonEncodedText LastNumberName = Name(nameof(Header.LastNumber));
+    private static readonly JsonEncodedText LastArrivalName = Name(nameof(Header.LastArrival));
+    private static readonly JsonEncodedText RecentServiceSecondsName = Name(nameof(Header.RecentServiceSeconds));
+    private static readonly JsonEncodedText OpenCountersName = Name(nameof(Header.OpenCounters));
+    private static readonly JsonEncodedText SessionOpenName = Name(nameof(Header.SessionOpen));
+    private static JsonEncodedText Name(string property) => JsonEncodedText.Encode(Options.PropertyNamingPolicy?.ConvertName(property) ?? property, Options.Encoder);
+
+    /// <summary>The header as the serializer writes it, for the test that holds <see cref="HeaderJson"/> to the same bytes.</summary>
+    internal static byte[] SerializedHeader(TicketLineState state) => JsonSerializer.SerializeToUtf8Bytes(new Header
+    {
+        LastNumber = state.LastNumber,
+        LastArrival = state.LastArrival,
+        RecentServiceSeconds = state.RecentServiceSeconds,
+        OpenCounters = state.OpenCounters,
+        SessionOpen = state.SessionOpen,
+    }, Options);
 
     private static string RecordKey(TicketRecord ticket) => ticket.Arrival.ToString("D12", System.Globalization.CultureInfo.InvariantCulture);
 

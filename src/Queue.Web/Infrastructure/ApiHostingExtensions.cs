@@ -4,6 +4,7 @@ using CounterQueue.Domain;
 using CounterQueue.Silo.Telemetry;
 using CounterQueue.Web.Identity;
 using CounterQueue.Web.Security;
+using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.AspNetCore.Http.Json;
 using OpenTelemetry.Metrics;
 
@@ -96,10 +97,11 @@ public static class ApiHostingExtensions
         app.UseQueueRateLimits(); // the client's address from a configured proxy first, then the limits
         app.UseQueueAuthentication();
         // Who acts goes with every grain call the request makes, so the visit history records the staff member.
+        // The user as authentication set it: reading HttpContext.User would make an anonymous principal for every visitor.
         app.Use((context, next) =>
         {
-            if (context.User.Identity?.IsAuthenticated == true)
-                CounterQueue.Silo.History.ActingStaff.Set(context.User.FindFirst(Identity.TokenIssuer.NameClaim)?.Value ?? context.User.Identity.Name);
+            if (context.Features.Get<IHttpAuthenticationFeature>()?.User is { Identity.IsAuthenticated: true } user)
+                CounterQueue.Silo.History.ActingStaff.Set(user.FindFirst(Identity.TokenIssuer.NameClaim)?.Value ?? user.Identity.Name);
             return next(context);
         });
         return app;
