@@ -31,6 +31,19 @@ public interface IRecordSetStorage
     /// match). Null if writes are not ordered: each must then wait for the one before.
     /// </summary>
     string? NextETagIfOrdered(string? etag);
+
+    /// <summary>
+    /// On a storage that orders writes (<see cref="NextETagIfOrdered"/> is not null): <see cref="WriteRecordSetAsync"/>, as a task
+    /// that completes once durable with the ETag <see cref="NextETagIfOrdered"/> gave for <paramref name="etag"/>, or fails with
+    /// <see cref="Orleans.Storage.InconsistentStateException"/>. A storage may hand over its own task (no await on the way).
+    /// </summary>
+    async Task WriteRecordSetInOrderAsync(string stateName, GrainId grainId, byte[] header,
+        IReadOnlyList<KeyValuePair<string, byte[]>> records, string? etag, IReadOnlyList<CounterQueue.Domain.History.VisitEvent>? history = null)
+    {
+        var expected = NextETagIfOrdered(etag) ?? throw new NotSupportedException("This storage does not order writes.");
+        var stored = await WriteRecordSetAsync(stateName, grainId, header, records, etag, history);
+        if (stored != expected) throw new Orleans.Storage.InconsistentStateException($"The state was stored at {stored}, not {expected}.", stored, expected);
+    }
 }
 
 /// <summary>A record set as stored: the header, its ETag, and the records' payloads.</summary>

@@ -67,6 +67,16 @@ public sealed class SqliteGrainStorage(string name, SqliteStore store, IGrainSto
 
     public Task<long> PruneExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default) => store.PruneExpiredAsync(now, cancellationToken);
 
+    /// <summary>
+    /// The store's own task (it applies a state's writes in order, each adding one to the version, and fails a stale one with a
+    /// <see cref="VersionConflictException"/>): nothing resumes on the grain when the write lands, and the request that waits
+    /// for it (<see cref="PendingWrites"/>) resumes straight from the commit (issue #9).
+    /// </summary>
+    public Task WriteRecordSetInOrderAsync(string stateName, GrainId grainId, byte[] header,
+        IReadOnlyList<KeyValuePair<string, byte[]>> records, string? etag, IReadOnlyList<CounterQueue.Domain.History.VisitEvent>? history = null) =>
+        store.WriteAsync(stateName, grainId.ToString(), header, etag is null ? null : long.Parse(etag, CultureInfo.InvariantCulture), records,
+            _expiry.ExpiresAt(stateName, grainId, null), history);
+
     /// <summary>Writes go to the store's one writer thread in the order they are started, and each adds one to the version.</summary>
     public string? NextETagIfOrdered(string? etag) =>
         Format((etag is null ? 0 : long.Parse(etag, CultureInfo.InvariantCulture)) + 1);

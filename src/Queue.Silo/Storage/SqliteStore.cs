@@ -6,9 +6,14 @@ using Microsoft.Extensions.Logging;
 
 namespace CounterQueue.Silo.Storage;
 
-/// <summary>A write that lost an optimistic-concurrency race: the stored version is not the one expected.</summary>
+/// <summary>
+/// A write that lost an optimistic-concurrency race: the stored version is not the one expected. An Orleans
+/// <see cref="Orleans.Storage.InconsistentStateException"/>, so a grain's write handed straight from the store fails as any
+/// grain storage's stale write does.
+/// </summary>
 public sealed class VersionConflictException(string stateName, string grainId, long? expected, long? stored)
-    : Exception($"State '{stateName}' of {grainId} is at version {stored?.ToString() ?? "none"}, not {expected?.ToString() ?? "none"}.")
+    : Orleans.Storage.InconsistentStateException($"State '{stateName}' of {grainId} is at version {stored?.ToString() ?? "none"}, not {expected?.ToString() ?? "none"}.",
+        stored?.ToString(CultureInfo.InvariantCulture), expected?.ToString(CultureInfo.InvariantCulture))
 {
     public long? Expected { get; } = expected;
     public long? Stored { get; } = stored;
@@ -786,8 +791,12 @@ public sealed class SqliteStore : IDisposable
     private sealed record WriteOp(string StateName, string GrainId, byte[]? Data, long? ExpectedVersion,
         IReadOnlyList<KeyValuePair<string, byte[]>>? Records)
     {
-        /// <summary>Completed on a thread-pool thread (<see cref="Complete"/>), never on the writer's, so continuations may run inline.</summary>
-        public TaskCompletionSource<long> Completion { get; } = new();
+        /// <summary>
+        /// Completed on a thread-pool thread (<see cref="Complete"/>), never on the writer's. Its continuations are queued, each
+        /// apart: the one thread that completes a commit's writes does not run the answers of all of them in turn (a request
+        /// awaits a ticket's write straight from the store: <see cref="SqliteGrainStorage.WriteRecordSetInOrderAsync"/>).
+        /// </summary>
+        public TaskCompletionSource<long> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         /// <summary>Visit events to append: alone (no state name: no state is written then), or with the state's write if it is applied.</summary>
         public IReadOnlyList<VisitEvent>? History { get; init; }
         /// <summary>The app-clock time after which the state may be deleted (retention), with its header.</summary>

@@ -3,7 +3,6 @@ using System.Text.Json;
 using CounterQueue.Domain.History;
 using CounterQueue.Domain.Tickets;
 using CounterQueue.Silo.Storage;
-using Orleans.Storage;
 
 namespace CounterQueue.Silo.Tickets;
 
@@ -61,19 +60,12 @@ public sealed class TicketLineStore(IRecordSetStorage storage, GrainId grainId)
         var records = new List<KeyValuePair<string, byte[]>>(changed.Count);
         foreach (var t in changed) records.Add(new(RecordKey(t), JsonSerializer.SerializeToUtf8Bytes(t, Options)));
         var expected = _etag;
-        var write = storage.WriteRecordSetAsync(StateName, grainId, header, records, expected, history); // started (queued) here
         if (storage.NextETagIfOrdered(expected) is { } next)
         {
             _etag = next;
-            return ConfirmAsync(write, next);
+            return storage.WriteRecordSetInOrderAsync(StateName, grainId, header, records, expected, history); // started (queued) here
         }
-        return KeepETagAsync(write);
-    }
-
-    private static async Task ConfirmAsync(Task<string> write, string expected)
-    {
-        var etag = await write;
-        if (etag != expected) throw new InconsistentStateException($"The line was stored at {etag}, not {expected}.", etag, expected);
+        return KeepETagAsync(storage.WriteRecordSetAsync(StateName, grainId, header, records, expected, history));
     }
 
     private async Task KeepETagAsync(Task<string> write) => _etag = await write;
