@@ -584,9 +584,8 @@ public sealed class SqliteStore : IDisposable
                 }
             }
             for (var i = 0; i < batch.Count; i++) batch[i].Failed = results[i].Error is not null;
-            // One thread-pool item answers the whole commit (not one per write): the writer goes back to the queue at once,
-            // and a commit of thirty writes wakes one thread, not thirty. Their continuations run there one after another;
-            // a grain's only posts itself to the grain's scheduler.
+            // One thread-pool item completes the whole commit (not one per write): the writer goes back to the queue at once.
+            // Each write's continuations are then queued apart (WriteOp.Completion), a grain's to the grain's scheduler.
             ThreadPool.UnsafeQueueUserWorkItem(static done => Complete(done.Ops, done.Results), (Ops: batch.ToArray(), Results: results), preferLocal: false);
         }
     }
