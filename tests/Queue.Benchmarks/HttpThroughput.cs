@@ -24,7 +24,8 @@ namespace CounterQueue.Benchmarks;
 /// Issue runs for --windows windows of --window seconds against the same app (its lines keep growing), to show whether it
 /// stays flat. Each issue window comes right after a window of the durable ceiling, and its ratio is to that one: this
 /// machine's speed drifts by tens of per cent over minutes, and a ceiling measured minutes earlier would mostly measure
-/// the drift. --no-ceilings skips the ceilings (quicker, for trying a change; the ratios are then not printed).
+/// the drift. --no-ceilings skips the ceilings (quicker, for trying a change; the ratios are then not printed). --gc adds
+/// the app's garbage collections over the measured windows, by generation, with the longest pauses (<see cref="GcTrace"/>).
 /// </summary>
 public static partial class HttpThroughput
 {
@@ -44,6 +45,7 @@ public static partial class HttpThroughput
 
         var ceilings = new List<(string Name, Wrk Result)>();
         var results = new List<(Wrk Issue, Wrk? Durable, string Store, string? CeilingStore)>();
+        IReadOnlyList<string> collections = [];
         await using (var ceiling = args.Contains("--no-ceilings") ? null : await CeilingApp.StartAsync(root))
         {
             var durablePath = ceiling is null ? null : $"{ceiling.Url}/durable";
@@ -57,6 +59,7 @@ public static partial class HttpThroughput
             await using var app = await RunningApp.StartAsync("http", Bench.Office("bench", Lines));
             var tickets = $"{app.BaseUrl}/api/offices/bench/tickets";
             await WrkAsync(tickets, AppWarmUpSeconds, connections, null); // not counted
+            await using var gc = args.Contains("--gc") ? GcTrace.Start(app.Process.Id) : null;
             for (var i = 0; i < windows; i++)
             {
                 var ceilingBefore = ceiling?.StoreCounts();
@@ -71,6 +74,7 @@ public static partial class HttpThroughput
                 results.Add((issue, durable, StoreAndMemory(before, await CountersAsync(app), window, issue.PerSecond * window) +
                     CpuPer(used, issue.PerSecond * window, "ticket"), ceilingStore));
             }
+            if (gc is not null) collections = await gc.StopAsync();
         }
         try { Directory.Delete(root, recursive: true); } catch (IOException) { }
 
@@ -93,6 +97,7 @@ public static partial class HttpThroughput
             Console.WriteLine($"  ticket issue ÷ the durable ceiling just before it: mean {ratios.Average():F2}, lowest {ratios.Min():F2}, highest {ratios.Max():F2}");
         Console.WriteLine($"  ticket issue, last window ÷ first: {results[^1].Issue.PerSecond / results[0].Issue.PerSecond:F2} (1.00 = flat); " +
                           $"mean {results.Average(r => r.Issue.PerSecond):F0}/s, p99 {results.Min(r => r.Issue.P99):F1}–{results.Max(r => r.Issue.P99):F1} ms");
+        foreach (var line in collections) Console.WriteLine($"  {line}");
     }
 
     /// <summary>

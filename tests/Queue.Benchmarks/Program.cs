@@ -18,7 +18,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 // machines are noisy: compare the ratios, not the absolute numbers. See docs/performance.md.
 //   (none)  durable writes with and without group commit; ticket issue through the grains in-process
 //   hub     call → TicketCalled at lobby clients beside a bare SignalR hub   [--clients 1,200,1000] [--calls 200]
-//   http    ticket issue over HTTP (wrk) beside its ceilings                 [--window 10] [--windows 6] [--connections 32]
+//   http    ticket issue over HTTP (wrk) beside its ceilings                 [--window 10] [--windows 6] [--connections 32] [--no-ceilings] [--gc]
 //   history ticket issue over HTTP with the visit history on beside off     [--window 10] [--rounds 3]
 //   ab      ticket issue over HTTP, this build beside another (alternating) [--baseline DIR] [--rounds 3] [--window 10] [--env NAME=VALUE]
 //   mix     a lobby at its peak, per operation                               [--seconds 30] [--visitors 48] [--phones 200]
