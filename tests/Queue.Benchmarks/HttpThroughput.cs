@@ -65,7 +65,7 @@ public static partial class HttpThroughput
                 var ceilingBefore = ceiling?.StoreCounts();
                 var ceilingCpu = Bench.CpuTime(Process.GetCurrentProcess()); // the ceilings run in this process
                 var durable = durablePath is null ? null : await WrkAsync(durablePath, window, connections, "{}"); // the adjacent ceiling
-                var ceilingStore = ceiling is null ? null : WritesPerCommit(ceilingBefore!.Value, ceiling.StoreCounts(), window) +
+                var ceilingStore = ceiling is null ? null : WritesPerCommit(ceilingBefore!, ceiling.StoreCounts(), window) +
                     CpuPer(Bench.CpuTime(Process.GetCurrentProcess()) - ceilingCpu, durable!.PerSecond * window, "write");
                 var before = await CountersAsync(app);
                 var appCpu = Bench.CpuTime(app.Process);
@@ -212,15 +212,21 @@ public static partial class HttpThroughput
         // Summed over the metric's label sets (the collections' generations, say).
         double Value(string name) => Regex.Matches(text, $@"^{name}(?:\{{[^}}]*\}})? ([0-9.eE+-]+)$", RegexOptions.Multiline)
             .Sum(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
-        return new AppCounters((long)Value("queue_store_commits_total"), (long)Value("queue_store_writes_total"),
+        double Phase(string phase) => Regex.Matches(text, $@"^queue_store_writer_time_seconds_total\{{[^}}]*phase=""{phase}""[^}}]*\}} ([0-9.eE+-]+)$",
+            RegexOptions.Multiline).Sum(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
+        return new AppCounters(new StoreCounts((long)Value("queue_store_commits_total"), (long)Value("queue_store_writes_total"),
+                TimeSpan.FromSeconds(Phase("apply")), TimeSpan.FromSeconds(Phase("fold")), TimeSpan.FromSeconds(Phase("commit"))),
             Value("dotnet_gc_heap_total_allocated_bytes_total"), Value("dotnet_gc_pause_time_seconds_total"));
     }
 
-    private sealed record AppCounters(long Commits, long Writes, double AllocatedBytes, double GcPauseSeconds);
+    private sealed record AppCounters(StoreCounts Store, double AllocatedBytes, double GcPauseSeconds);
+
+    /// <summary>The embedded store's commits and writes so far, and its writer's time in them by phase (<see cref="SqliteStore.WriterTime"/>).</summary>
+    private sealed record StoreCounts(long Commits, long Writes, TimeSpan Apply, TimeSpan Fold, TimeSpan Commit);
 
     private static string StoreAndMemory(AppCounters before, AppCounters after, int seconds, double tickets)
     {
-        var store = WritesPerCommit((before.Commits, before.Writes), (after.Commits, after.Writes), seconds);
+        var store = WritesPerCommit(before.Store, after.Store, seconds);
         var memory = after.AllocatedBytes <= 0 || tickets <= 0 ? ""
             : $"; {(after.AllocatedBytes - before.AllocatedBytes) / tickets / 1024:F1} KB allocated per ticket, GC pauses {(after.GcPauseSeconds - before.GcPauseSeconds) / seconds * 100:F1} % of the window";
         return store + memory;
@@ -229,9 +235,20 @@ public static partial class HttpThroughput
     private static string CpuPer(TimeSpan used, double requests, string what) =>
         requests <= 0 ? "" : $"; {used.TotalMicroseconds / requests:F0} µs of the server's CPU per {what}";
 
-    private static string WritesPerCommit((long Commits, long Writes) before, (long Commits, long Writes) after, int seconds) =>
-        after.Commits <= before.Commits ? "store: no commits reported" : $"store: {(after.Commits - before.Commits) / (double)seconds:F0} commits/s, " +
-            $"{(after.Writes - before.Writes) / (double)(after.Commits - before.Commits):F1} writes per commit";
+    /// <summary>
+    /// Commits a second and writes per commit, then the writer's time per write by phase and the share of the window it was busy
+    /// (one thread: near 100 % it would be what limits the rate).
+    /// </summary>
+    private static string WritesPerCommit(StoreCounts before, StoreCounts after, int seconds)
+    {
+        if (after.Commits <= before.Commits) return "store: no commits reported";
+        var writes = (double)(after.Writes - before.Writes);
+        var (apply, fold, commit) = (after.Apply - before.Apply, after.Fold - before.Fold, after.Commit - before.Commit);
+        var writer = after.Apply + after.Fold + after.Commit <= TimeSpan.Zero ? "" // a build from before the writer's time was counted
+            : $"; writer {(apply + fold + commit).TotalMicroseconds / writes:F0} µs a write (apply {apply.TotalMicroseconds / writes:F0}, fold " +
+              $"{fold.TotalMicroseconds / writes:F0}, commit {commit.TotalMicroseconds / writes:F0}), busy {(apply + fold + commit).TotalSeconds / seconds * 100:F0} % of the window";
+        return $"store: {(after.Commits - before.Commits) / (double)seconds:F0} commits/s, {writes / (after.Commits - before.Commits):F1} writes per commit{writer}";
+    }
 
     private static void Print(string name, Wrk result, double durable, string more = "") =>
         Console.WriteLine($"  {name,-44} {result.PerSecond,11:F0} {result.P50,7:F1}ms {result.P99,7:F1}ms {result.Errors,7} {result.PerSecond / durable,17:F2}x{more}");
@@ -325,10 +342,11 @@ public static partial class HttpThroughput
             return new CeilingApp(app, url);
         }
 
-        public (long Commits, long Writes) StoreCounts()
+        public StoreCounts StoreCounts()
         {
             var store = _app.Services.GetRequiredService<SqliteStore>();
-            return (store.Commits, store.WritesCommitted);
+            var (apply, fold, commit) = store.WriterTime;
+            return new StoreCounts(store.Commits, store.WritesCommitted, apply, fold, commit);
         }
 
         public async ValueTask DisposeAsync()

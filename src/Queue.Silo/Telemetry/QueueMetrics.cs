@@ -28,12 +28,26 @@ public sealed class QueueMetrics
         var store = new Lazy<Storage.SqliteStore?>(() => (Storage.SqliteStore?)services.GetService(typeof(Storage.SqliteStore)));
         meter.CreateObservableCounter("queue.store.commits", () => ObserveStore(store.Value?.Commits), "{commit}", "Transactions the embedded store committed (one fsync each)");
         meter.CreateObservableCounter("queue.store.writes", () => ObserveStore(store.Value?.WritesCommitted), "{write}", "Writes the embedded store committed (state changes and history and audit appends)");
+        meter.CreateObservableCounter("queue.store.writer.time", () => ObserveWriter(store.Value), "s",
+            "Time the embedded store's writer spent in its commits, by phase: apply (checking versions, inserting rows), fold (moving the log into the tables), commit (writing the WAL and syncing it to the disk)");
     }
 
     private IEnumerable<Measurement<int>> Observe(Func<(DateOnly Day, int Waiting, int EstimatedMinutes), int> value) =>
         _lines.Select(l => new Measurement<int>(value(l.Value.Read()), Tags(l.Key.Office, l.Key.Service)));
 
     private static IEnumerable<Measurement<long>> ObserveStore(long? value) => value is { } v ? [new Measurement<long>(v)] : [];
+
+    private static IEnumerable<Measurement<double>> ObserveWriter(Storage.SqliteStore? store)
+    {
+        if (store is null) return [];
+        var (apply, fold, commit) = store.WriterTime;
+        return
+        [
+            new(apply.TotalSeconds, new KeyValuePair<string, object?>("phase", "apply")),
+            new(fold.TotalSeconds, new KeyValuePair<string, object?>("phase", "fold")),
+            new(commit.TotalSeconds, new KeyValuePair<string, object?>("phase", "commit")),
+        ];
+    }
 
     public void TicketIssued(string officeId, string serviceId, Priority priority) =>
         _issued.Add(1, new("office", officeId), new("service", serviceId), new("priority", priority == Priority.Assisted ? "assisted" : "normal")); // no array per ticket
