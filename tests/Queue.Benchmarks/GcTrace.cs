@@ -17,7 +17,7 @@ public sealed class GcTrace : IAsyncDisposable
 {
     private readonly EventPipeSession _session;
     private readonly Task _reading;
-    private readonly List<(double AtSeconds, int Generation, string Kind, double PauseMs)> _collections = [];
+    private readonly List<(double AtSeconds, int Generation, string Kind, double PauseMs, double DurationMs)> _collections = [];
     private readonly System.Diagnostics.Stopwatch _elapsed = System.Diagnostics.Stopwatch.StartNew();
     private bool _stopped;
 
@@ -29,7 +29,7 @@ public sealed class GcTrace : IAsyncDisposable
         source.NeedLoadedDotNetRuntimes();
         source.AddCallbackOnProcessStart(process => process.AddCallbackOnDotNetRuntimeLoad(runtime => runtime.GCEnd += (_, gc) =>
         {
-            lock (_collections) _collections.Add((gc.StartRelativeMSec / 1000, gc.Generation, gc.Type.ToString(), gc.PauseDurationMSec));
+            lock (_collections) _collections.Add((gc.StartRelativeMSec / 1000, gc.Generation, gc.Type.ToString(), gc.PauseDurationMSec, gc.DurationMSec));
         }));
         _reading = Task.Run(() =>
         {
@@ -45,7 +45,7 @@ public sealed class GcTrace : IAsyncDisposable
     {
         var seconds = _elapsed.Elapsed.TotalSeconds;
         await DisposeAsync();
-        List<(double AtSeconds, int Generation, string Kind, double PauseMs)> all;
+        List<(double AtSeconds, int Generation, string Kind, double PauseMs, double DurationMs)> all;
         lock (_collections) all = [.. _collections];
         var total = all.Sum(c => c.PauseMs);
         var lines = new List<string>
@@ -59,6 +59,10 @@ public sealed class GcTrace : IAsyncDisposable
         foreach (var longest in all.OrderByDescending(c => c.PauseMs).Take(3))
             lines.Add(string.Create(CultureInfo.InvariantCulture,
                 $"  one of the longest: {longest.PauseMs:F1} ms, generation {longest.Generation} ({longest.Kind}), {longest.AtSeconds:F0} s in"));
+        // A background collection pauses little but takes a core for its whole length: on two cores, that is felt.
+        foreach (var full in all.Where(c => c.Generation == 2))
+            lines.Add(string.Create(CultureInfo.InvariantCulture,
+                $"  generation 2 ({full.Kind}) {full.AtSeconds:F1} s in: {full.DurationMs:F0} ms from start to end, {full.PauseMs:F1} ms paused"));
         return lines;
     }
 
