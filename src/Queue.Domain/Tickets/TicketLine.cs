@@ -43,8 +43,6 @@ public sealed class TicketLine
     /// ticket's position cost the same however long the day's line has grown (finished tickets are never looked at).
     /// </summary>
     private readonly Dictionary<(int Step, Priority Priority), CallOrder> _waiting = [];
-    /// <summary>Where each waiting ticket is indexed: its set and key as they were when indexed (so a later change cannot lose it).</summary>
-    private readonly Dictionary<TicketRecord, (int Step, Priority Priority, CallKey Key)> _waitingAt = new(ReferenceEqualityComparer.Instance);
     /// <summary>The ticket called to or being served at each counter.</summary>
     private readonly Dictionary<string, TicketRecord> _atCounter = [];
 
@@ -58,6 +56,10 @@ public sealed class TicketLine
             return c != 0 ? c : string.CompareOrdinal(Id, other.Id);
         }
     }
+
+    /// <summary>A waiting ticket's key as it was when indexed (call order compares instants, so the offset does not matter).</summary>
+    private static CallKey IndexedKey(TicketRecord ticket) =>
+        new(new DateTimeOffset(ticket.IndexedEffectiveTicks, TimeSpan.Zero), ticket.IndexedArrival, ticket.Id);
 
     /// <summary>
     /// One class's waiting tickets in call order, the first and the last at hand (every answer asks for them: a new ticket's
@@ -168,7 +170,11 @@ public sealed class TicketLine
     /// <summary>Brings the indexes up to date with a ticket that was added, changed or replaced.</summary>
     private void Reindex(TicketRecord ticket)
     {
-        if (_waitingAt.Remove(ticket, out var was)) _waiting[(was.Step, was.Priority)].Remove(was.Key);
+        if (ticket.IndexedBy == this) // where it was indexed (TicketRecord.IndexedBy)
+        {
+            _waiting[(ticket.IndexedStep, ticket.IndexedPriority)].Remove(IndexedKey(ticket));
+            ticket.IndexedBy = null;
+        }
         if (_atCounter.Count > 0) // a counter or two per line: no LINQ on the path of every ticket
         {
             string? at = null;
@@ -186,9 +192,9 @@ public sealed class TicketLine
         {
             var place = (ticket.Step, ticket.Priority);
             if (!_waiting.TryGetValue(place, out var set)) _waiting[place] = set = new CallOrder();
-            var key = new CallKey(ticket.EffectiveAt, ticket.Arrival, ticket.Id);
-            set.Add(key);
-            _waitingAt[ticket] = (ticket.Step, ticket.Priority, key);
+            set.Add(new CallKey(ticket.EffectiveAt, ticket.Arrival, ticket.Id));
+            (ticket.IndexedBy, ticket.IndexedStep, ticket.IndexedPriority) = (this, ticket.Step, ticket.Priority);
+            (ticket.IndexedEffectiveTicks, ticket.IndexedArrival) = (ticket.EffectiveAt.UtcTicks, ticket.Arrival);
         }
         else if (ticket.Status is TicketStatus.Called or TicketStatus.Serving && ticket.CounterId is { } counterId)
         {
@@ -522,7 +528,8 @@ public sealed class TicketLine
     /// <summary>Tickets before this one in the call order (0 = next), for a waiting ticket at a counter step.</summary>
     public int Position(TicketRecord ticket)
     {
-        if (ticket.Status != TicketStatus.Waiting || !IsCallableStep(ticket.Step, null) || !_waitingAt.TryGetValue(ticket, out var at)) return 0;
+        if (ticket.Status != TicketStatus.Waiting || !IsCallableStep(ticket.Step, null) || ticket.IndexedBy != this) return 0;
+        var at = (Step: ticket.IndexedStep, Priority: ticket.IndexedPriority, Key: IndexedKey(ticket));
         var ahead = ticket.Priority == Priority.Normal ? _waiting.GetValueOrDefault((ticket.Step, Priority.Assisted))?.Count ?? 0 : 0;
         var set = _waiting[(at.Step, at.Priority)];
         // The newest ticket (its own answer when issued) and the next to be called need no counting.
