@@ -529,17 +529,17 @@ public sealed class TicketLine
     public int Position(TicketRecord ticket)
     {
         if (ticket.Status != TicketStatus.Waiting || !IsCallableStep(ticket.Step, null) || ticket.IndexedBy != this) return 0;
-        var at = (Step: ticket.IndexedStep, Priority: ticket.IndexedPriority, Key: IndexedKey(ticket));
+        var key = IndexedKey(ticket);
         var ahead = ticket.Priority == Priority.Normal ? _waiting.GetValueOrDefault((ticket.Step, Priority.Assisted))?.Count ?? 0 : 0;
-        var set = _waiting[(at.Step, at.Priority)];
+        var set = _waiting[(ticket.IndexedStep, ticket.IndexedPriority)];
         // The newest ticket (its own answer when issued) and the next to be called need no counting.
-        if (at.Key.CompareTo(set.Max) == 0) return ahead + set.Count - 1;
-        if (at.Key.CompareTo(set.Min) == 0) return ahead;
+        if (key.CompareTo(set.Max) == 0) return ahead + set.Count - 1;
+        if (key.CompareTo(set.Min) == 0) return ahead;
         // Count from the nearer end of the line: a new ticket's position costs as little as the next one's.
-        var nearerTheBack = at.Key.Arrival * 2 > set.Min.Arrival + set.Max.Arrival;
+        var nearerTheBack = key.Arrival * 2 > set.Min.Arrival + set.Max.Arrival;
         var before = nearerTheBack
-            ? set.Count - set.CountBetween(at.Key, set.Max)
-            : set.CountBetween(set.Min, at.Key) - 1;
+            ? set.Count - set.CountBetween(key, set.Max)
+            : set.CountBetween(set.Min, key) - 1;
         return ahead + before;
     }
 
